@@ -1,0 +1,34 @@
+/*
+ * Allocation that cannot fail silently.  cagesh never continues with a
+ * half-built structure: running out of memory ends the process.
+ */
+#ifndef CAGESH_XMALLOC_H
+#define CAGESH_XMALLOC_H
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* A growable byte buffer, always NUL-terminated. */
+struct sbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 sbuf_init(struct sbuf *);
+void	 sbuf_addc(struct sbuf *, char);
+void	 sbuf_addn(struct sbuf *, const char *, size_t);
+void	 sbuf_adds(struct sbuf *, const char *);
+void	 sbuf_addf(struct sbuf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+char	*sbuf_take(struct sbuf *);	/* returns the string, resets */
+void	 sbuf_free(struct sbuf *);
+
+#endif
