@@ -1,0 +1,146 @@
+/*
+ * /etc/cagesh.conf (libconfig syntax) -> plain structs.  No libconfig
+ * type escapes conf.c.  Every problem found is reported as
+ * "FILE:LINE: message"; a config with any problem is not used.
+ */
+#ifndef CAGESH_CONF_H
+#define CAGESH_CONF_H
+
+#include <sys/types.h>
+#include <regex.h>
+#include <stddef.h>
+
+#include "parse.h"
+
+/* One option a rule names: "-v", "-f=", "--file=RE", "--color[=]", "-name=" */
+enum opt_kind {
+	OPT_SHORT,	/* -x: one letter, may be combined (-xv) or glued (-xVAL) */
+	OPT_LONG,	/* --name */
+	OPT_WORD,	/* -name: a whole word with one dash (find -name, kill -USR2) */
+};
+
+enum opt_arg {
+	ARG_NONE,	/* takes no value */
+	ARG_REQ,	/* "=": needs a value, glued (-fX, --f=X) or the next word */
+	ARG_OPT,	/* "[=]": long only, value only glued (--color=auto) */
+};
+
+struct optspec {
+	enum opt_kind	 kind;
+	enum opt_arg	 arg;
+	char		*name;		/* without dashes: "v", "file", "name" */
+	char		*spec;		/* as written in the config */
+	regex_t		*pattern;	/* value must match (anchored), or NULL */
+	int		 line;
+};
+
+struct rule {
+	char		*name;		/* command or subcommand name */
+	char		*label;		/* "git clone" */
+	char		*where;		/* "FILE:LINE" of the rule */
+	char		*path;		/* absolute path that may name it, or NULL */
+	char		*description;	/* one line for help, or NULL */
+	struct optspec	*opts;		/* allowed options */
+	size_t		 nopts;
+	struct optspec	*deny;		/* denied options (also own and ancestors') */
+	size_t		 ndeny;
+	int		 any_options;	/* options not listed are allowed */
+	int		 oldstyle;	/* tar: first word may be a bare cluster */
+	regex_t		*operands;	/* each operand matches one (anchored) */
+	char		**operand_src;
+	size_t		 noperands;
+	int		 operands_set;	/* operands given (empty list: none allowed) */
+	long		 operands_max;	/* -1: no limit */
+	struct optspec	*require;	/* at least one of these options must be given */
+	size_t		 nrequire;
+	struct rule	*subs;		/* subcommands: first operand names one */
+	size_t		 nsubs;
+	const struct rule *parent;
+};
+
+struct envfix {
+	char		*name;
+	char		*value;
+};
+
+struct profile {
+	char		*name;
+	char		*where;
+	char		**path;		/* command lookup, inside the cage */
+	size_t		 npath;
+	char		**env;		/* names a line may set */
+	size_t		 nenv;
+	struct envfix	*setenv;	/* always set; a line cannot change them */
+	size_t		 nsetenv;
+	char		**env_ignore;	/* a line may set them; the value is dropped */
+	size_t		 nenv_ignore;
+	struct rule	*cmds;
+	size_t		 ncmds;
+};
+
+struct userent {
+	char		*user;		/* exactly one of user, group */
+	char		*group;
+	char		*cage;
+	char		*home;
+	char		*profile_name;
+	const struct profile *profile;
+	int		 interactive;
+	char		*where;
+};
+
+enum log_failure {
+	LOGFAIL_DENY,		/* nothing runs when its record cannot be written */
+	LOGFAIL_ALLOW,
+};
+
+struct logconf {
+	int		 syslog;
+	char		*file;		/* NULL: no file */
+	enum log_failure on_failure;
+};
+
+struct conf {
+	char		*file;
+	struct parse_limits limits;
+	struct logconf	 log;
+	struct profile	*profiles;
+	size_t		 nprofiles;
+	struct userent	*users;
+	size_t		 nusers;
+};
+
+/* Problems found while loading: each "FILE:LINE: message". */
+struct conf_errors {
+	char		**msg;
+	size_t		 n;
+};
+
+/*
+ * Loads the config from an open fd (the caller has checked it) or a
+ * path.  Returns NULL and fills errs when anything is wrong.
+ */
+struct conf	*conf_load_fd(int fd, const char *name, struct conf_errors *errs);
+struct conf	*conf_load_file(const char *path, struct conf_errors *errs);
+void		 conf_free(struct conf *);
+void		 conf_errors_free(struct conf_errors *);
+
+/*
+ * Checks that need the user database: every user entry's user or group
+ * exists, and no account is matched by two entries.  Appends to errs;
+ * returns the number of problems added.
+ */
+size_t		 conf_check_accounts(const struct conf *, struct conf_errors *);
+
+enum conf_match {
+	MATCH_NONE,
+	MATCH_ONE,
+	MATCH_MANY,	/* the user is matched by two or more entries */
+};
+
+/* The entry for a user with these groups (gid list includes the primary). */
+enum conf_match	 conf_find_user(const struct conf *, const char *user,
+		    const gid_t *gids, size_t ngids, const struct userent **);
+const struct profile *conf_find_profile(const struct conf *, const char *);
+
+#endif

@@ -1,0 +1,1821 @@
+/*
+ * /etc/cagesh.conf -> struct conf.
+ *
+ * The file decides what a caged user may run, so a config that is only
+ * partly understood is never used: every problem is collected (an admin
+ * fixes them all in one pass) and any problem means no config at all.
+ * libconfig types stay in this file; the rest of cagesh sees plain
+ * structs with compiled patterns.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "conf.h"
+#include "parse.h"
+#include "policy.h"
+#include "xmalloc.h"
+
+/*
+ * A bigger file is not a config an admin wrote by hand; refusing it
+ * bounds the memory and time spent before the session starts.
+ */
+#define CONF_SIZE_MAX	(1024 * 1024)
+
+/* Loader state: where errors go and how many were found. */
+struct ld {
+	const char		*file;
+	struct conf_errors	*errs;
+	size_t			 nerr;
+};
+
+static const char	 letters[] = "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+static const char	 alnum[] = "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/* strchr() finds the terminating NUL of set: '\0' is in no set here. */
+static int
+in_set(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+/*
+ * Messages quote the file's text and end up on a terminal and in
+ * syslog: control bytes are shown escaped, so a draft cannot send
+ * escape sequences to whoever checks it or forge a second log line.
+ */
+static void
+errs_add(struct conf_errors *errs, char *msg)
+{
+	const unsigned char *p;
+	struct sbuf b;
+
+	if (errs == NULL) {
+		free(msg);
+		return;
+	}
+	sbuf_init(&b);
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			sbuf_addf(&b, "\\x%02x", *p);
+		else
+			sbuf_addc(&b, (char)*p);
+	}
+	free(msg);
+	errs->msg = xreallocarray(errs->msg, errs->n + 1, sizeof(*errs->msg));
+	errs->msg[errs->n++] = sbuf_take(&b);
+}
+
+static char * __attribute__((format(printf, 1, 0)))
+vfmt(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	char *m;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	m = xmalloc((size_t)n + 1);
+	if (vsnprintf(m, (size_t)n + 1, fmt, ap) < 0)
+		m[0] = '\0';
+	return m;
+}
+
+static void __attribute__((format(printf, 3, 0)))
+ld_verr(struct ld *ld, unsigned int line, const char *fmt, va_list ap)
+{
+	char *m, *msg;
+
+	m = vfmt(fmt, ap);
+	if (line > 0)
+		xasprintf(&msg, "%s:%u: %s", ld->file, line, m);
+	else
+		xasprintf(&msg, "%s: %s", ld->file, m);
+	free(m);
+	errs_add(ld->errs, msg);
+	ld->nerr++;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+ld_errl(struct ld *ld, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ld_verr(ld, line, fmt, ap);
+	va_end(ap);
+}
+
+/* The line of a setting; the root group and some elements have none. */
+static unsigned int
+sline(const config_setting_t *s)
+{
+	for (; s != NULL; s = config_setting_parent(s))
+		if (config_setting_source_line(s) > 0)
+			return config_setting_source_line(s);
+	return 0;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+ld_err(struct ld *ld, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ld_verr(ld, sline(s), fmt, ap);
+	va_end(ap);
+}
+
+static char *
+where(const struct ld *ld, const config_setting_t *s)
+{
+	char *w;
+
+	xasprintf(&w, "%s:%u", ld->file, sline(s));
+	return w;
+}
+
+/* "profiles.capistrano.commands.git.options[2]": names a setting. */
+static void
+spath_add(struct sbuf *b, const config_setting_t *s)
+{
+	const config_setting_t *p;
+
+	if (s == NULL || (p = config_setting_parent(s)) == NULL)
+		return;
+	spath_add(b, p);
+	if (config_setting_name(s) != NULL) {
+		if (b->len > 0)
+			sbuf_addc(b, '.');
+		sbuf_adds(b, config_setting_name(s));
+	} else
+		sbuf_addf(b, "[%d]", config_setting_index(s));
+}
+
+static char *
+spath(const config_setting_t *s)
+{
+	struct sbuf b;
+
+	sbuf_init(&b);
+	spath_add(&b, s);
+	return sbuf_take(&b);
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case CONFIG_TYPE_GROUP:
+		return "a group";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a number";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array";
+	case CONFIG_TYPE_LIST:
+		return "a list";
+	}
+	return "a value";
+}
+
+/* The expected shape of a key; integers may be int or int64 in a file. */
+enum kt {
+	KT_STRING,
+	KT_BOOL,
+	KT_INT,
+	KT_GROUP,
+	KT_LIST,	/* ( ... ) */
+	KT_STRINGS,	/* [ "a", "b" ] or ( "a", "b" ) */
+};
+
+static const char *const kt_desc[] = {
+	[KT_STRING] = "a string",
+	[KT_BOOL] = "a boolean",
+	[KT_INT] = "an integer",
+	[KT_GROUP] = "a group { ... }",
+	[KT_LIST] = "a list ( ... )",
+	[KT_STRINGS] = "an array of strings [ ... ]",
+};
+
+static int
+kt_match(const config_setting_t *s, enum kt kt)
+{
+	int t = config_setting_type(s);
+
+	switch (kt) {
+	case KT_STRING:
+		return t == CONFIG_TYPE_STRING;
+	case KT_BOOL:
+		return t == CONFIG_TYPE_BOOL;
+	case KT_INT:
+		return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+	case KT_GROUP:
+		return t == CONFIG_TYPE_GROUP;
+	case KT_LIST:
+		return t == CONFIG_TYPE_LIST;
+	case KT_STRINGS:
+		return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
+	}
+	return 0;
+}
+
+struct key {
+	const char	*name;
+	enum kt		 kt;
+	int		 required;
+};
+
+static void
+ctx_err(struct ld *ld, const config_setting_t *s, const char *ctx,
+    const char *msg)
+{
+	if (ctx != NULL && *ctx != '\0')
+		ld_err(ld, s, "%s: %s", ctx, msg);
+	else
+		ld_err(ld, s, "%s", msg);
+}
+
+/*
+ * Checks the keys of group g against a table: unknown keys, wrong
+ * types and missing required keys, each reported.  Returns 0 if all is
+ * well.  ctx names g in messages.
+ */
+static int
+check_keys(struct ld *ld, const config_setting_t *g, const struct key *keys,
+    size_t nkeys, const char *ctx)
+{
+	const config_setting_t *s;
+	const char *name;
+	char *m;
+	size_t before = ld->nerr, k;
+	int i, n;
+
+	n = config_setting_length(g);
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(g, (unsigned int)i);
+		name = config_setting_name(s);
+		for (k = 0; k < nkeys; k++)
+			if (strcmp(keys[k].name, name) == 0)
+				break;
+		if (k == nkeys) {
+			xasprintf(&m, "unknown key '%s'", name);
+			ctx_err(ld, s, ctx, m);
+			free(m);
+			continue;
+		}
+		if (!kt_match(s, keys[k].kt)) {
+			xasprintf(&m, "'%s' must be %s, not %s", name,
+			    kt_desc[keys[k].kt],
+			    type_name(config_setting_type(s)));
+			ctx_err(ld, s, ctx, m);
+			free(m);
+		}
+	}
+	for (k = 0; k < nkeys; k++) {
+		if (!keys[k].required ||
+		    config_setting_get_member(g, keys[k].name) != NULL)
+			continue;
+		xasprintf(&m, "'%s' is missing", keys[k].name);
+		ctx_err(ld, g, ctx, m);
+		free(m);
+	}
+	return ld->nerr == before ? 0 : -1;
+}
+
+/* A member of g, only when it has the type the key table asked for. */
+static const config_setting_t *
+member(const config_setting_t *g, const char *name, enum kt kt)
+{
+	const config_setting_t *s;
+
+	if ((s = config_setting_get_member(g, name)) == NULL ||
+	    !kt_match(s, kt))
+		return NULL;
+	return s;
+}
+
+static int
+member_bool(const config_setting_t *g, const char *name, int dflt)
+{
+	const config_setting_t *s;
+
+	if ((s = member(g, name, KT_BOOL)) == NULL)
+		return dflt;
+	return config_setting_get_bool(s);
+}
+
+/* A string that names something: not empty, no control bytes. */
+static int
+check_str(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	const unsigned char *p;
+	char *path;
+
+	if (*str == '\0') {
+		path = spath(s);
+		ld_err(ld, s, "%s must not be empty", path);
+		free(path);
+		return -1;
+	}
+	for (p = (const unsigned char *)str; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			path = spath(s);
+			ld_err(ld, s, "%s must not contain control "
+			    "characters", path);
+			free(path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An absolute path in normal form: every consumer compares it byte for
+ * byte or walks it component by component, so "/a/../b", "/a//b" and
+ * "/a/" would each mean something else than they appear to.
+ */
+static const char *
+path_problem(const char *p, int allow_root)
+{
+	const char *c, *e;
+	size_t len;
+
+	if (*p != '/')
+		return "must be an absolute path";
+	if (p[1] == '\0')
+		return allow_root ? NULL : "must not be /";
+	for (c = p + 1;; c = e + 1) {
+		e = strchr(c, '/');
+		len = e != NULL ? (size_t)(e - c) : strlen(c);
+		if (len == 0)
+			return e != NULL ? "must not contain //" :
+			    "must not end with /";
+		if ((len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return "must not contain . or .. components";
+		if (e == NULL)
+			break;
+	}
+	return NULL;
+}
+
+static int
+check_path(struct ld *ld, const config_setting_t *s, const char *str,
+    int allow_root)
+{
+	const char *why;
+	char *path;
+
+	if (check_str(ld, s, str) == -1)
+		return -1;
+	if ((why = path_problem(str, allow_root)) == NULL)
+		return 0;
+	path = spath(s);
+	ld_err(ld, s, "%s: '%s' %s", path, str, why);
+	free(path);
+	return -1;
+}
+
+static int
+env_name_ok(const char *n)
+{
+	if (!in_set(*n, letters) && *n != '_')
+		return 0;
+	for (n++; *n != '\0'; n++)
+		if (!in_set(*n, alnum) && *n != '_')
+			return 0;
+	return 1;
+}
+
+/* ---------------------------------------------------------------- */
+/* Option specs: "-v", "-f=RE", "--depth=", "--color[=]", "-name=" */
+
+static int
+long_name_ok(const char *n, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !in_set(n[0], alnum))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!in_set(n[i], alnum) && !in_set(n[i], "-_."))
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether every ')' of an ERE closes a '(' of its own.  glibc takes a
+ * lone ')' as a literal, so "a)|b" compiles alone, and wrapped it would
+ * become "^(a)|b)$": any word starting with "a" would match.
+ */
+static int
+re_parens_ok(const char *re)
+{
+	const char *p = re;
+	int depth = 0;
+
+	while (*p != '\0') {
+		switch (*p) {
+		case '\\':
+			if (*++p == '\0')
+				return 0;
+			p++;
+			break;
+		case '[':
+			/* Brackets: "[]a]", "[^]a]", "[[:alpha:]]". */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']') {
+				if (*p == '[' && in_set(p[1], ":.=")) {
+					char end = p[1];
+
+					for (p += 2; *p != '\0' &&
+					    !(p[0] == end && p[1] == ']'); p++)
+						;
+					if (*p == '\0')
+						return 0;
+					p += 2;
+				} else
+					p++;
+			}
+			if (*p == '\0')
+				return 0;
+			p++;
+			break;
+		case '(':
+			depth++;
+			p++;
+			break;
+		case ')':
+			if (--depth < 0)
+				return 0;
+			p++;
+			break;
+		default:
+			p++;
+		}
+	}
+	return depth == 0;
+}
+
+/*
+ * Compiles re anchored to the whole word: "a|b" must mean "^(a|b)$",
+ * not "^a|b$", or "xb" and "a; anything" would match.
+ */
+static int
+compile_re(struct ld *ld, const config_setting_t *s, const char *re,
+    regex_t *dst)
+{
+	char *anch, *path, buf[256];
+	int rc;
+
+	/* The pattern must stand alone before it is wrapped. */
+	if ((rc = regcomp(dst, re, REG_EXTENDED | REG_NOSUB)) == 0) {
+		regfree(dst);
+		if (!re_parens_ok(re)) {
+			path = spath(s);
+			ld_err(ld, s, "%s: bad pattern '%s': a ')' closes "
+			    "no '('", path, re);
+			free(path);
+			return -1;
+		}
+		xasprintf(&anch, "^(%s)$", re);
+		rc = regcomp(dst, anch, REG_EXTENDED | REG_NOSUB);
+		free(anch);
+		if (rc == 0)
+			return 0;
+	}
+	regerror(rc, dst, buf, sizeof(buf));
+	path = spath(s);
+	ld_err(ld, s, "%s: bad pattern '%s': %s", path, re, buf);
+	free(path);
+	return -1;
+}
+
+static void
+optspec_clear(struct optspec *o)
+{
+	free(o->name);
+	free(o->spec);
+	if (o->pattern != NULL) {
+		regfree(o->pattern);
+		free(o->pattern);
+	}
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * Parses one option spec.  bare: a deny or require entry, where a value
+ * or pattern would mean nothing.
+ */
+static int
+parse_optspec(struct ld *ld, const config_setting_t *s, const char *spec,
+    int bare, struct optspec *o)
+{
+	const char *p, *name, *why = NULL;
+	size_t nlen;
+	char *path;
+
+	memset(o, 0, sizeof(*o));
+	o->line = (int)sline(s);
+	if (spec[0] != '-' || spec[1] == '\0') {
+		why = "is not an option";
+		goto bad;
+	}
+	if (spec[1] == '-') {
+		o->kind = OPT_LONG;
+		name = spec + 2;
+	} else {
+		name = spec + 1;
+		o->kind = strcspn(name, "=[") == 1 ? OPT_SHORT : OPT_WORD;
+	}
+	nlen = strcspn(name, "=[");
+	if (o->kind == OPT_SHORT) {
+		if (!in_set(name[0], alnum)) {
+			why = "is not a valid option: a short option is "
+			    "one letter or digit";
+			goto bad;
+		}
+	} else if (!long_name_ok(name, nlen)) {
+		why = "is not a valid option name";
+		goto bad;
+	}
+	p = name + nlen;
+	if (*p == '\0')
+		o->arg = ARG_NONE;
+	else if (*p == '=') {
+		o->arg = ARG_REQ;
+		p++;
+	} else if (strncmp(p, "[=]", 3) == 0) {
+		if (o->kind != OPT_LONG) {
+			why = "cannot take an optional value: only --long "
+			    "options can";
+			goto bad;
+		}
+		o->arg = ARG_OPT;
+		p += 3;
+	} else {
+		why = "is not a valid option spec";
+		goto bad;
+	}
+	if (bare && o->arg != ARG_NONE) {
+		why = "must be written without a value or pattern here";
+		goto bad;
+	}
+	o->name = xstrndup(name, nlen);
+	o->spec = xstrdup(spec);
+	if (*p != '\0') {
+		o->pattern = xcalloc(1, sizeof(*o->pattern));
+		if (compile_re(ld, s, p, o->pattern) == -1) {
+			free(o->pattern);
+			o->pattern = NULL;
+			optspec_clear(o);
+			return -1;
+		}
+	}
+	return 0;
+bad:
+	path = spath(s);
+	ld_err(ld, s, "%s: '%s' %s", path, spec, why);
+	free(path);
+	return -1;
+}
+
+static const char *
+kind_dash(enum opt_kind k)
+{
+	return k == OPT_LONG ? "--" : "-";
+}
+
+static const struct optspec *
+opt_find(const struct optspec *v, size_t n, enum opt_kind kind,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].kind == kind && strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Fills an array of option specs from a setting; duplicates refused. */
+static int
+parse_optlist(struct ld *ld, const config_setting_t *a, int bare,
+    struct optspec **out, size_t *nout)
+{
+	const config_setting_t *e;
+	const struct optspec *dup;
+	struct optspec *v;
+	const char *str;
+	char *path;
+	size_t before = ld->nerr;
+	int i, n;
+
+	n = config_setting_length(a);
+	v = xcalloc((size_t)n, sizeof(*v));
+	*out = v;
+	*nout = 0;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(a, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			path = spath(e);
+			ld_err(ld, e, "%s must be a string", path);
+			free(path);
+			continue;
+		}
+		str = config_setting_get_string(e);
+		if (parse_optspec(ld, e, str, bare, &v[*nout]) == -1)
+			continue;
+		dup = opt_find(v, *nout, v[*nout].kind, v[*nout].name);
+		if (dup != NULL) {
+			path = spath(e);
+			ld_err(ld, e, "%s: %s%s is listed twice", path,
+			    kind_dash(dup->kind), dup->name);
+			free(path);
+			optspec_clear(&v[*nout]);
+			continue;
+		}
+		(*nout)++;
+	}
+	return ld->nerr == before ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- */
+/* Rules */
+
+static const struct key rule_keys[] = {
+	{ "name",		KT_STRING,	0 },
+	{ "path",		KT_STRING,	0 },
+	{ "description",	KT_STRING,	0 },
+	{ "options",		KT_STRINGS,	0 },
+	{ "deny",		KT_STRINGS,	0 },
+	{ "any_options",	KT_BOOL,	0 },
+	{ "oldstyle",		KT_BOOL,	0 },
+	{ "operands",		KT_STRINGS,	0 },
+	{ "operands_max",	KT_INT,		0 },
+	{ "require",		KT_STRINGS,	0 },
+	{ "subcommands",	KT_GROUP,	0 },
+};
+
+static void
+rule_clear(struct rule *r)
+{
+	size_t i;
+
+	free(r->name);
+	free(r->label);
+	free(r->where);
+	free(r->path);
+	free(r->description);
+	for (i = 0; i < r->nopts; i++)
+		optspec_clear(&r->opts[i]);
+	free(r->opts);
+	for (i = 0; i < r->ndeny; i++)
+		optspec_clear(&r->deny[i]);
+	free(r->deny);
+	for (i = 0; i < r->noperands; i++) {
+		regfree(&r->operands[i]);
+		free(r->operand_src[i]);
+	}
+	free(r->operands);
+	free(r->operand_src);
+	for (i = 0; i < r->nrequire; i++)
+		optspec_clear(&r->require[i]);
+	free(r->require);
+	for (i = 0; i < r->nsubs; i++)
+		rule_clear(&r->subs[i]);
+	free(r->subs);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * A command name as a line would spell it.  '/' is for `path`; a
+ * leading '-' could never be a command word.
+ */
+static int
+cmd_name_ok(const char *n)
+{
+	static const char more[] = "._+-:@,%";
+	const char *p;
+
+	if (*n == '\0' || *n == '-')
+		return 0;
+	for (p = n; *p != '\0'; p++)
+		if (!in_set(*p, alnum) && !in_set(*p, more))
+			return 0;
+	return 1;
+}
+
+/*
+ * A top-level rule name the shell itself owns would never be reached
+ * (builtins and env are decided before rules) or would suggest that a
+ * refused word (eval, exec, source ...) can be allowed: both hide what
+ * the config really permits.
+ */
+static int
+check_top_name(struct ld *ld, const config_setting_t *g, const char *name)
+{
+	const char *why;
+
+	if (policy_builtin(name) != B_NONE) {
+		ld_err(ld, g, "'%s' is a cagesh builtin and cannot be a rule",
+		    name);
+		return -1;
+	}
+	if (strcmp(name, "env") == 0) {
+		ld_err(ld, g, "'env' is handled by cagesh itself and cannot "
+		    "be a rule");
+		return -1;
+	}
+	if ((why = parse_refused_name(name)) != NULL) {
+		ld_err(ld, g, "'%s' is refused by cagesh (%s) and cannot be "
+		    "a rule", name, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int	parse_rule(struct ld *, const config_setting_t *,
+		    const struct rule *, struct rule *);
+
+static int
+parse_operands(struct ld *ld, const config_setting_t *a, struct rule *r)
+{
+	const config_setting_t *e;
+	char *path;
+	size_t before = ld->nerr;
+	int i, n;
+
+	n = config_setting_length(a);
+	r->operands_set = 1;
+	r->operands = xcalloc((size_t)n, sizeof(*r->operands));
+	r->operand_src = xcalloc((size_t)n, sizeof(*r->operand_src));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(a, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			path = spath(e);
+			ld_err(ld, e, "%s must be a string", path);
+			free(path);
+			continue;
+		}
+		if (compile_re(ld, e, config_setting_get_string(e),
+		    &r->operands[r->noperands]) == -1)
+			continue;
+		r->operand_src[r->noperands++] =
+		    xstrdup(config_setting_get_string(e));
+	}
+	return ld->nerr == before ? 0 : -1;
+}
+
+/*
+ * The deny list a rule is judged by: its own entries, then every
+ * ancestor's (already merged in the parent), so `git clone` cannot
+ * allow what `git` denies.
+ */
+static void
+inherit_deny(struct rule *r, const struct rule *parent)
+{
+	size_t i, n;
+
+	if (parent == NULL || parent->ndeny == 0)
+		return;
+	n = r->ndeny;
+	r->deny = xreallocarray(r->deny, n + parent->ndeny, sizeof(*r->deny));
+	for (i = 0; i < parent->ndeny; i++) {
+		if (opt_find(r->deny, n, parent->deny[i].kind,
+		    parent->deny[i].name) != NULL)
+			continue;
+		memset(&r->deny[r->ndeny], 0, sizeof(r->deny[r->ndeny]));
+		r->deny[r->ndeny].kind = parent->deny[i].kind;
+		r->deny[r->ndeny].arg = parent->deny[i].arg;
+		r->deny[r->ndeny].name = xstrdup(parent->deny[i].name);
+		r->deny[r->ndeny].spec = xstrdup(parent->deny[i].spec);
+		r->deny[r->ndeny].line = parent->deny[i].line;
+		r->ndeny++;
+	}
+}
+
+static int
+parse_require(struct ld *ld, const config_setting_t *a, struct rule *r)
+{
+	const struct optspec *o;
+	struct optspec *v;
+	char *path;
+	size_t before = ld->nerr, i, n;
+
+	if (parse_optlist(ld, a, 1, &v, &n) == -1) {
+		for (i = 0; i < n; i++)
+			optspec_clear(&v[i]);
+		free(v);
+		return -1;
+	}
+	r->require = v;
+	r->nrequire = n;
+	for (i = 0; i < n; i++) {
+		o = opt_find(r->opts, r->nopts, v[i].kind, v[i].name);
+		if (o != NULL) {
+			v[i].arg = o->arg;
+			continue;
+		}
+		path = spath(a);
+		ld_errl(ld, (unsigned int)v[i].line, "%s: %s is not in "
+		    "'options'", path, v[i].spec);
+		free(path);
+	}
+	return ld->nerr == before ? 0 : -1;
+}
+
+static int
+parse_subs(struct ld *ld, const config_setting_t *g, struct rule *r)
+{
+	const config_setting_t *e;
+	char *path;
+	size_t before = ld->nerr, i, j;
+	int n;
+
+	n = config_setting_length(g);
+	r->subs = xcalloc((size_t)n, sizeof(*r->subs));
+	for (i = 0; i < (size_t)n; i++) {
+		e = config_setting_get_elem(g, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+			path = spath(e);
+			ld_err(ld, e, "%s must be a group { ... }", path);
+			free(path);
+			continue;
+		}
+		if (parse_rule(ld, e, r, &r->subs[r->nsubs]) == -1) {
+			rule_clear(&r->subs[r->nsubs]);
+			continue;
+		}
+		for (j = 0; j < r->nsubs; j++) {
+			if (strcmp(r->subs[j].name,
+			    r->subs[r->nsubs].name) != 0)
+				continue;
+			path = spath(g);
+			ld_err(ld, e, "%s: '%s' is defined twice (%s and %s)",
+			    path, r->subs[j].name, r->subs[j].where,
+			    r->subs[r->nsubs].where);
+			free(path);
+			break;
+		}
+		if (j < r->nsubs) {
+			rule_clear(&r->subs[r->nsubs]);
+			continue;
+		}
+		r->nsubs++;
+	}
+	return ld->nerr == before ? 0 : -1;
+}
+
+/* One rule: group g under `commands` (parent NULL) or `subcommands`. */
+static int
+parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
+    struct rule *r)
+{
+	const config_setting_t *s;
+	const struct optspec *d;
+	const char *name, *str;
+	char *ctx, *path;
+	size_t before = ld->nerr, i;
+	long long ll;
+
+	memset(r, 0, sizeof(*r));
+	r->operands_max = -1;
+	r->parent = parent;
+	r->where = where(ld, g);
+	ctx = spath(g);
+	(void)check_keys(ld, g, rule_keys, sizeof(rule_keys) /
+	    sizeof(rule_keys[0]), ctx);
+
+	name = config_setting_name(g);
+	if ((s = member(g, "name", KT_STRING)) != NULL)
+		name = config_setting_get_string(s);
+	else
+		s = g;
+	/*
+	 * Only a command name can collide with the shell's own words; a
+	 * subcommand is an operand (`bundle exec`, `rake test` are fine).
+	 */
+	if ((parent != NULL || check_top_name(ld, s, name) == 0) &&
+	    !cmd_name_ok(name))
+		ld_err(ld, s, "%s: '%s' is not a valid command name", ctx,
+		    name);
+	r->name = xstrdup(name);
+	if (parent != NULL)
+		xasprintf(&r->label, "%s %s", parent->label, name);
+	else
+		r->label = xstrdup(name);
+
+	if ((s = member(g, "path", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (parent != NULL)
+			ld_err(ld, s, "%s: 'path' is only for top-level rules",
+			    ctx);
+		else if (check_path(ld, s, str, 0) == 0)
+			r->path = xstrdup(str);
+	}
+	if ((s = member(g, "description", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (check_str(ld, s, str) == 0)
+			r->description = xstrdup(str);
+	}
+	r->any_options = member_bool(g, "any_options", 0);
+	r->oldstyle = member_bool(g, "oldstyle", 0);
+
+	if ((s = member(g, "options", KT_STRINGS)) != NULL)
+		(void)parse_optlist(ld, s, 0, &r->opts, &r->nopts);
+	if ((s = member(g, "deny", KT_STRINGS)) != NULL)
+		(void)parse_optlist(ld, s, 1, &r->deny, &r->ndeny);
+	inherit_deny(r, parent);
+	for (i = 0; i < r->nopts; i++) {
+		d = opt_find(r->deny, r->ndeny, r->opts[i].kind,
+		    r->opts[i].name);
+		if (d == NULL)
+			continue;
+		ld_errl(ld, (unsigned int)r->opts[i].line, "%s: %s%s is both "
+		    "allowed and denied (denied at %s:%d)", ctx,
+		    kind_dash(d->kind), d->name, ld->file, d->line);
+	}
+	if ((s = member(g, "require", KT_STRINGS)) != NULL)
+		(void)parse_require(ld, s, r);
+	if ((s = member(g, "operands", KT_STRINGS)) != NULL)
+		(void)parse_operands(ld, s, r);
+	if ((s = member(g, "operands_max", KT_INT)) != NULL) {
+		ll = config_setting_get_int64(s);
+		if (config_setting_type(s) == CONFIG_TYPE_INT)
+			ll = config_setting_get_int(s);
+		if (ll < 0) {
+			path = spath(s);
+			ld_err(ld, s, "%s must be 0 or more", path);
+			free(path);
+		} else
+			r->operands_max = (long)(ll > LONG_MAX ? LONG_MAX : ll);
+	}
+	if ((s = member(g, "subcommands", KT_GROUP)) != NULL)
+		(void)parse_subs(ld, s, r);
+	free(ctx);
+	return ld->nerr == before ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- */
+/* Profiles */
+
+static const struct key profile_keys[] = {
+	{ "path",		KT_STRINGS,	1 },
+	{ "env",		KT_STRINGS,	0 },
+	{ "setenv",		KT_GROUP,	0 },
+	{ "env_ignore",		KT_STRINGS,	0 },
+	{ "commands",		KT_GROUP,	0 },
+};
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+profile_clear(struct profile *p)
+{
+	size_t i;
+
+	free(p->name);
+	free(p->where);
+	strv_free(p->path, p->npath);
+	strv_free(p->env, p->nenv);
+	for (i = 0; i < p->nsetenv; i++) {
+		free(p->setenv[i].name);
+		free(p->setenv[i].value);
+	}
+	free(p->setenv);
+	strv_free(p->env_ignore, p->nenv_ignore);
+	for (i = 0; i < p->ncmds; i++)
+		rule_clear(&p->cmds[i]);
+	free(p->cmds);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Strings of an array or list of strings, each checked by check. */
+static void
+parse_strings(struct ld *ld, const config_setting_t *a,
+    int (*check)(struct ld *, const config_setting_t *, const char *),
+    char ***out, size_t *nout)
+{
+	const config_setting_t *e;
+	const char *str;
+	char *path;
+	size_t i;
+	int n, k;
+
+	n = config_setting_length(a);
+	*out = xcalloc((size_t)n, sizeof(**out));
+	*nout = 0;
+	for (k = 0; k < n; k++) {
+		e = config_setting_get_elem(a, (unsigned int)k);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			path = spath(e);
+			ld_err(ld, e, "%s must be a string", path);
+			free(path);
+			continue;
+		}
+		str = config_setting_get_string(e);
+		if (check(ld, e, str) == -1)
+			continue;
+		for (i = 0; i < *nout; i++)
+			if (strcmp((*out)[i], str) == 0)
+				break;
+		if (i < *nout) {
+			path = spath(a);
+			ld_err(ld, e, "%s: '%s' is listed twice", path, str);
+			free(path);
+			continue;
+		}
+		(*out)[(*nout)++] = xstrdup(str);
+	}
+}
+
+static int
+check_dir(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	return check_path(ld, s, str, 1);
+}
+
+static int
+check_env_name(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	char *path;
+
+	if (env_name_ok(str))
+		return 0;
+	path = spath(config_setting_parent(s));
+	ld_err(ld, s, "%s: '%s' is not a valid variable name", path, str);
+	free(path);
+	return -1;
+}
+
+/*
+ * A name the line may set freely must not be one that names a program,
+ * library or config file: GIT_SSH=/tmp/x git ... would run /tmp/x.
+ */
+static int
+check_env_settable(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	char *path;
+
+	if (check_env_name(ld, s, str) == -1)
+		return -1;
+	if (!policy_env_dangerous(str))
+		return 0;
+	path = spath(config_setting_parent(s));
+	ld_err(ld, s, "%s: %s can name a program or config file; list it in "
+	    "setenv (fixed value) or env_ignore instead", path, str);
+	free(path);
+	return -1;
+}
+
+static void
+parse_setenv(struct ld *ld, const config_setting_t *g, struct profile *p)
+{
+	const config_setting_t *e;
+	const char *name, *val;
+	char *path;
+	int i, n;
+
+	n = config_setting_length(g);
+	p->setenv = xcalloc((size_t)n, sizeof(*p->setenv));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, (unsigned int)i);
+		name = config_setting_name(e);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			path = spath(e);
+			ld_err(ld, e, "%s must be a string", path);
+			free(path);
+			continue;
+		}
+		if (check_env_name(ld, e, name) == -1)
+			continue;
+		val = config_setting_get_string(e);
+		p->setenv[p->nsetenv].name = xstrdup(name);
+		p->setenv[p->nsetenv].value = xstrdup(val);
+		p->nsetenv++;
+	}
+}
+
+/* A name may be in one of env, setenv, env_ignore: each means another thing. */
+static void
+check_env_lists(struct ld *ld, const config_setting_t *g,
+    const struct profile *p, const char *ctx)
+{
+	const config_setting_t *s;
+	size_t i, j;
+
+	for (i = 0; i < p->nsetenv; i++) {
+		for (j = 0; j < p->nenv; j++)
+			if (strcmp(p->setenv[i].name, p->env[j]) == 0)
+				break;
+		s = config_setting_get_member(g, "setenv");
+		if (j < p->nenv)
+			ld_err(ld, s, "%s: %s is in both env and setenv", ctx,
+			    p->env[j]);
+		for (j = 0; j < p->nenv_ignore; j++)
+			if (strcmp(p->setenv[i].name, p->env_ignore[j]) == 0)
+				break;
+		if (j < p->nenv_ignore)
+			ld_err(ld, s, "%s: %s is in both setenv and "
+			    "env_ignore", ctx, p->env_ignore[j]);
+	}
+	for (i = 0; i < p->nenv; i++) {
+		for (j = 0; j < p->nenv_ignore; j++)
+			if (strcmp(p->env[i], p->env_ignore[j]) == 0)
+				break;
+		s = config_setting_get_member(g, "env_ignore");
+		if (j < p->nenv_ignore)
+			ld_err(ld, s, "%s: %s is in both env and env_ignore",
+			    ctx, p->env[i]);
+	}
+}
+
+static void
+parse_commands(struct ld *ld, const config_setting_t *g, struct profile *p)
+{
+	const config_setting_t *e;
+	struct rule *r;
+	size_t j;
+	int i, n;
+
+	n = config_setting_length(g);
+	p->cmds = xcalloc((size_t)n, sizeof(*p->cmds));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+			char *path = spath(e);
+
+			ld_err(ld, e, "%s must be a group { ... }", path);
+			free(path);
+			continue;
+		}
+		r = &p->cmds[p->ncmds];
+		if (parse_rule(ld, e, NULL, r) == -1) {
+			rule_clear(r);
+			continue;
+		}
+		for (j = 0; j < p->ncmds; j++) {
+			if (strcmp(p->cmds[j].name, r->name) == 0) {
+				ld_err(ld, e, "profile '%s': command '%s' is "
+				    "defined twice (%s and %s)", p->name,
+				    r->name, p->cmds[j].where, r->where);
+				break;
+			}
+			if (r->path != NULL && p->cmds[j].path != NULL &&
+			    strcmp(p->cmds[j].path, r->path) == 0) {
+				ld_err(ld, e, "profile '%s': path '%s' names "
+				    "two rules (%s and %s)", p->name,
+				    r->path, p->cmds[j].where, r->where);
+				break;
+			}
+		}
+		if (j < p->ncmds) {
+			rule_clear(r);
+			continue;
+		}
+		p->ncmds++;
+	}
+}
+
+static void
+parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
+{
+	const config_setting_t *s;
+	char *ctx;
+
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(config_setting_name(g));
+	p->where = where(ld, g);
+	xasprintf(&ctx, "profile '%s'", p->name);
+	(void)check_keys(ld, g, profile_keys, sizeof(profile_keys) /
+	    sizeof(profile_keys[0]), ctx);
+	if ((s = member(g, "path", KT_STRINGS)) != NULL) {
+		parse_strings(ld, s, check_dir, &p->path, &p->npath);
+		if (config_setting_length(s) == 0)
+			ld_err(ld, s, "%s: 'path' must not be empty", ctx);
+	}
+	if ((s = member(g, "env", KT_STRINGS)) != NULL)
+		parse_strings(ld, s, check_env_settable, &p->env, &p->nenv);
+	if ((s = member(g, "setenv", KT_GROUP)) != NULL)
+		parse_setenv(ld, s, p);
+	if ((s = member(g, "env_ignore", KT_STRINGS)) != NULL)
+		parse_strings(ld, s, check_env_name, &p->env_ignore,
+		    &p->nenv_ignore);
+	check_env_lists(ld, g, p, ctx);
+	if ((s = member(g, "commands", KT_GROUP)) != NULL)
+		parse_commands(ld, s, p);
+	free(ctx);
+}
+
+static void
+parse_profiles(struct ld *ld, const config_setting_t *g, struct conf *c)
+{
+	const config_setting_t *e;
+	int i, n;
+
+	n = config_setting_length(g);
+	if (n == 0)
+		ld_err(ld, g, "'profiles' must hold at least one profile");
+	c->profiles = xcalloc((size_t)n, sizeof(*c->profiles));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+			ld_err(ld, e, "profile '%s' must be a group { ... }",
+			    config_setting_name(e));
+			continue;
+		}
+		parse_profile(ld, e, &c->profiles[c->nprofiles++]);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Users */
+
+static const struct key user_keys[] = {
+	{ "user",		KT_STRING,	0 },
+	{ "group",		KT_STRING,	0 },
+	{ "cage",		KT_STRING,	1 },
+	{ "home",		KT_STRING,	1 },
+	{ "profile",		KT_STRING,	1 },
+	{ "interactive",	KT_BOOL,	0 },
+};
+
+static void
+userent_clear(struct userent *u)
+{
+	free(u->user);
+	free(u->group);
+	free(u->cage);
+	free(u->home);
+	free(u->profile_name);
+	free(u->where);
+	memset(u, 0, sizeof(*u));
+}
+
+static void
+parse_user(struct ld *ld, const config_setting_t *g, struct conf *c,
+    struct userent *u)
+{
+	const config_setting_t *s;
+	const char *str;
+	char *ctx;
+
+	memset(u, 0, sizeof(*u));
+	u->where = where(ld, g);
+	ctx = spath(g);
+	(void)check_keys(ld, g, user_keys, sizeof(user_keys) /
+	    sizeof(user_keys[0]), ctx);
+	if (config_setting_get_member(g, "user") != NULL &&
+	    config_setting_get_member(g, "group") != NULL)
+		ld_err(ld, g, "%s: give either 'user' or 'group', not both",
+		    ctx);
+	else if (config_setting_get_member(g, "user") == NULL &&
+	    config_setting_get_member(g, "group") == NULL)
+		ld_err(ld, g, "%s: 'user' or 'group' is missing", ctx);
+	else if ((s = member(g, "user", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (check_str(ld, s, str) == 0)
+			u->user = xstrdup(str);
+	} else if ((s = member(g, "group", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (check_str(ld, s, str) == 0)
+			u->group = xstrdup(str);
+	}
+	if ((s = member(g, "cage", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (check_path(ld, s, str, 0) == 0)
+			u->cage = xstrdup(str);
+	}
+	if ((s = member(g, "home", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (check_path(ld, s, str, 1) == 0)
+			u->home = xstrdup(str);
+	}
+	if ((s = member(g, "profile", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		u->profile_name = xstrdup(str);
+		if ((u->profile = conf_find_profile(c, str)) == NULL)
+			ld_err(ld, s, "%s: no profile '%s'", ctx, str);
+	}
+	u->interactive = member_bool(g, "interactive", 0);
+	free(ctx);
+}
+
+static void
+parse_users(struct ld *ld, const config_setting_t *l, struct conf *c)
+{
+	const config_setting_t *e;
+	const struct userent *o;
+	struct userent *u;
+	size_t j;
+	int i, n;
+
+	n = config_setting_length(l);
+	c->users = xcalloc((size_t)n, sizeof(*c->users));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(l, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+			ld_err(ld, e, "users[%d] must be a group { ... }", i);
+			continue;
+		}
+		u = &c->users[c->nusers++];
+		parse_user(ld, e, c, u);
+		for (j = 0; j + 1 < c->nusers; j++) {
+			o = &c->users[j];
+			if (u->user != NULL && o->user != NULL &&
+			    strcmp(u->user, o->user) == 0) {
+				ld_err(ld, e, "user '%s' is matched by two "
+				    "entries (%s and %s)", u->user, o->where,
+				    u->where);
+				break;
+			}
+			if (u->group != NULL && o->group != NULL &&
+			    strcmp(u->group, o->group) == 0) {
+				ld_err(ld, e, "group '%s' is named by two "
+				    "entries (%s and %s)", u->group, o->where,
+				    u->where);
+				break;
+			}
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Top level */
+
+static const struct key top_keys[] = {
+	{ "limits",	KT_GROUP,	0 },
+	{ "log",	KT_GROUP,	0 },
+	{ "profiles",	KT_GROUP,	1 },
+	{ "users",	KT_LIST,	1 },
+};
+
+static const struct key limits_keys[] = {
+	{ "line_max",	KT_INT,	0 },
+	{ "words_max",	KT_INT,	0 },
+	{ "depth_max",	KT_INT,	0 },
+};
+
+static const struct key log_keys[] = {
+	{ "syslog",	KT_BOOL,	0 },
+	{ "file",	KT_STRING,	0 },
+	{ "on_failure",	KT_STRING,	0 },
+};
+
+static void
+limit(struct ld *ld, const config_setting_t *g, const char *name,
+    long long max, size_t *out)
+{
+	const config_setting_t *s;
+	long long v;
+
+	if ((s = member(g, name, KT_INT)) == NULL)
+		return;
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	else
+		v = config_setting_get_int64(s);
+	if (v < 1 || v > max) {
+		ld_err(ld, s, "limits.%s must be between 1 and %lld", name,
+		    max);
+		return;
+	}
+	*out = (size_t)v;
+}
+
+static void
+parse_limits(struct ld *ld, const config_setting_t *g, struct conf *c)
+{
+	(void)check_keys(ld, g, limits_keys, sizeof(limits_keys) /
+	    sizeof(limits_keys[0]), "limits");
+	limit(ld, g, "line_max", 16777216, &c->limits.line_max);
+	limit(ld, g, "words_max", 1000000, &c->limits.words_max);
+	limit(ld, g, "depth_max", 64, &c->limits.depth_max);
+}
+
+static void
+parse_log(struct ld *ld, const config_setting_t *g, struct conf *c)
+{
+	const config_setting_t *s;
+	const char *str;
+
+	(void)check_keys(ld, g, log_keys, sizeof(log_keys) /
+	    sizeof(log_keys[0]), "log");
+	c->log.syslog = member_bool(g, "syslog", 1);
+	if ((s = member(g, "file", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (check_path(ld, s, str, 0) == 0)
+			c->log.file = xstrdup(str);
+	}
+	if ((s = member(g, "on_failure", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (strcmp(str, "deny") == 0)
+			c->log.on_failure = LOGFAIL_DENY;
+		else if (strcmp(str, "allow") == 0)
+			c->log.on_failure = LOGFAIL_ALLOW;
+		else
+			ld_err(ld, s, "log.on_failure must be \"deny\" or "
+			    "\"allow\", not \"%s\"", str);
+	}
+}
+
+static void
+validate(struct ld *ld, const config_setting_t *root, struct conf *c)
+{
+	const config_setting_t *s;
+
+	(void)check_keys(ld, root, top_keys, sizeof(top_keys) /
+	    sizeof(top_keys[0]), "");
+	if ((s = member(root, "limits", KT_GROUP)) != NULL)
+		parse_limits(ld, s, c);
+	if ((s = member(root, "log", KT_GROUP)) != NULL)
+		parse_log(ld, s, c);
+	if ((s = member(root, "profiles", KT_GROUP)) != NULL)
+		parse_profiles(ld, s, c);
+	if ((s = member(root, "users", KT_LIST)) != NULL)
+		parse_users(ld, s, c);
+}
+
+/*
+ * libconfig 1.5 follows `@include "path"` relative to the working
+ * directory; the admin may not control that file (or it may be the
+ * caged user's), so it is refused, wherever it appears.  A NUL byte
+ * would make libconfig see less of the file than an editor shows.
+ */
+static int
+scan_text(struct ld *ld, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *nl;
+	size_t before = ld->nerr;
+	unsigned int line = 1;
+
+	if (memchr(text, '\0', len) != NULL) {
+		nl = memchr(text, '\0', len);
+		for (p = text; p < nl; p++)
+			if (*p == '\n')
+				line++;
+		ld_errl(ld, line, "the file contains a NUL byte");
+		return -1;
+	}
+	for (p = text; p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		while (p < nl && in_set(*p, " \t\r\f\v"))
+			p++;
+		if ((size_t)(nl - p) >= 8 && memcmp(p, "@include", 8) == 0)
+			ld_errl(ld, line, "@include is not allowed");
+	}
+	return ld->nerr == before ? 0 : -1;
+}
+
+/*
+ * Reads the whole file with pread() from offset 0: the caller's file
+ * offset is neither used nor moved, so the same fd may be checked (or
+ * read) elsewhere too.
+ */
+static char *
+read_all(struct ld *ld, int fd, size_t *lenp)
+{
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st) == -1) {
+		ld_errl(ld, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ld_errl(ld, 0, "not a regular file");
+		return NULL;
+	}
+	if (st.st_size > CONF_SIZE_MAX) {
+		ld_errl(ld, 0, "too large (more than %d bytes)", CONF_SIZE_MAX);
+		return NULL;
+	}
+	/* One byte more than allowed tells a file that grew since fstat. */
+	buf = xmalloc(CONF_SIZE_MAX + 2);
+	while (len < CONF_SIZE_MAX + 1) {
+		n = pread(fd, buf + len, CONF_SIZE_MAX + 1 - len, (off_t)len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			ld_errl(ld, 0, "%s", strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CONF_SIZE_MAX) {
+		ld_errl(ld, 0, "too large (more than %d bytes)", CONF_SIZE_MAX);
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+struct conf *
+conf_load_fd(int fd, const char *name, struct conf_errors *errs)
+{
+	struct ld ld = { name, errs, 0 };
+	struct conf *c = NULL;
+	config_t cfg;
+	char *text;
+	size_t len;
+
+	if ((text = read_all(&ld, fd, &len)) == NULL)
+		return NULL;
+	if (scan_text(&ld, text, len) == -1) {
+		free(text);
+		return NULL;
+	}
+	config_init(&cfg);
+	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
+		ld_errl(&ld, (unsigned int)config_error_line(&cfg), "%s",
+		    config_error_text(&cfg) != NULL ?
+		    config_error_text(&cfg) : "cannot parse");
+		goto out;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->file = xstrdup(name);
+	parse_limits_default(&c->limits);
+	c->log.syslog = 1;
+	c->log.on_failure = LOGFAIL_DENY;
+	validate(&ld, config_root_setting(&cfg), c);
+	if (ld.nerr > 0) {
+		conf_free(c);
+		c = NULL;
+	}
+out:
+	config_destroy(&cfg);
+	free(text);
+	return c;
+}
+
+struct conf *
+conf_load_file(const char *path, struct conf_errors *errs)
+{
+	struct ld ld = { path, errs, 0 };
+	struct conf *c;
+	int fd;
+
+	/*
+	 * O_NONBLOCK: a FIFO put in the config's place would otherwise
+	 * block the open before fstat can refuse it.  Regular files ignore
+	 * the flag.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		ld_errl(&ld, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	c = conf_load_fd(fd, path, errs);
+	(void)close(fd);
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nprofiles; i++)
+		profile_clear(&c->profiles[i]);
+	free(c->profiles);
+	for (i = 0; i < c->nusers; i++)
+		userent_clear(&c->users[i]);
+	free(c->users);
+	free(c->log.file);
+	free(c->file);
+	free(c);
+}
+
+void
+conf_errors_free(struct conf_errors *errs)
+{
+	size_t i;
+
+	if (errs == NULL)
+		return;
+	for (i = 0; i < errs->n; i++)
+		free(errs->msg[i]);
+	free(errs->msg);
+	errs->msg = NULL;
+	errs->n = 0;
+}
+
+const struct profile *
+conf_find_profile(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprofiles; i++)
+		if (c->profiles[i].name != NULL &&
+		    strcmp(c->profiles[i].name, name) == 0)
+			return &c->profiles[i];
+	return NULL;
+}
+
+static int
+gid_in(gid_t gid, const gid_t *gids, size_t ngids)
+{
+	size_t i;
+
+	for (i = 0; i < ngids; i++)
+		if (gids[i] == gid)
+			return 1;
+	return 0;
+}
+
+/*
+ * Every entry is tried, not just the first that matches: a user in two
+ * entries has two cages and two profiles, and picking one by file order
+ * would make the result depend on an accident of editing.
+ */
+enum conf_match
+conf_find_user(const struct conf *c, const char *user, const gid_t *gids,
+    size_t ngids, const struct userent **entp)
+{
+	const struct userent *u, *found = NULL;
+	struct group *gr;
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nusers; i++) {
+		u = &c->users[i];
+		if (u->user != NULL) {
+			if (strcmp(u->user, user) != 0)
+				continue;
+		} else if (u->group != NULL) {
+			if ((gr = getgrnam(u->group)) == NULL ||
+			    !gid_in(gr->gr_gid, gids, ngids))
+				continue;
+		} else
+			continue;
+		if (n++ == 0)
+			found = u;
+	}
+	if (entp != NULL)
+		*entp = n == 1 ? found : NULL;
+	if (n == 0)
+		return MATCH_NONE;
+	return n == 1 ? MATCH_ONE : MATCH_MANY;
+}
+
+/* A group entry resolved once: getgrnam's buffer is reused by each call. */
+struct grinfo {
+	int	 ok;
+	gid_t	 gid;
+	char	**mem;
+	size_t	 nmem;
+};
+
+static int
+grinfo_has(const struct grinfo *g, const struct passwd *pw)
+{
+	size_t i;
+
+	if (!g->ok)
+		return 0;
+	if (pw->pw_gid == g->gid)
+		return 1;
+	for (i = 0; i < g->nmem; i++)
+		if (strcmp(g->mem[i], pw->pw_name) == 0)
+			return 1;
+	return 0;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+acct_err(struct conf_errors *errs, const struct userent *u, const char *fmt,
+    ...)
+{
+	va_list ap;
+	char *m, *msg;
+
+	va_start(ap, fmt);
+	m = vfmt(fmt, ap);
+	va_end(ap);
+	xasprintf(&msg, "%s: %s", u->where, m);
+	free(m);
+	errs_add(errs, msg);
+}
+
+/*
+ * The account database can change after the file is written, so these
+ * checks run apart from loading (--check-config, session start).  The
+ * scan sees what getpwent() enumerates; members known only to a
+ * directory service that does not enumerate are caught at login by
+ * conf_find_user() returning MATCH_MANY.
+ */
+size_t
+conf_check_accounts(const struct conf *c, struct conf_errors *errs)
+{
+	const struct userent *u, *first;
+	struct grinfo *gi;
+	struct passwd *pw;
+	struct group *gr;
+	size_t added = 0, i, k;
+
+	gi = xcalloc(c->nusers, sizeof(*gi));
+	for (i = 0; i < c->nusers; i++) {
+		u = &c->users[i];
+		if (u->user != NULL) {
+			if ((pw = getpwnam(u->user)) == NULL) {
+				acct_err(errs, u, "no such user '%s'", u->user);
+				added++;
+			} else if (pw->pw_uid == 0) {
+				acct_err(errs, u, "root cannot be caged");
+				added++;
+			}
+			continue;
+		}
+		if ((gr = getgrnam(u->group)) == NULL) {
+			acct_err(errs, u, "no such group '%s'", u->group);
+			added++;
+			continue;
+		}
+		gi[i].ok = 1;
+		gi[i].gid = gr->gr_gid;
+		for (k = 0; gr->gr_mem != NULL && gr->gr_mem[k] != NULL; k++)
+			;
+		gi[i].mem = xcalloc(k, sizeof(*gi[i].mem));
+		for (k = 0; gr->gr_mem != NULL && gr->gr_mem[k] != NULL; k++)
+			gi[i].mem[gi[i].nmem++] = xstrdup(gr->gr_mem[k]);
+	}
+
+	setpwent();
+	while ((pw = getpwent()) != NULL) {
+		first = NULL;
+		for (i = 0; i < c->nusers; i++) {
+			u = &c->users[i];
+			if (u->user != NULL ?
+			    strcmp(u->user, pw->pw_name) != 0 :
+			    !grinfo_has(&gi[i], pw))
+				continue;
+			/* A user entry for root was reported above. */
+			if (pw->pw_uid == 0 && u->group != NULL) {
+				acct_err(errs, u, "root cannot be caged "
+				    "(group '%s' holds %s)", u->group,
+				    pw->pw_name);
+				added++;
+			}
+			if (first == NULL) {
+				first = u;
+				continue;
+			}
+			acct_err(errs, u, "user '%s' is matched by two "
+			    "entries (%s and %s)", pw->pw_name, first->where,
+			    u->where);
+			added++;
+		}
+	}
+	endpwent();
+
+	for (i = 0; i < c->nusers; i++)
+		strv_free(gi[i].mem, gi[i].nmem);
+	free(gi);
+	return added;
+}
