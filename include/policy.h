@@ -1,0 +1,100 @@
+/*
+ * The policy: pure functions from a command (or a whole syntax tree)
+ * and a profile to a verdict with the deciding rule or the reason.
+ * No I/O here: nothing is read from the disk or the environment.
+ *
+ * Default deny.  A simple command is allowed only when every part of it
+ * is: its assignments, its command name (a builtin, or a rule found by
+ * name or by the absolute path the rule names), and every word judged
+ * with the program's own option syntax.
+ */
+#ifndef CAGESH_POLICY_H
+#define CAGESH_POLICY_H
+
+#include <stddef.h>
+
+#include "ast.h"
+#include "conf.h"
+
+enum verdict {
+	V_ALLOW,
+	V_DENY,
+};
+
+enum builtin {
+	B_NONE = 0,
+	B_CD,
+	B_PWD,
+	B_EXPORT,
+	B_UMASK,
+	B_TEST,		/* test and [ */
+	B_ECHO,
+	B_TRUE,
+	B_FALSE,
+	B_EXIT,
+};
+
+enum env_action {
+	ENV_DENY,	/* a line may not set it */
+	ENV_SET,	/* listed in the profile's env */
+	ENV_IGNORE,	/* listed in env_ignore: accepted, value dropped */
+	ENV_FIXED,	/* set by the profile's setenv: accepted, value kept fixed */
+};
+
+/* One word as the policy sees it. */
+struct pword {
+	const char	*text;		/* the value, or the source when dynamic */
+	int		 dynamic;	/* value known only after expansion */
+};
+
+struct passign {
+	const char	*name;
+	struct pword	 value;
+};
+
+struct pcmd {
+	const struct passign *assigns;	/* NAME=value before the command */
+	size_t		 nassigns;
+	const struct pword *words;
+	size_t		 nwords;
+};
+
+/* The judgement of one simple command. */
+struct pjudge {
+	enum verdict	 verdict;
+	char		*why;		/* allow: the rule; deny: the reason */
+	size_t		 argv0;		/* index of the command word after env ... */
+	enum builtin	 builtin;	/* B_NONE for a program */
+	const struct rule *rule;	/* the program's rule */
+	int		 deferred;	/* some words are checked only at run time */
+};
+
+void		 policy_judge(const struct profile *, const struct pcmd *,
+		    struct pjudge *);
+void		 pjudge_free(struct pjudge *);
+
+enum env_action	 policy_env(const struct profile *, const char *name,
+		    const char **why);
+int		 policy_env_dangerous(const char *name);
+enum builtin	 policy_builtin(const char *name);
+
+/* A whole line, before anything runs: every simple command, in run order. */
+struct pentry {
+	char		**argv;		/* words as judged: values, or source */
+	size_t		 argc;
+	enum verdict	 verdict;
+	char		*why;
+	int		 deferred;
+};
+
+struct pline {
+	struct pentry	*e;
+	size_t		 n;
+	enum verdict	 verdict;	/* V_ALLOW only when every entry is */
+};
+
+void		 policy_judge_line(const struct profile *, const struct list *,
+		    struct pline *);
+void		 pline_free(struct pline *);
+
+#endif
