@@ -1,0 +1,244 @@
+/*
+ * cagesh: a restricted login shell for caged deploy users.
+ *
+ * main() only holds the sequence of each mode; every step lives in the
+ * file of its concern.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conf.h"
+#include "explain.h"
+#include "parse.h"
+#include "policy.h"
+#include "priv.h"
+#include "xmalloc.h"
+
+#define EXIT_SETUP	1	/* the session could not be set up */
+#define EXIT_USAGE	2
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cagesh: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: cagesh -c LINE\n"
+	    "       cagesh --check-config [FILE]\n"
+	    "       cagesh [--config FILE] [--json] --explain USER [--] LINE\n"
+	    "       cagesh --version | --help\n");
+	exit(status);
+}
+
+/* fds 0-2 open (on /dev/null if need be) so no file we open takes them. */
+static void
+sane_stdfds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_SETUP);
+	}
+}
+
+static struct conf *
+load_conf(const char *path, int accounts)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *conf;
+	size_t i;
+
+	conf = conf_load_file(path, &errs);
+	if (conf != NULL && accounts)
+		conf_check_accounts(conf, &errs);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msg[i]);
+	if (errs.n > 0) {
+		conf_errors_free(&errs);
+		conf_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+static int
+check_config(const char *path)
+{
+	struct conf *conf;
+
+	if ((conf = load_conf(path, 1)) == NULL)
+		return 1;
+	conf_free(conf);
+	return 0;
+}
+
+/* The groups of a user, for group entries; none if there is no account. */
+static gid_t *
+user_groups(const char *user, size_t *ngids)
+{
+	struct passwd *pw;
+	gid_t *gids;
+	int n = 16;
+
+	*ngids = 0;
+	if ((pw = getpwnam(user)) == NULL)
+		return NULL;
+	for (;;) {
+		gids = xreallocarray(NULL, (size_t)n, sizeof(*gids));
+		if (getgrouplist(user, pw->pw_gid, gids, &n) != -1)
+			break;
+		free(gids);
+		if (n > NGROUPS_MAX + 1)
+			die(EXIT_SETUP, "%s: too many groups", user);
+	}
+	*ngids = (size_t)n;
+	return gids;
+}
+
+static int
+explain(const char *path, const char *user, const char *line, int json)
+{
+	const struct userent *ent;
+	struct parse_error perr;
+	struct passwd *pw;
+	struct pline pl;
+	struct list *ast;
+	struct conf *conf;
+	struct sbuf out;
+	gid_t *gids;
+	size_t ngids, len = strlen(line);
+	int status;
+
+	if (getuid() != 0) {
+		if ((pw = getpwuid(getuid())) == NULL ||
+		    strcmp(pw->pw_name, user) != 0)
+			die(EXIT_SETUP, "--explain: only root or %s may explain "
+			    "for %s", user, user);
+	}
+	if ((conf = load_conf(path, 0)) == NULL)
+		return 1;
+	gids = user_groups(user, &ngids);
+	switch (conf_find_user(conf, user, gids, ngids, &ent)) {
+	case MATCH_ONE:
+		break;
+	case MATCH_MANY:
+		die(EXIT_SETUP, "%s: user '%s' is matched by two entries",
+		    path, user);
+	default:
+		die(EXIT_SETUP, "%s: no entry for user '%s'", path, user);
+	}
+	free(gids);
+
+	sbuf_init(&out);
+	if ((ast = parse_line(line, len, &conf->limits, &perr)) == NULL) {
+		if (json)
+			explain_json(&out, user, ent->profile->name, line, len,
+			    NULL, &perr);
+		else
+			explain_text(&out, NULL, &perr);
+		status = 1;
+	} else {
+		policy_judge_line(ent->profile, ast, &pl);
+		if (json)
+			explain_json(&out, user, ent->profile->name, line, len,
+			    &pl, NULL);
+		else
+			explain_text(&out, &pl, NULL);
+		status = pl.verdict == V_ALLOW ? 0 : 1;
+		pline_free(&pl);
+		ast_free(ast);
+	}
+	fwrite(out.s, 1, out.len, stdout);
+	sbuf_free(&out);
+	conf_free(conf);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		die(EXIT_SETUP, "stdout: %s", strerror(errno));
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *config = NULL, *line = NULL, *user = NULL;
+	int i, json = 0, mode_check = 0, mode_explain = 0;
+
+	sane_stdfds();
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--check-config") == 0)
+			mode_check = 1;
+		else if (strcmp(argv[i], "--explain") == 0)
+			mode_explain = 1;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--config") == 0) {
+			if (++i == argc)
+				usage(EXIT_USAGE);
+			config = argv[i];
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("cagesh %s\n", PACKAGE_VERSION);
+			exit(0);
+		} else if (strcmp(argv[i], "--help") == 0)
+			usage(0);
+		else
+			break;
+	}
+
+	if (mode_check || mode_explain) {
+		/* These modes read only what the caller may read. */
+		if (priv_drop_caller() == -1)
+			die(EXIT_SETUP, "cannot drop privileges: %s",
+			    strerror(errno));
+	}
+	if (mode_check && !mode_explain) {
+		if (i < argc && config == NULL)
+			config = argv[i++];
+		if (i != argc)
+			usage(EXIT_USAGE);
+		exit(check_config(config ? config : CAGESH_CONF));
+	}
+	if (mode_explain && !mode_check) {
+		if (i < argc)
+			user = argv[i++];
+		if (i < argc && strcmp(argv[i], "--") == 0)
+			i++;
+		if (i < argc)
+			line = argv[i++];
+		if (user == NULL || line == NULL || i != argc)
+			usage(EXIT_USAGE);
+		exit(explain(config ? config : CAGESH_CONF, user, line,
+		    json));
+	}
+	if (mode_check || mode_explain || json || config != NULL)
+		usage(EXIT_USAGE);
+
+	/* Sessions (-c LINE, logins, forced commands) are not built yet. */
+	die(EXIT_SETUP, "sessions are not available in this version; "
+	    "use --explain or --check-config");
+	exit(1);	/* fail safe */
+}
