@@ -1,0 +1,693 @@
+/*
+ * The builtins.  `test` follows POSIX: 0 to 4 arguments are decided by
+ * their count, more by a small recursive-descent parser (! ( ) -a -o).
+ * Bad syntax is status 2 with a message, never a silent false.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "exec.h"
+#include "policy.h"
+#include "vars.h"
+#include "xmalloc.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int
+write_all(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void __attribute__((format(printf, 1, 2)))
+warnmsg(const char *fmt, ...)
+{
+	struct sbuf b;
+	va_list ap;
+	char *s;
+
+	sbuf_init(&b);
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) != -1) {
+		sbuf_adds(&b, "cagesh: ");
+		sbuf_adds(&b, s);
+		sbuf_addc(&b, '\n');
+		free(s);
+		(void)write_all(STDERR_FILENO, b.s, b.len);
+	}
+	va_end(ap);
+	sbuf_free(&b);
+}
+
+/* Output to fd 1; a closed or broken stdout makes the builtin fail. */
+static int
+out(const char *name, struct sbuf *b)
+{
+	if (write_all(STDOUT_FILENO, b->s, b->len) == -1) {
+		/* a reader that left early (head) is no error to report */
+		if (errno != EPIPE)
+			warnmsg("%s: write error: %s", name, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+b_true(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	(void)ctx;
+	(void)argv;
+	(void)argc;
+	return 0;
+}
+
+static int
+b_false(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	(void)ctx;
+	(void)argv;
+	(void)argc;
+	return 1;
+}
+
+/* echo as bash's default: -n only, no backslash escapes. */
+static int
+b_echo(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct sbuf b;
+	size_t i = 1;
+	int nl = 1, rc;
+
+	(void)ctx;
+	while (i < argc && strcmp(argv[i], "-n") == 0) {
+		nl = 0;
+		i++;
+	}
+	sbuf_init(&b);
+	for (; i < argc; i++) {
+		sbuf_adds(&b, argv[i]);
+		if (i + 1 < argc)
+			sbuf_addc(&b, ' ');
+	}
+	if (nl)
+		sbuf_addc(&b, '\n');
+	rc = out(argv[0], &b);
+	sbuf_free(&b);
+	return rc;
+}
+
+static int
+b_pwd(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct sbuf b;
+	char *cwd;
+	int rc;
+
+	(void)ctx;
+	(void)argc;
+	if ((cwd = getcwd(NULL, 0)) == NULL) {
+		warnmsg("%s: %s", argv[0], strerror(errno));
+		return 1;
+	}
+	sbuf_init(&b);
+	sbuf_adds(&b, cwd);
+	sbuf_addc(&b, '\n');
+	rc = out(argv[0], &b);
+	sbuf_free(&b);
+	free(cwd);
+	return rc;
+}
+
+static int
+b_cd(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	const char *dir;
+	char *old, *cwd;
+	struct sbuf b;
+	int print = 0, rc = 0;
+
+	if (argc > 2) {
+		warnmsg("cd: too many arguments");
+		return 1;
+	}
+	if (argc == 1) {
+		if ((dir = vars_get(ctx->vars, "HOME")) == NULL) {
+			warnmsg("cd: HOME not set");
+			return 1;
+		}
+	} else if (strcmp(argv[1], "-") == 0) {
+		if ((dir = vars_get(ctx->vars, "OLDPWD")) == NULL) {
+			warnmsg("cd: OLDPWD not set");
+			return 1;
+		}
+		print = 1;
+	} else if (argv[1][0] == '-') {
+		warnmsg("cd: options are not supported");
+		return 2;
+	} else
+		dir = argv[1];
+	if (dir[0] == '\0') {
+		warnmsg("cd: empty directory name");
+		return 1;
+	}
+	old = getcwd(NULL, 0);
+	if (chdir(dir) == -1) {
+		warnmsg("cd: %s: %s", dir, strerror(errno));
+		free(old);
+		return 1;
+	}
+	if (old != NULL)
+		vars_set(ctx->vars, "OLDPWD", old, 0);
+	free(old);
+	if ((cwd = getcwd(NULL, 0)) != NULL) {
+		vars_set(ctx->vars, "PWD", cwd, 0);
+		if (print) {
+			sbuf_init(&b);
+			sbuf_adds(&b, cwd);
+			sbuf_addc(&b, '\n');
+			rc = out("cd", &b);
+			sbuf_free(&b);
+		}
+		free(cwd);
+	}
+	return rc;
+}
+
+static int
+valid_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* export alone: export NAME='value', single quotes escaped as '\'' */
+static int
+export_list(struct exec_ctx *ctx)
+{
+	struct sbuf b;
+	char **envp, *eq;
+	size_t i, n;
+	int rc;
+
+	envp = vars_envp(ctx->vars, NULL, 0);
+	for (n = 0; envp[n] != NULL; n++)
+		;
+	qsort(envp, n, sizeof(*envp), cmp_str);
+	sbuf_init(&b);
+	for (i = 0; i < n; i++) {
+		eq = strchr(envp[i], '=');
+		sbuf_adds(&b, "export ");
+		sbuf_addn(&b, envp[i], (size_t)(eq - envp[i]));
+		sbuf_adds(&b, "='");
+		for (eq++; *eq != '\0'; eq++)
+			if (*eq == '\'')
+				sbuf_adds(&b, "'\\''");
+			else
+				sbuf_addc(&b, *eq);
+		sbuf_adds(&b, "'\n");
+	}
+	rc = out("export", &b);
+	sbuf_free(&b);
+	vars_envp_free(envp);
+	return rc;
+}
+
+/*
+ * export NAME=value sets NAME only when the profile lets a line set
+ * it; a fixed or ignored name is exported with the value it has.
+ */
+static int
+b_export(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	const char *why, *eq;
+	char *name;
+	size_t i, len;
+	int rc = 0;
+
+	if (argc == 1)
+		return export_list(ctx);
+	for (i = 1; i < argc; i++) {
+		eq = strchr(argv[i], '=');
+		len = eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (!valid_name(argv[i], len)) {
+			warnmsg("export: '%.*s' is not a valid variable name",
+			    (int)len, argv[i]);
+			rc = 1;
+			continue;
+		}
+		name = xstrndup(argv[i], len);
+		if (eq == NULL)
+			vars_export(ctx->vars, name);
+		else switch (policy_env(ctx->profile, name, &why)) {
+		case ENV_SET:
+			vars_set(ctx->vars, name, eq + 1, 1);
+			break;
+		case ENV_IGNORE:
+		case ENV_FIXED:
+			vars_export(ctx->vars, name);
+			break;
+		case ENV_DENY:
+			warnmsg("export: %s %s", name, why);
+			rc = 1;
+			break;
+		}
+		free(name);
+	}
+	return rc;
+}
+
+static int
+b_umask(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct sbuf b;
+	mode_t m;
+	size_t i;
+	int rc;
+
+	(void)ctx;
+	if (argc == 1) {
+		m = umask(0);
+		umask(m);
+		sbuf_init(&b);
+		sbuf_addf(&b, "%04o\n", (unsigned)m);
+		rc = out("umask", &b);
+		sbuf_free(&b);
+		return rc;
+	}
+	m = 0;
+	for (i = 0; argv[1][i] != '\0'; i++) {
+		if (argv[1][i] < '0' || argv[1][i] > '7' || i >= 4) {
+			warnmsg("umask: '%s' is not an octal mode", argv[1]);
+			return 1;
+		}
+		m = (mode_t)(m * 8 + (mode_t)(argv[1][i] - '0'));
+	}
+	if (i == 0) {
+		warnmsg("umask: '' is not an octal mode");
+		return 1;
+	}
+	umask(m & 0777);
+	return 0;
+}
+
+static int
+b_exit(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	long n;
+	char *end;
+
+	ctx->stop = 1;
+	if (argc == 1)
+		return ctx->status;
+	errno = 0;
+	n = strtol(argv[1], &end, 10);
+	if (argv[1][0] == '\0' || *end != '\0' || errno != 0 || n < 0) {
+		warnmsg("exit: '%s' is not a number", argv[1]);
+		return 2;
+	}
+	return (int)(n & 0xff);
+}
+
+/* test and [ */
+
+struct tst {
+	char *const	*a;
+	size_t		 n;
+	size_t		 i;
+	int		 err;
+};
+
+static void
+tst_error(struct tst *t, const char *what, const char *arg)
+{
+	if (!t->err)
+		warnmsg("test: %s: %s", arg, what);
+	t->err = 1;
+}
+
+static const char *const unops[] = {
+	"-e", "-f", "-d", "-L", "-h", "-r", "-w", "-x", "-s", "-n", "-z",
+	"-b", "-c", "-p", "-S", "-u", "-g", "-k", "-t",
+};
+
+static const char *const binops[] = {
+	"=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot",
+	"-ef",
+};
+
+static int
+in(const char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_unop(const char *s)
+{
+	return in(unops, NELEM(unops), s);
+}
+
+static int
+is_binop(const char *s)
+{
+	return in(binops, NELEM(binops), s);
+}
+
+static long long
+tst_int(struct tst *t, const char *s)
+{
+	long long v;
+	char *end;
+	const char *p = s;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*p == '\0' || *end != '\0' || errno != 0) {
+		tst_error(t, "integer expression expected", s);
+		return 0;
+	}
+	return v;
+}
+
+static int
+tst_unary(struct tst *t, const char *op, const char *arg)
+{
+	struct stat st;
+	long long fd;
+
+	switch (op[1]) {
+	case 'n':
+		return arg[0] != '\0';
+	case 'z':
+		return arg[0] == '\0';
+	case 't':
+		fd = tst_int(t, arg);
+		return fd >= 0 && fd <= INT_MAX && isatty((int)fd);
+	case 'r':
+		return faccessat(AT_FDCWD, arg, R_OK, AT_EACCESS) == 0;
+	case 'w':
+		return faccessat(AT_FDCWD, arg, W_OK, AT_EACCESS) == 0;
+	case 'x':
+		return faccessat(AT_FDCWD, arg, X_OK, AT_EACCESS) == 0;
+	case 'L':
+	case 'h':
+		return lstat(arg, &st) == 0 && S_ISLNK(st.st_mode);
+	}
+	if (stat(arg, &st) == -1)
+		return 0;
+	switch (op[1]) {
+	case 'e':
+		return 1;
+	case 'f':
+		return S_ISREG(st.st_mode);
+	case 'd':
+		return S_ISDIR(st.st_mode);
+	case 's':
+		return st.st_size > 0;
+	case 'b':
+		return S_ISBLK(st.st_mode);
+	case 'c':
+		return S_ISCHR(st.st_mode);
+	case 'p':
+		return S_ISFIFO(st.st_mode);
+	case 'S':
+		return S_ISSOCK(st.st_mode);
+	case 'u':
+		return (st.st_mode & S_ISUID) != 0;
+	case 'g':
+		return (st.st_mode & S_ISGID) != 0;
+	case 'k':
+		return (st.st_mode & S_ISVTX) != 0;
+	}
+	return 0;
+}
+
+static int
+newer(const struct stat *a, const struct stat *b)
+{
+	if (a->st_mtim.tv_sec != b->st_mtim.tv_sec)
+		return a->st_mtim.tv_sec > b->st_mtim.tv_sec;
+	return a->st_mtim.tv_nsec > b->st_mtim.tv_nsec;
+}
+
+static int
+tst_binary(struct tst *t, const char *l, const char *op, const char *r)
+{
+	struct stat a, b;
+	int ha, hb;
+	long long x, y;
+
+	if (strcmp(op, "=") == 0)
+		return strcmp(l, r) == 0;
+	if (strcmp(op, "!=") == 0)
+		return strcmp(l, r) != 0;
+	if (op[1] == 'n' && op[2] == 't') {
+		ha = stat(l, &a) == 0;
+		hb = stat(r, &b) == 0;
+		return ha && (!hb || newer(&a, &b));
+	}
+	if (op[1] == 'o' && op[2] == 't') {
+		ha = stat(l, &a) == 0;
+		hb = stat(r, &b) == 0;
+		return hb && (!ha || newer(&b, &a));
+	}
+	if (op[1] == 'e' && op[2] == 'f')
+		return stat(l, &a) == 0 && stat(r, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	x = tst_int(t, l);
+	y = tst_int(t, r);
+	if (strcmp(op, "-eq") == 0)
+		return x == y;
+	if (strcmp(op, "-ne") == 0)
+		return x != y;
+	if (strcmp(op, "-lt") == 0)
+		return x < y;
+	if (strcmp(op, "-le") == 0)
+		return x <= y;
+	if (strcmp(op, "-gt") == 0)
+		return x > y;
+	return x >= y;
+}
+
+static int	tst_or(struct tst *);
+
+static const char *
+tst_next(struct tst *t)
+{
+	if (t->i >= t->n) {
+		tst_error(t, "argument expected", t->n > 0 ?
+		    t->a[t->n - 1] : "");
+		return "";
+	}
+	return t->a[t->i++];
+}
+
+static int
+tst_primary(struct tst *t)
+{
+	const char *s, *op;
+	int v;
+
+	s = tst_next(t);
+	if (t->err)
+		return 0;
+	if (strcmp(s, "(") == 0) {
+		v = tst_or(t);
+		if (t->i >= t->n || strcmp(t->a[t->i], ")") != 0) {
+			tst_error(t, "')' expected", t->i < t->n ?
+			    t->a[t->i] : "end of arguments");
+			return 0;
+		}
+		t->i++;
+		return v;
+	}
+	if (t->i + 1 < t->n && is_binop(t->a[t->i])) {
+		op = t->a[t->i++];
+		return tst_binary(t, s, op, t->a[t->i++]);
+	}
+	if (is_unop(s) && t->i < t->n)
+		return tst_unary(t, s, t->a[t->i++]);
+	return s[0] != '\0';
+}
+
+static int
+tst_not(struct tst *t)
+{
+	if (t->i < t->n && strcmp(t->a[t->i], "!") == 0) {
+		t->i++;
+		return !tst_not(t);
+	}
+	return tst_primary(t);
+}
+
+static int
+tst_and(struct tst *t)
+{
+	int v, w;
+
+	v = tst_not(t);
+	while (!t->err && t->i < t->n && strcmp(t->a[t->i], "-a") == 0) {
+		t->i++;
+		w = tst_not(t);
+		v = v && w;
+	}
+	return v;
+}
+
+static int
+tst_or(struct tst *t)
+{
+	int v, w;
+
+	v = tst_and(t);
+	while (!t->err && t->i < t->n && strcmp(t->a[t->i], "-o") == 0) {
+		t->i++;
+		w = tst_and(t);
+		v = v || w;
+	}
+	return v;
+}
+
+/* POSIX: the number of arguments decides first; -1 means "use the parser". */
+static int
+tst_count(struct tst *t, char *const *a, size_t n)
+{
+	int v;
+
+	switch (n) {
+	case 0:
+		return 0;
+	case 1:
+		return a[0][0] != '\0';
+	case 2:
+		if (strcmp(a[0], "!") == 0)
+			return a[1][0] == '\0';
+		if (is_unop(a[0]))
+			return tst_unary(t, a[0], a[1]);
+		tst_error(t, "unary operator expected", a[0]);
+		return 0;
+	case 3:
+		if (is_binop(a[1]))
+			return tst_binary(t, a[0], a[1], a[2]);
+		if (strcmp(a[1], "-a") == 0)
+			return a[0][0] != '\0' && a[2][0] != '\0';
+		if (strcmp(a[1], "-o") == 0)
+			return a[0][0] != '\0' || a[2][0] != '\0';
+		if (strcmp(a[0], "!") == 0) {
+			v = tst_count(t, a + 1, 2);
+			return v < 0 ? v : !v;
+		}
+		if (strcmp(a[0], "(") == 0 && strcmp(a[2], ")") == 0)
+			return a[1][0] != '\0';
+		tst_error(t, "binary operator expected", a[1]);
+		return 0;
+	case 4:
+		if (strcmp(a[0], "!") == 0) {
+			v = tst_count(t, a + 1, 3);
+			return v < 0 ? v : !v;
+		}
+		if (strcmp(a[0], "(") == 0 && strcmp(a[3], ")") == 0)
+			return tst_count(t, a + 1, 2);
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+static int
+b_test(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct tst t;
+	int v;
+
+	(void)ctx;
+	memset(&t, 0, sizeof(t));
+	t.a = argv + 1;
+	t.n = argc - 1;
+	if (strcmp(argv[0], "[") == 0) {
+		if (t.n == 0 || strcmp(argv[argc - 1], "]") != 0) {
+			warnmsg("[: missing ]");
+			return 2;
+		}
+		t.n--;
+	}
+	if ((v = tst_count(&t, t.a, t.n)) < 0) {
+		v = tst_or(&t);
+		if (!t.err && t.i < t.n)
+			tst_error(&t, "unexpected argument", t.a[t.i]);
+	}
+	if (t.err)
+		return 2;
+	return v ? 0 : 1;
+}
+
+static const struct {
+	enum builtin	 b;
+	int		(*fn)(struct exec_ctx *, char *const *, size_t);
+} table[] = {
+	{ B_CD,		b_cd },
+	{ B_PWD,	b_pwd },
+	{ B_EXPORT,	b_export },
+	{ B_UMASK,	b_umask },
+	{ B_TEST,	b_test },
+	{ B_ECHO,	b_echo },
+	{ B_TRUE,	b_true },
+	{ B_FALSE,	b_false },
+	{ B_EXIT,	b_exit },
+};
+
+int
+builtin_run(struct exec_ctx *ctx, enum builtin b, char *const *argv,
+    size_t argc)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(table); i++)
+		if (table[i].b == b)
+			return table[i].fn(ctx, argv, argc);
+	warnmsg("%s: not a builtin", argc > 0 ? argv[0] : "?");
+	return 127;
+}
