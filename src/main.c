@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -23,6 +24,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "priv.h"
+#include "session.h"
 #include "xmalloc.h"
 
 #define EXIT_SETUP	1	/* the session could not be set up */
@@ -185,7 +187,8 @@ int
 main(int argc, char *argv[])
 {
 	const char *config = NULL, *line = NULL, *user = NULL;
-	int i, json = 0, mode_check = 0, mode_explain = 0;
+	int i, json = 0, mode_check = 0, mode_explain = 0, status;
+	struct session s;
 
 	sane_stdfds();
 
@@ -201,7 +204,8 @@ main(int argc, char *argv[])
 				usage(EXIT_USAGE);
 			config = argv[i];
 		} else if (strcmp(argv[i], "--version") == 0) {
-			printf("cagesh %s\n", PACKAGE_VERSION);
+			printf("cagesh %s (config %s)\n", PACKAGE_VERSION,
+			    CAGESH_CONF);
 			exit(0);
 		} else if (strcmp(argv[i], "--help") == 0)
 			usage(0);
@@ -237,8 +241,18 @@ main(int argc, char *argv[])
 	if (mode_check || mode_explain || json || config != NULL)
 		usage(EXIT_USAGE);
 
-	/* Sessions (-c LINE, logins, forced commands) are not built yet. */
-	die(EXIT_SETUP, "sessions are not available in this version; "
-	    "use --explain or --check-config");
+	/* A session: -c LINE, a login, or a forced command. */
+	openlog("cagesh", LOG_PID, LOG_AUTHPRIV);
+	session_begin(&s, argc, argv);
+	if (geteuid() != 0)
+		session_refuse(&s, "not installed setuid root");
+	session_identify(&s);
+	session_load_conf(&s);
+	session_open_log(&s);
+	session_find_entry(&s);
+	session_pam_open(&s);
+	status = session_run(&s);
+	session_end(&s, status);
+	exit(status);
 	exit(1);	/* fail safe */
 }

@@ -1,0 +1,16 @@
+/*
+ * Entering the cage.  Requires root; guarantees that on success the
+ * process is chrooted into a directory each of whose path components
+ * is a real directory (no symlink), owned by root and not writable by
+ * group or others, checked and entered through the same descriptors so
+ * that nothing can be swapped in between.
+ */
+#ifndef CAGESH_CAGE_H
+#define CAGESH_CAGE_H
+
+#include <stddef.h>
+
+/* 0, or -1 with a reason in why. */
+int	cage_enter(const char *path, char *why, size_t whylen);
+
+#endif

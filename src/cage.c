@@ -1,0 +1,105 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cage.h"
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A component anyone but root could change would let them swap the cage. */
+static int
+check_dir(int fd, const char *shown, char *why, size_t len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return fail(why, len, "cage %s: %s", shown, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fail(why, len, "cage %s: not a directory", shown);
+	if (st.st_uid != 0)
+		return fail(why, len, "cage %s: not owned by root", shown);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return fail(why, len, "cage %s: writable by group or others",
+		    shown);
+	return 0;
+}
+
+int
+cage_enter(const char *path, char *why, size_t len)
+{
+	char comp[256], shown[4096];
+	const char *p, *e;
+	size_t n, used;
+	int fd, next;
+
+	if (path[0] != '/' || strcmp(path, "/") == 0)
+		return fail(why, len, "cage %s: must be an absolute path "
+		    "other than /", path);
+	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return fail(why, len, "/: %s", strerror(errno));
+	if (check_dir(fd, "/", why, len) == -1)
+		goto bad;
+	used = 0;
+	shown[0] = '\0';
+	for (p = path; *p != '\0'; p = e) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n >= sizeof(comp) || used + n + 2 > sizeof(shown)) {
+			fail(why, len, "cage %s: path too long", path);
+			goto bad;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			fail(why, len, "cage %s: . and .. are not allowed",
+			    path);
+			goto bad;
+		}
+		shown[used++] = '/';
+		memcpy(shown + used, comp, n + 1);
+		used += n;
+		/* O_NOFOLLOW: a symlink anywhere in the path is refused. */
+		next = openat(fd, comp,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next == -1) {
+			fail(why, len, "cage %s: %s", shown,
+			    errno == ELOOP || errno == ENOTDIR ?
+			    "not a directory (symlink?)" : strerror(errno));
+			goto bad;
+		}
+		close(fd);
+		fd = next;
+		if (check_dir(fd, shown, why, len) == -1)
+			goto bad;
+	}
+	if (fchdir(fd) == -1 || chroot(".") == -1 || chdir("/") == -1) {
+		fail(why, len, "cage %s: cannot enter: %s", path,
+		    strerror(errno));
+		goto bad;
+	}
+	close(fd);
+	return 0;
+bad:
+	close(fd);
+	return -1;
+}
