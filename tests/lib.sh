@@ -23,6 +23,7 @@ ok() {	# ok STATUS DESCRIPTION
 		echo "not ok $tap_n - $2"
 		tap_failed=$((tap_failed + 1))
 	fi
+	[ "$1" -eq 0 ]
 }
 
 diag() {

@@ -1,0 +1,287 @@
+#!/bin/bash
+# Real sessions, as root: a throwaway user, a cage built here, the
+# installed-setuid binary, the system PAM stack with the shipped
+# pam/cagesh, and the audit log.  Skips without root.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+for t in useradd userdel chage setpriv python3 ldd mount; do
+	command -v $t >/dev/null || skip_all "needs $t"
+done
+conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
+[ -n "$conf_path" ] || skip_all "cannot tell the config path"
+[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
+
+# Everything the test makes, undone on exit.
+work=$(mktemp -d /var/lib/cagesh-test.XXXXXX) || exit 1
+chmod 755 "$work"
+u=cgt$$
+u2=cgu$$
+pam_made=0
+cleanup() {
+	umount "$work/cage/proc" 2>/dev/null
+	rm -f "$conf_path"
+	[ $pam_made = 1 ] && rm -f /etc/pam.d/cagesh
+	userdel "$u" 2>/dev/null
+	userdel "$u2" 2>/dev/null
+	rm -rf "$work" "$scratch"
+}
+trap cleanup EXIT
+
+useradd -M -U -d /home/"$u" -s /bin/false "$u" || exit 1
+useradd -M -U -d /home/"$u2" -s /bin/false "$u2" || exit 1
+usermod -p '*' "$u"
+uid=$(id -u "$u"); gid=$(id -g "$u")
+
+mkdir -p "$(dirname "$conf_path")"
+if [ ! -e /etc/pam.d/cagesh ]; then
+	cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh && pam_made=1
+fi
+
+# The setuid binary, in a root-owned directory.
+mkdir -p "$work/sbin" "$work/log"
+chmod 700 "$work/log"
+bin=$work/sbin/cagesh
+cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin"
+
+# The cage: a few programs and their libraries.
+cage=$work/cage
+mkdir -p "$cage"/{bin,usr/bin,etc,tmp,proc,home/"$u"}
+chmod 1777 "$cage/tmp"
+chown "$u:$u" "$cage/home/$u"
+for p in cat ls touch sleep id mkdir; do
+	src=$(command -v $p)
+	cp "$src" "$cage/usr/bin/$p"
+	for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
+		mkdir -p "$cage$(dirname "$lib")"
+		cp -n "$lib" "$cage$lib"
+	done
+done
+mount -t proc proc "$cage/proc" || skip_all "cannot mount /proc in the cage"
+
+log=$work/log/audit.jsonl
+write_conf() {	# write_conf CAGE
+	cat > "$conf_path" <<CONF
+log = { syslog = true; file = "$log"; on_failure = "deny"; };
+profiles = {
+  t = {
+    path = [ "/usr/bin" ];
+    commands = {
+      cat = { any_options = true; };
+      ls = { any_options = true; };
+      touch = { };
+      sleep = { operands = [ "[0-9.]+" ]; };
+      id = { any_options = true; };
+      mkdir = { options = [ "-p" ]; };
+    };
+  };
+};
+users = (
+  { user = "$u"; cage = "$1"; home = "/home/$u"; profile = "t"; }
+);
+CONF
+	chmod 644 "$conf_path"
+}
+write_conf "$cage"
+
+as_user() {	# as_user CMD...: run as the caged user
+	setpriv --reuid="$u" --regid="$gid" --init-groups "$@"
+}
+
+records() {	# records EVENT: how many records of that event in the log
+	python3 - "$log" "$1" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    for k in ("time", "event", "session", "user", "uid", "from", "mode"):
+        assert k in r, (k, r)
+    if r["event"] == sys.argv[2]:
+        n += 1
+print(n)
+PY
+}
+
+# --- allowed lines run inside the cage, as the user
+out=$(as_user "$bin" -c 'pwd' 2>&1)
+st=$?
+[ $st = 0 ] && [ "$out" = "/home/$u" ]
+ok $? "pwd runs in the cage home"
+[ $st = 0 ] || diag "exit $st: $out"
+
+as_user "$bin" -c 'touch made-here' >/dev/null 2>&1
+[ -f "$cage/home/$u/made-here" ] &&
+    [ "$(stat -c %u "$cage/home/$u/made-here")" = "$uid" ]
+ok $? "a file written lands under the cage, owned by the user"
+
+status=$(as_user "$bin" -c 'cat /proc/self/status' 2>&1)
+printf '%s\n' "$status" | grep -q "^Uid:	$uid	$uid	$uid	$uid$"
+ok $? "the command runs with the user's uid (real, effective, saved, fs)"
+printf '%s\n' "$status" | grep -q "^Gid:	$gid	$gid	$gid	$gid$"
+ok $? "and the user's gid"
+printf '%s\n' "$status" | grep -q "^Groups:	$gid *$"
+ok $? "and only the user's groups"
+printf '%s\n' "$status" | grep -q '^NoNewPrivs:	1$'
+ok $? "NoNewPrivs: 1"
+printf '%s\n' "$status" | grep -q '^CapEff:	0000000000000000$'
+ok $? "CapEff: 0"
+printf '%s\n' "$status" | grep -q '^CapBnd:	0000000000000000$'
+ok $? "CapBnd: 0"
+
+fds=$(as_user "$bin" -c 'ls /proc/self/fd' 2>&1 | tr '\n' ' ')
+# ls holds one more fd of its own: the directory it lists.
+[ "$fds" = "0 1 2 3 " ]
+ok $? "a command gets only fds 0-2 (ls adds its own 3): $fds"
+
+out=$(as_user "$bin" -c 'id -u > /home/'"$u"'/idfile; cat idfile' 2>&1)
+[ "$out" = "$uid" ]
+ok $? "redirections and ; work in a session"
+
+# --- forced-command use
+out=$(SSH_ORIGINAL_COMMAND=pwd as_user "$bin" -c "$bin" 2>&1)
+[ "$out" = "/home/$u" ]
+ok $? "forced command: -c /path/to/cagesh runs SSH_ORIGINAL_COMMAND"
+out=$(SSH_ORIGINAL_COMMAND=pwd as_user bash -c "exec -a -cagesh $bin" 2>&1)
+[ "$out" = "/home/$u" ]
+ok $? "forced command with cagesh as the login shell (argv0 -cagesh)"
+out=$(as_user bash -c "exec -a -cagesh $bin" 2>&1 </dev/null)
+st=$?
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q '^cagesh: no interactive login'
+ok $? "a login without a command is refused when interactive = false"
+
+# --- denied lines run nothing
+rm -f "$cage/home/$u/marker"
+out=$(as_user "$bin" -c 'touch marker; bash -c id' 2>&1)
+st=$?
+[ $st = 126 ] && [ ! -e "$cage/home/$u/marker" ]
+ok $? "a denied line exits 126 and runs nothing (no marker)"
+printf '%s\n' "$out" | grep -q '^cagesh: denied: '
+ok $? "and says why on stderr"
+python3 - "$log" <<'PY'
+import json, sys
+last = [r for r in map(json.loads, open(sys.argv[1]))
+        if r["event"] == "command"][-1]
+assert last["verdict"] == "deny", last
+assert last["line"] == "touch marker; bash -c id", last
+assert "status" not in last, last
+assert any(c["verdict"] == "deny" and "reason" in c for c in last["commands"]), last
+PY
+ok $? "and leaves a deny record" ||
+    diag "$(grep '"event":"command"' "$log" | tail -n 1)"
+
+out=$(as_user "$bin" -c 'echo "unterminated' 2>&1)
+[ $? = 2 ]
+ok $? "a syntax error exits 2"
+
+# --- refused sessions
+n0=$(records session_refused)
+out=$("$bin" -c pwd 2>&1)
+[ $? = 1 ] && printf '%s\n' "$out" | grep -q '^cagesh: root cannot'
+ok $? "root is refused"
+
+out=$(setpriv --reuid="$u2" --regid="$u2" --init-groups "$bin" -c pwd 2>&1)
+[ $? = 1 ] && printf '%s\n' "$out" | grep -q "^cagesh: user $u2 has no entry"
+ok $? "a user without an entry is refused"
+
+chmod 664 "$conf_path"
+out=$(as_user "$bin" -c pwd 2>&1)
+[ $? = 1 ] && printf '%s\n' "$out" | grep -q 'not writable by group'
+ok $? "a group-writable config refuses the session"
+chmod 644 "$conf_path"
+
+chown "$u" "$cage"
+out=$(as_user "$bin" -c 'touch bad1' 2>&1)
+st=$?
+chown root "$cage"
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'not owned by root' &&
+    [ ! -e "$cage/home/$u/bad1" ]
+ok $? "a user-owned cage component refuses the session"
+
+ln -s "$cage" "$work/link"
+write_conf "$work/link"
+out=$(as_user "$bin" -c 'touch bad2' 2>&1)
+st=$?
+write_conf "$cage"
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'symlink' &&
+    [ ! -e "$cage/home/$u/bad2" ]
+ok $? "a symlinked cage component refuses the session"
+
+chage -E 0 "$u"
+out=$(as_user "$bin" -c 'touch bad3' 2>&1)
+st=$?
+chage -E -1 "$u"
+[ $st = 1 ] && printf '%s\n' "$out" | grep -qi 'account' &&
+    [ ! -e "$cage/home/$u/bad3" ]
+ok $? "an expired account is refused by PAM"
+[ $st = 1 ] || diag "$out"
+
+n1=$(records session_refused)
+[ $((n1 - n0)) -ge 4 ]
+ok $? "refusals are in the audit log ($((n1 - n0)))"
+
+# --- the audit log: identity, escaping, a log that cannot be written
+evil=$(printf 'echo "x\\" \\"user\\":\\"root"\necho y')
+out=$(SSH_CONNECTION='127.0.0.1 50022 127.0.0.1 22' as_user "$bin" -c "$evil" 2>&1)
+python3 - "$log" "$u" "$evil" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+last = [json.loads(l) for l in lines if l][-2]
+assert last["event"] == "command", last
+assert last["user"] == sys.argv[2] and last["from"] == "127.0.0.1 50022", last
+assert last["line"] == sys.argv[3] and "\n" in last["line"], last
+PY
+ok $? "records carry from, keep user bytes inside their field, one line each"
+
+rm -f "$cage/home/$u/full"
+mount -t tmpfs -o size=256k tmpfs "$work/log" && chmod 700 "$work/log" &&
+    touch "$log" && chmod 600 "$log"
+out=$(as_user "$bin" -c 'touch full' 2>&1)
+st=$?
+umount "$work/log"
+[ $st = 1 ] && [ ! -e "$cage/home/$u/full" ] &&
+    printf '%s\n' "$out" | grep -q '^cagesh: .*audit'
+ok $? "on_failure = deny: no room for the log, nothing runs"
+[ $st = 1 ] || diag "exit $st: $out"
+
+# --- signals: the command gets them, the session ends and is logged
+: > "$log"
+setpriv --reuid="$u" --regid="$gid" --init-groups "$bin" -c 'sleep 30' \
+    >/dev/null 2>&1 &
+spid=$!
+for i in $(seq 1 50); do
+	pgrep -u "$u" -x sleep >/dev/null && break
+	sleep 0.1
+done
+t0=$(date +%s)
+kill -TERM $spid
+wait $spid
+st=$?
+t1=$(date +%s)
+[ $st = 143 ] && [ $((t1 - t0)) -lt 5 ]
+ok $? "SIGTERM ends the session and its command (exit $st)"
+sleep 0.2
+! pgrep -u "$u" >/dev/null
+ok $? "no process of the user is left behind"
+[ "$(records session_end)" = 1 ]
+ok $? "the session end is logged"
+
+# --- 200 concurrent sessions: one whole record each
+: > "$log"
+pids=
+for i in $(seq 1 200); do
+	as_user "$bin" -c "echo line-$i" >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+wait $pids
+python3 - "$log" <<'PY'
+import json, sys
+seen = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["event"] == "command":
+        seen[r["line"]] = seen.get(r["line"], 0) + 1
+assert len(seen) == 200 and set(seen.values()) == {1}, (len(seen), seen)
+PY
+ok $? "200 concurrent sessions: 200 whole command records, one per line"
+done_testing
