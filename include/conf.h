@@ -76,6 +76,8 @@ struct profile {
 	size_t		 nenv_ignore;
 	struct rule	*cmds;
 	size_t		 ncmds;
+	char		**cage_files;	/* host paths cagesh-jail copies in */
+	size_t		 ncage_files;
 };
 
 struct userent {

@@ -996,6 +996,7 @@ static const struct key profile_keys[] = {
 	{ "setenv",		KT_GROUP,	0 },
 	{ "env_ignore",		KT_STRINGS,	0 },
 	{ "commands",		KT_GROUP,	0 },
+	{ "cage_files",		KT_STRINGS,	0 },
 };
 
 static void
@@ -1023,6 +1024,7 @@ profile_clear(struct profile *p)
 	}
 	free(p->setenv);
 	strv_free(p->env_ignore, p->nenv_ignore);
+	strv_free(p->cage_files, p->ncage_files);
 	for (i = 0; i < p->ncmds; i++)
 		rule_clear(&p->cmds[i]);
 	free(p->cmds);
@@ -1072,6 +1074,13 @@ static int
 check_dir(struct ld *ld, const config_setting_t *s, const char *str)
 {
 	return check_path(ld, s, str, 1);
+}
+
+/* Copied into the cage by cagesh-jail: "/" would copy the whole host. */
+static int
+check_file(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	return check_path(ld, s, str, 0);
 }
 
 static int
@@ -1241,6 +1250,9 @@ parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 		parse_strings(ld, s, check_env_name, &p->env_ignore,
 		    &p->nenv_ignore);
 	check_env_lists(ld, g, p, ctx);
+	if ((s = member(g, "cage_files", KT_STRINGS)) != NULL)
+		parse_strings(ld, s, check_file, &p->cage_files,
+		    &p->ncage_files);
 	if ((s = member(g, "commands", KT_GROUP)) != NULL)
 		parse_commands(ld, s, p);
 	free(ctx);

@@ -183,6 +183,10 @@ test_good(void)
 	is_str(p->setenv[0].value, "/bin/echo", "setenv[0] value");
 	is_int(p->nenv_ignore, 1, "env_ignore: 1 name");
 	is_str(p->env_ignore[0], "GIT_SSH", "env_ignore[0]");
+	is_int(p->ncage_files, 2, "cage_files: 2 paths");
+	if (p->ncage_files == 2)
+		is_str(p->cage_files[1], "/usr/lib/git-core", "cage_files[1]");
+	is_int(g->ncage_files, 0, "no cage_files: none");
 	is_int(p->ncmds, 6, "6 commands");
 
 	git = find_rule(p->cmds, p->ncmds, "git");

@@ -50,7 +50,7 @@ cage=$work/cage
 mkdir -p "$cage"/{bin,usr/bin,etc,tmp,proc,home/"$u"}
 chmod 1777 "$cage/tmp"
 chown "$u:$u" "$cage/home/$u"
-for p in cat ls touch sleep id mkdir; do
+for p in cat ls touch sleep id mkdir printenv; do
 	src=$(command -v $p)
 	cp "$src" "$cage/usr/bin/$p"
 	for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
@@ -67,6 +67,8 @@ log = { syslog = true; file = "$log"; on_failure = "deny"; };
 profiles = {
   t = {
     path = [ "/usr/bin" ];
+    env = [ "RAILS_ENV" ];
+    setenv = { FIXED = "yes"; };
     commands = {
       cat = { any_options = true; };
       ls = { any_options = true; };
@@ -74,6 +76,7 @@ profiles = {
       sleep = { operands = [ "[0-9.]+" ]; };
       id = { any_options = true; };
       mkdir = { options = [ "-p" ]; };
+      printenv = { operands = []; };
     };
   };
 };
@@ -137,6 +140,24 @@ ok $? "a command gets only fds 0-2 (ls adds its own 3): $fds"
 out=$(as_user "$bin" -c 'id -u > /home/'"$u"'/idfile; cat idfile' 2>&1)
 [ "$out" = "$uid" ]
 ok $? "redirections and ; work in a session"
+
+# --- the environment is built, not inherited
+envout=$(env -i FOO=bar LD_PRELOAD=/tmp/x.so PATH=/tmp HOME=/tmp LANG=C.UTF-8 \
+    TERM='xterm;rm' SSH_CONNECTION='10.0.0.1 4242 10.0.0.2 22' \
+    /usr/bin/setpriv --reuid="$u" --regid="$gid" --init-groups \
+    "$bin" -c 'RAILS_ENV=production printenv' 2>/dev/null | cut -d= -f1 | sort | tr '\n' ' ')
+[ "$envout" = "FIXED HOME LANG LOGNAME PATH PWD RAILS_ENV SHELL SSH_CONNECTION USER " ]
+ok $? "a command's environment: only what cagesh built ($envout)"
+out=$(env -i PATH=/tmp HOME=/tmp /usr/bin/setpriv --reuid="$u" --regid="$gid" \
+    --init-groups "$bin" -c 'printenv' 2>&1)
+printf '%s\n' "$out" | grep -qx 'PATH=/usr/bin' &&
+    printf '%s\n' "$out" | grep -qx "HOME=/home/$u" &&
+    printf '%s\n' "$out" | grep -qx 'FIXED=yes'
+ok $? "PATH and HOME are the profile's and the entry's, setenv applied"
+
+out=$(as_user "$bin" -c pwd <&- 2>&1)
+[ "$out" = "/home/$u" ]
+ok $? "a session with stdin closed still runs (fds 0-2 made sane)"
 
 # --- forced-command use
 out=$(SSH_ORIGINAL_COMMAND=pwd as_user "$bin" -c "$bin" 2>&1)
