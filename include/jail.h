@@ -1,0 +1,100 @@
+/*
+ * cagesh-jail: builds, updates and audits the cages of /etc/cagesh.conf.
+ *
+ * A cage is described by a plan: every path the cage needs, in the
+ * cage's own namespace ("/usr/bin/git"), with where it comes from on the
+ * host.  init and update make the cage match the plan and record it in
+ * CAGE/.cagesh-jail/manifest; check audits a cage against its manifest
+ * and the host; relink makes absolute symlinks relative.
+ */
+#ifndef CAGESH_JAIL_H
+#define CAGESH_JAIL_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+#include "conf.h"
+
+enum jail_type {
+	JT_DIR = 'd',		/* directory, root 0755 unless mode says */
+	JT_FILE = 'f',		/* copy of a host file */
+	JT_GEN = 'g',		/* file whose content cagesh-jail writes */
+	JT_LINK = 'l',		/* symlink */
+	JT_DEV = 'c',		/* character device */
+};
+
+struct jent {
+	enum jail_type	 type;
+	char		*path;		/* in the cage namespace, absolute */
+	char		*src;		/* host source (JT_FILE), or NULL */
+	char		*data;		/* JT_LINK target, JT_GEN content */
+	size_t		 size;		/* JT_FILE, JT_GEN */
+	mode_t		 mode;		/* permission bits */
+	uid_t		 uid;
+	gid_t		 gid;
+	dev_t		 rdev;		/* JT_DEV */
+	int		 walked;	/* JT_DIR: contents added */
+};
+
+struct jplan {
+	struct jent	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+enum jail_err {
+	JE_OK,
+	JE_SYS,			/* errno says */
+	JE_UNSAFE,		/* a cage path component not root's alone */
+	JE_NOTFOUND,		/* a command or file of the profile missing */
+	JE_BADMANIFEST,
+	JE_NOSPACE,
+	JE_NOENTRY,		/* no user entry for that cage or user */
+};
+
+#define JAIL_DIR	".cagesh-jail"
+#define JAIL_MANIFEST	".cagesh-jail/manifest"
+
+/* plan.c */
+void		 jplan_free(struct jplan *);
+struct jent	*jplan_find(const struct jplan *, const char *);
+int		 jplan_build(const struct conf *, const char *cage,
+		    struct jplan *, char *why, size_t len);
+
+/* paths.c */
+char		*jpath_norm(const char *);
+char		*jpath_rel(const char *from_dir, const char *to);
+char		*jpath_join(const char *, const char *);
+int		 jpath_cage_safe(const char *cage, int create, char *why,
+		    size_t len);
+
+/* elf.c: deps of an ELF file, searched under root ("" for the host). */
+struct jelf_deps {
+	char		**path;		/* resolved, in root's namespace */
+	size_t		 n;
+	char		**missing;	/* names not found */
+	size_t		 nmissing;
+};
+int		 jelf_is_elf(const char *file);
+int		 jelf_deps(const char *root, const char *nsfile,
+		    int use_ldconf, struct jelf_deps *);
+void		 jelf_deps_free(struct jelf_deps *);
+
+/* manifest.c and apply.c */
+int		 jmanifest_read(const char *cage, struct jplan *, char *why,
+		    size_t len);
+int		 jmanifest_write(const char *cage, const struct jplan *,
+		    char *why, size_t len);
+int		 jail_apply(const char *cage, const struct jplan *plan,
+		    const struct jplan *old, size_t *changes,
+		    char *why, size_t len);
+int		 jail_same_file(const char *a, const char *b);
+
+/* check.c */
+int		 jail_check(const char *cage, int json);
+
+/* relink.c */
+int		 jail_relink(const char *cage, const char *dir, int dry_run);
+char		*jail_find_cage(const char *dir);
+
+#endif

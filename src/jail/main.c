@@ -1,0 +1,235 @@
+/*
+ * cagesh-jail: builds (init), refreshes (update) and audits (check) the
+ * cages named in /etc/cagesh.conf, and makes a cage's absolute symlinks
+ * relative (relink).  Run by root.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "jail.h"
+#include "xmalloc.h"
+
+#ifndef CAGESH_CONF
+#define CAGESH_CONF "/etc/cagesh.conf"
+#endif
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: cagesh-jail [--config FILE] init (--user U | --cage DIR)\n"
+	    "       cagesh-jail [--config FILE] update "
+	    "(--user U | --cage DIR)\n"
+	    "       cagesh-jail [--config FILE] check [--json] "
+	    "(--user U | --cage DIR)\n"
+	    "       cagesh-jail relink [--dry-run] [--cage DIR] DIR\n");
+	exit(2);
+}
+
+static struct conf *
+load(const char *file)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c;
+	size_t i;
+
+	if ((c = conf_load_file(file, &errs)) == NULL) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "cagesh-jail: %s\n", errs.msg[i]);
+		if (errs.n == 0)
+			fprintf(stderr, "cagesh-jail: %s: cannot load\n",
+			    file);
+	}
+	conf_errors_free(&errs);
+	return c;
+}
+
+/* The cage of user U, found as cagesh finds the user's entry. */
+static const char *
+user_cage(const struct conf *c, const char *user)
+{
+	const struct userent *u;
+	struct passwd *pw;
+	gid_t *gids;
+	int ng = 64;
+
+	if ((pw = getpwnam(user)) == NULL) {
+		fprintf(stderr, "cagesh-jail: unknown user %s\n", user);
+		return NULL;
+	}
+	gids = xreallocarray(NULL, (size_t)ng, sizeof(*gids));
+	if (getgrouplist(user, pw->pw_gid, gids, &ng) == -1) {
+		gids = xreallocarray(gids, (size_t)ng, sizeof(*gids));
+		(void)getgrouplist(user, pw->pw_gid, gids, &ng);
+	}
+	if (conf_find_user(c, user, gids, (size_t)ng, &u) != MATCH_ONE) {
+		fprintf(stderr, "cagesh-jail: %s: no single user entry in "
+		    "%s\n", user, c->file);
+		free(gids);
+		return NULL;
+	}
+	free(gids);
+	return u->cage;
+}
+
+static int
+cage_known(const struct conf *c, const char *cage)
+{
+	size_t i;
+
+	for (i = 0; i < c->nusers; i++)
+		if (strcmp(c->users[i].cage, cage) == 0)
+			return 1;
+	fprintf(stderr, "cagesh-jail: %s: no user entry has this cage\n",
+	    cage);
+	return 0;
+}
+
+static int
+build(const struct conf *c, const char *cage, int init)
+{
+	struct jplan plan, old;
+	char why[2048];
+	size_t changes;
+	int ret;
+
+	/* Planned first: a missing command leaves nothing behind. */
+	if ((ret = jplan_build(c, cage, &plan, why, sizeof(why))) != JE_OK) {
+		fprintf(stderr, "cagesh-jail: %s\n", why);
+		jplan_free(&plan);
+		return 1;
+	}
+	if (jpath_cage_safe(cage, init, why, sizeof(why)) != JE_OK) {
+		fprintf(stderr, "cagesh-jail: unsafe cage: %s\n", why);
+		jplan_free(&plan);
+		return 1;
+	}
+	if (jmanifest_read(cage, &old, why, sizeof(why)) != JE_OK) {
+		fprintf(stderr, "cagesh-jail: %s\n", why);
+		jplan_free(&plan);
+		return 1;
+	}
+	if (!init && old.n == 0) {
+		fprintf(stderr, "cagesh-jail: %s: no manifest; run init "
+		    "first\n", cage);
+		jplan_free(&plan);
+		return 1;
+	}
+	ret = jail_apply(cage, &plan, &old, &changes, why, sizeof(why));
+	if (ret != JE_OK)
+		fprintf(stderr, "cagesh-jail: %s%s\n", why, ret == JE_NOSPACE ?
+		    " (disk full; nothing half-written was left)" : "");
+	else
+		printf("cagesh-jail: %s: %zu change%s\n", cage, changes,
+		    changes == 1 ? "" : "s");
+	jplan_free(&plan);
+	jplan_free(&old);
+	return ret == JE_OK ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config",	required_argument,	NULL, 'C' },
+		{ "user",	required_argument,	NULL, 'u' },
+		{ "cage",	required_argument,	NULL, 'c' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	const char *file = CAGESH_CONF, *user = NULL, *cagearg = NULL;
+	const char *cmd, *cage;
+	char *real = NULL, *rcage = NULL;
+	struct conf *c = NULL;
+	int ch, json = 0, dry = 0, ret = 1;
+
+	/* "+": the subcommand ends the global options; then they go on. */
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (ch != 'C')
+			usage();
+		file = optarg;
+	}
+	if (optind >= argc)
+		usage();
+	cmd = argv[optind];
+	optind++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			file = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'c':
+			cagearg = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "cagesh-jail: must be run as root (it creates "
+		    "root-owned files and device nodes)\n");
+		return 1;
+	}
+	umask(022);
+	if (strcmp(cmd, "relink") == 0) {
+		if (optind + 1 != argc || user != NULL || json)
+			usage();
+		if ((real = realpath(argv[optind], NULL)) == NULL) {
+			fprintf(stderr, "cagesh-jail: %s: %s\n", argv[optind],
+			    strerror(errno));
+			return 1;
+		}
+		rcage = cagearg != NULL ? realpath(cagearg, NULL) :
+		    jail_find_cage(real);
+		if (rcage == NULL) {
+			fprintf(stderr, "cagesh-jail: %s: not inside a cage "
+			    "(no %s above it)\n", real, JAIL_DIR);
+			goto out;
+		}
+		ret = jail_relink(rcage, real, dry) == 0 ? 0 : 1;
+		goto out;
+	}
+	if ((strcmp(cmd, "init") != 0 && strcmp(cmd, "update") != 0 &&
+	    strcmp(cmd, "check") != 0) || optind != argc ||
+	    (user == NULL) == (cagearg == NULL) ||
+	    (json && strcmp(cmd, "check") != 0) || dry)
+		usage();
+	if ((c = load(file)) == NULL)
+		goto out;
+	if (user != NULL)
+		cage = user_cage(c, user);
+	else
+		cage = cage_known(c, cagearg) ? cagearg : NULL;
+	if (cage == NULL)
+		goto out;
+	if (strcmp(cmd, "check") == 0)
+		ret = jail_check(cage, json);
+	else
+		ret = build(c, cage, strcmp(cmd, "init") == 0);
+out:
+	free(real);
+	free(rcage);
+	if (c != NULL)
+		conf_free(c);
+	return ret;
+}

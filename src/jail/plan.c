@@ -1,0 +1,557 @@
+/*
+ * What a cage needs, resolved on the host: the profile's commands, their
+ * libraries and loader, the profile's cage_files, device nodes, a
+ * minimal /etc, tmp dirs and the homes.  Nothing here writes anything.
+ */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jail.h"
+#include "xmalloc.h"
+
+/* Device nodes a cage gets: the same numbers as the host's. */
+static const char *const devices[] = {
+	"/dev/null", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/tty",
+};
+
+static const char *const etc_copies[] = {
+	"/etc/hosts", "/etc/resolv.conf",
+};
+
+static const char nsswitch[] =
+	"passwd: files\n"
+	"group: files\n"
+	"shadow: files\n"
+	"hosts: files dns\n"
+	"networks: files\n"
+	"protocols: files\n"
+	"services: files\n";
+
+struct ctx {
+	struct jplan	*plan;
+	char		*why;
+	size_t		 len;
+	int		 depth;
+};
+
+void
+jplan_free(struct jplan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].path);
+		free(p->v[i].src);
+		free(p->v[i].data);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+struct jent *
+jplan_find(const struct jplan *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].path, path) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
+static struct jent *
+plan_add(struct jplan *p, enum jail_type t, const char *path)
+{
+	struct jent *e;
+
+	if ((e = jplan_find(p, path)) != NULL)
+		return e->type == t ? NULL : e;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+	}
+	e = &p->v[p->n++];
+	memset(e, 0, sizeof(*e));
+	e->type = t;
+	e->path = xstrdup(path);
+	e->mode = 0755;
+	return e;
+}
+
+static void
+add_dir(struct ctx *c, const char *path, mode_t mode)
+{
+	struct jent *e;
+
+	if (strcmp(path, "/") == 0)
+		return;
+	if ((e = jplan_find(c->plan, path)) != NULL) {
+		if (e->type == JT_DIR && mode != 0755)
+			e->mode = mode;
+		return;
+	}
+	if ((e = plan_add(c->plan, JT_DIR, path)) == NULL)
+		e = jplan_find(c->plan, path);
+	if (e->type == JT_DIR)
+		e->mode = mode;
+}
+
+/* Every directory above path, root 0755. */
+static void
+add_parents(struct ctx *c, const char *path)
+{
+	char *p, *s;
+
+	p = xstrdup(path);
+	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (jplan_find(c->plan, p) == NULL)
+			add_dir(c, p, 0755);
+		*s = '/';
+	}
+	free(p);
+}
+
+static int	add_host(struct ctx *, const char *, int);
+
+static int
+add_elf_deps(struct ctx *c, const char *real)
+{
+	struct jelf_deps d;
+	size_t i;
+	int ret = 0;
+
+	if (!jelf_is_elf(real))
+		return 0;
+	(void)jelf_deps("", real, 1, &d);
+	if (d.nmissing > 0) {
+		snprintf(c->why, c->len, "%s: library %s not found on the host",
+		    real, d.missing[0]);
+		ret = JE_NOTFOUND;
+	}
+	for (i = 0; ret == 0 && i < d.n; i++)
+		ret = add_host(c, d.path[i], 0);
+	jelf_deps_free(&d);
+	return ret;
+}
+
+static int
+add_tree(struct ctx *c, const char *real)
+{
+	struct dirent *de;
+	char *child;
+	DIR *d;
+	int ret = 0;
+
+	if ((d = opendir(real)) == NULL) {
+		snprintf(c->why, c->len, "%s: %s", real, strerror(errno));
+		return JE_SYS;
+	}
+	while (ret == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		child = jpath_join(real, de->d_name);
+		ret = add_host(c, child, 1);
+		free(child);
+	}
+	closedir(d);
+	return ret;
+}
+
+/*
+ * A host path into the plan at the same place, component by component:
+ * a symlink on the way becomes the same (relative) symlink in the cage,
+ * and the walk goes on where it points (merged /usr: /bin -> usr/bin).
+ * recurse: copy a directory's contents too.
+ */
+static int
+add_host(struct ctx *c, const char *hostpath, int recurse)
+{
+	struct stat st;
+	struct jent *e;
+	char *path, *cur, *next, *rest, *tgt, *abs, *rel;
+	char buf[4096];
+	const char *comp, *slash;
+	ssize_t n;
+	int ret = 0;
+
+	if (++c->depth > 64) {
+		snprintf(c->why, c->len, "%s: too many levels of links",
+		    hostpath);
+		c->depth--;
+		return JE_SYS;
+	}
+	path = jpath_norm(hostpath);
+	cur = xstrdup("");
+	for (comp = path + 1; *comp != '\0'; comp = slash) {
+		slash = strchr(comp, '/');
+		if (slash == NULL)
+			slash = comp + strlen(comp);
+		xasprintf(&next, "%s/%.*s", cur, (int)(slash - comp), comp);
+		if (*slash == '/')
+			slash++;
+		if (lstat(next, &st) == -1) {
+			snprintf(c->why, c->len, "%s: %s", next,
+			    strerror(errno));
+			free(next);
+			ret = JE_NOTFOUND;
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if ((n = readlink(next, buf, sizeof(buf) - 1)) < 0) {
+				snprintf(c->why, c->len, "%s: %s", next,
+				    strerror(errno));
+				free(next);
+				ret = JE_SYS;
+				goto out;
+			}
+			buf[n] = '\0';
+			if (buf[0] == '/')
+				abs = xstrdup(buf);
+			else
+				xasprintf(&abs, "%s/%s", cur, buf);
+			tgt = jpath_norm(abs);
+			free(abs);
+			/* Relative: the link works in and out of the cage. */
+			rel = jpath_rel(*cur ? cur : "/", tgt);
+			add_parents(c, next);
+			if ((e = plan_add(c->plan, JT_LINK, next)) != NULL &&
+			    e->type == JT_LINK)
+				e->data = rel;
+			else
+				free(rel);
+			rest = *slash ? jpath_join(tgt, slash) : xstrdup(tgt);
+			free(tgt);
+			free(next);
+			if (e != NULL || *slash != '\0')
+				ret = add_host(c, rest, recurse);
+			else
+				ret = 0;
+			free(rest);
+			goto out;
+		}
+		free(cur);
+		cur = next;
+		if (*slash == '\0')
+			break;
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(c->why, c->len, "%s: not a directory", cur);
+			ret = JE_NOTFOUND;
+			goto out;
+		}
+		add_dir(c, cur, 0755);
+	}
+	if (*cur == '\0')
+		goto out;
+	if (S_ISDIR(st.st_mode)) {
+		add_dir(c, cur, 0755);
+		e = jplan_find(c->plan, cur);
+		if (recurse && e != NULL && e->type == JT_DIR && !e->walked) {
+			e->walked = 1;
+			ret = add_tree(c, cur);
+		}
+	} else if (S_ISREG(st.st_mode)) {
+		if ((e = plan_add(c->plan, JT_FILE, cur)) == NULL)
+			goto out;
+		if (e->type != JT_FILE) {
+			snprintf(c->why, c->len, "%s: needed as two kinds "
+			    "of file", cur);
+			ret = JE_SYS;
+			goto out;
+		}
+		e->src = xstrdup(cur);
+		e->size = (size_t)st.st_size;
+		/* setuid/setgid never enter a cage: root is a step away. */
+		e->mode = st.st_mode & 01777;
+		ret = add_elf_deps(c, cur);
+	}
+	/* Sockets, fifos, devices among cage_files are left out. */
+out:
+	free(cur);
+	free(path);
+	c->depth--;
+	return ret;
+}
+
+/* A command as the profile names it, found on the host. */
+static int
+add_command(struct ctx *c, const struct profile *p, const struct rule *r)
+{
+	struct stat st;
+	char *cand;
+	size_t i;
+	int ret;
+
+	if (r->path != NULL) {
+		if (stat(r->path, &st) == 0 && S_ISREG(st.st_mode))
+			return add_host(c, r->path, 0);
+		snprintf(c->why, c->len, "command %s: %s not found on the "
+		    "host", r->name, r->path);
+		return JE_NOTFOUND;
+	}
+	for (i = 0; i < p->npath; i++) {
+		cand = jpath_join(p->path[i], r->name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 0111)) {
+			ret = add_host(c, cand, 0);
+			free(cand);
+			return ret;
+		}
+		free(cand);
+	}
+	snprintf(c->why, c->len, "command %s: not found on the host in the "
+	    "profile's path", r->name);
+	return JE_NOTFOUND;
+}
+
+static void
+add_gen(struct ctx *c, const char *path, char *data, mode_t mode)
+{
+	struct jent *e;
+
+	add_parents(c, path);
+	e = plan_add(c->plan, JT_GEN, path);
+	if (e == NULL || e->type != JT_GEN) {
+		free(data);
+		return;
+	}
+	e->data = data;
+	e->size = strlen(data);
+	e->mode = mode;
+}
+
+static int
+uid_listed(const uid_t *v, size_t n, uid_t u)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == u)
+			return 1;
+	return 0;
+}
+
+/*
+ * passwd and group: root and the accounts caged here, nobody else (the
+ * host's other account names and homes are none of the cage's business).
+ * The shell field is /bin/false: inside the cage nothing logs in.
+ */
+static int
+add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
+{
+	struct sbuf pw, gr;
+	struct passwd *p;
+	struct group *g;
+	uid_t *uids = NULL;
+	gid_t *gids = NULL;
+	size_t nu = 0, ng = 0, i, k;
+	const struct userent *u;
+	int first;
+
+	sbuf_init(&pw);
+	sbuf_init(&gr);
+	sbuf_adds(&pw, "root:x:0:0:root:/root:/bin/false\n");
+	sbuf_adds(&gr, "root:x:0:\n");
+	for (i = 0; i < conf->nusers; i++) {
+		u = &conf->users[i];
+		if (strcmp(u->cage, cage) != 0)
+			continue;
+		if (u->user != NULL) {
+			if ((p = getpwnam(u->user)) == NULL || p->pw_uid == 0)
+				continue;
+			if (uid_listed(uids, nu, p->pw_uid))
+				continue;
+			uids = xreallocarray(uids, nu + 1, sizeof(*uids));
+			uids[nu++] = p->pw_uid;
+			sbuf_addf(&pw, "%s:x:%u:%u:%s:%s:/bin/false\n",
+			    p->pw_name, (unsigned)p->pw_uid,
+			    (unsigned)p->pw_gid, p->pw_gecos, u->home);
+			gids = xreallocarray(gids, ng + 1, sizeof(*gids));
+			gids[ng++] = p->pw_gid;
+		} else if ((g = getgrnam(u->group)) != NULL && g->gr_gid != 0) {
+			gids = xreallocarray(gids, ng + 1, sizeof(*gids));
+			gids[ng++] = g->gr_gid;
+			setpwent();
+			while ((p = getpwent()) != NULL) {
+				for (k = 0; g->gr_mem[k] != NULL; k++)
+					if (strcmp(g->gr_mem[k],
+					    p->pw_name) == 0)
+						break;
+				if (p->pw_uid == 0 ||
+				    (p->pw_gid != g->gr_gid &&
+				    g->gr_mem[k] == NULL) ||
+				    uid_listed(uids, nu, p->pw_uid))
+					continue;
+				uids = xreallocarray(uids, nu + 1,
+				    sizeof(*uids));
+				uids[nu++] = p->pw_uid;
+				sbuf_addf(&pw, "%s:x:%u:%u:%s:%s:/bin/false\n",
+				    p->pw_name, (unsigned)p->pw_uid,
+				    (unsigned)p->pw_gid, p->pw_gecos,
+				    u->home);
+			}
+			endpwent();
+		}
+	}
+	for (i = 0; i < ng; i++) {
+		for (k = 0; k < i; k++)
+			if (gids[k] == gids[i])
+				break;
+		if (k < i || (g = getgrgid(gids[i])) == NULL)
+			continue;
+		sbuf_addf(&gr, "%s:x:%u:", g->gr_name, (unsigned)g->gr_gid);
+		first = 1;
+		for (k = 0; g->gr_mem[k] != NULL; k++) {
+			if ((p = getpwnam(g->gr_mem[k])) == NULL ||
+			    !uid_listed(uids, nu, p->pw_uid))
+				continue;
+			sbuf_addf(&gr, "%s%s", first ? "" : ",",
+			    g->gr_mem[k]);
+			first = 0;
+		}
+		sbuf_addc(&gr, '\n');
+	}
+	add_gen(c, "/etc/passwd", sbuf_take(&pw), 0644);
+	add_gen(c, "/etc/group", sbuf_take(&gr), 0644);
+	sbuf_free(&pw);
+	sbuf_free(&gr);
+	free(uids);
+	free(gids);
+	return 0;
+}
+
+static int
+add_homes(struct ctx *c, const struct conf *conf, const char *cage)
+{
+	const struct userent *u;
+	struct passwd *p;
+	struct group *g;
+	struct jent *e;
+	size_t i;
+
+	for (i = 0; i < conf->nusers; i++) {
+		u = &conf->users[i];
+		if (strcmp(u->cage, cage) != 0 || strcmp(u->home, "/") == 0)
+			continue;
+		add_parents(c, u->home);
+		if ((e = plan_add(c->plan, JT_DIR, u->home)) == NULL ||
+		    e->type != JT_DIR)
+			continue;
+		if (u->user != NULL) {
+			if ((p = getpwnam(u->user)) == NULL) {
+				snprintf(c->why, c->len, "unknown user %s",
+				    u->user);
+				return JE_NOENTRY;
+			}
+			e->uid = p->pw_uid;
+			e->gid = p->pw_gid;
+			e->mode = 0750;
+		} else {
+			/* Shared by a group: they all deploy there. */
+			if ((g = getgrnam(u->group)) == NULL) {
+				snprintf(c->why, c->len, "unknown group %s",
+				    u->group);
+				return JE_NOENTRY;
+			}
+			e->gid = g->gr_gid;
+			e->mode = 0770;
+		}
+	}
+	return 0;
+}
+
+int
+jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
+    char *why, size_t len)
+{
+	struct ctx c = { plan, why, len, 0 };
+	const struct profile *p;
+	struct stat st;
+	struct jent *e;
+	size_t i, k, nent = 0;
+	char *real;
+	int ret;
+
+	memset(plan, 0, sizeof(*plan));
+	for (i = 0; i < conf->nusers; i++) {
+		if (strcmp(conf->users[i].cage, cage) != 0)
+			continue;
+		nent++;
+		p = conf->users[i].profile;
+		/* The lookup path as on the host: /bin -> usr/bin too. */
+		for (k = 0; k < p->npath; k++)
+			if (lstat(p->path[k], &st) == 0 &&
+			    (ret = add_host(&c, p->path[k], 0)) != 0)
+				return ret;
+		for (k = 0; k < p->ncmds; k++)
+			if ((ret = add_command(&c, p, &p->cmds[k])) != 0)
+				return ret;
+		for (k = 0; k < p->ncage_files; k++) {
+			if (lstat(p->cage_files[k], &st) == -1) {
+				fprintf(stderr, "cagesh-jail: warning: "
+				    "cage_files %s: %s (skipped)\n",
+				    p->cage_files[k], strerror(errno));
+				continue;
+			}
+			if ((ret = add_host(&c, p->cage_files[k], 1)) != 0)
+				return ret;
+		}
+	}
+	if (nent == 0) {
+		snprintf(why, len, "%s: no user entry has this cage", cage);
+		return JE_NOENTRY;
+	}
+	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		if (stat(devices[i], &st) == -1 || !S_ISCHR(st.st_mode)) {
+			fprintf(stderr, "cagesh-jail: warning: %s: not a "
+			    "character device on the host (skipped)\n",
+			    devices[i]);
+			continue;
+		}
+		add_parents(&c, devices[i]);
+		if ((e = plan_add(plan, JT_DEV, devices[i])) != NULL &&
+		    e->type == JT_DEV) {
+			e->rdev = st.st_rdev;
+			e->mode = 0666;
+		}
+	}
+	add_accounts(&c, conf, cage);
+	add_gen(&c, "/etc/nsswitch.conf", xstrdup(nsswitch), 0644);
+	for (i = 0; i < sizeof(etc_copies) / sizeof(etc_copies[0]); i++) {
+		if (stat(etc_copies[i], &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if ((e = plan_add(plan, JT_FILE, etc_copies[i])) == NULL ||
+		    e->type != JT_FILE)
+			continue;
+		e->src = xstrdup(etc_copies[i]);
+		e->size = (size_t)st.st_size;
+		e->mode = 0644;
+	}
+	/* localtime is a link on the host; in the cage, a plain copy. */
+	if ((real = realpath("/etc/localtime", NULL)) != NULL) {
+		if (stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (e = plan_add(plan, JT_FILE, "/etc/localtime")) != NULL &&
+		    e->type == JT_FILE) {
+			e->src = xstrdup(real);
+			e->size = (size_t)st.st_size;
+			e->mode = 0644;
+		}
+		free(real);
+	}
+	add_dir(&c, "/tmp", 01777);
+	add_parents(&c, "/var/tmp");
+	add_dir(&c, "/var/tmp", 01777);
+	if ((ret = add_homes(&c, conf, cage)) != 0)
+		return ret;
+	return 0;
+}

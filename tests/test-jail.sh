@@ -1,0 +1,325 @@
+#!/bin/bash
+# cagesh-jail as root: a throwaway user, a cage for the shipped
+# capistrano profile's commands under /var/lib, planted faults for check,
+# update after a host file changes, relink of Capistrano's links, and a
+# full disk.  Skips without root.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+: "${CAGESH_JAIL:=$top_srcdir/cagesh-jail}"
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+for t in useradd userdel chroot; do
+	command -v $t >/dev/null || skip_all "needs $t"
+done
+[ -x "$CAGESH_JAIL" ] || skip_all "no $CAGESH_JAIL"
+
+# Everything the test makes, undone on exit.
+work=$(mktemp -d /var/lib/cagesh-jail-test.XXXXXX) || exit 1
+chmod 755 "$work"
+u=cjt$$
+small_mounted=0
+cleanup() {
+	[ $small_mounted = 1 ] && umount "$work/small"
+	userdel "$u" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+useradd -M -U -d /nonexistent -s /bin/false "$u" || exit 1
+
+J=$CAGESH_JAIL
+
+okrc() {	# okrc WANT GOT DESCRIPTION
+	[ "$2" = "$1" ]
+	ok $? "$3"
+}
+cage=$work/srv/cage
+shipped=$top_srcdir/etc/cagesh.conf
+out=$work/out
+err=$work/err
+
+# The shipped capistrano profile's commands: those the host has (a
+# minimal host lacks svn or rsync), each by the path the profile gives.
+cmds=
+missing=
+for c in $(awk '/^  capistrano = \{/{p=1} /^  git-only/{p=0}
+    p && /^      [a-z][a-z0-9-]* = \{/{print $1}' "$shipped"); do
+	rpath=$(awk -v c="$c" '/^  capistrano = \{/{p=1} /^  git-only/{p=0}
+	    p && $1 == c && /= \{/{r=1; next} r && /^      [a-z]/{r=0}
+	    r && /^        path = /{gsub(/[";]/, "", $3); print $3; exit}' \
+	    "$shipped")
+	if [ -n "$rpath" ]; then
+		[ -x "$rpath" ] || { missing="$missing $c"; continue; }
+		cmds="$cmds      $c = { path = \"$rpath\"; };
+"
+	elif PATH=/usr/local/bin:/usr/bin:/bin command -v "$c" >/dev/null; then
+		cmds="$cmds      $c = { };
+"
+	else
+		missing="$missing $c"
+	fi
+done
+[ -n "$missing" ] && diag "not on this host, left out:$missing"
+cage_files=$(sed -n '/^    cage_files = \[/,/\];/p' "$shipped" |
+    sed 's/^ *cage_files = \[//; s/\];.*//' | tr -d '\n')
+
+# A "host library" the test controls, copied in through cage_files.
+mkdir -p "$work/hostlib"
+echo one > "$work/hostlib/libfake.so.1"
+echo gone-soon > "$work/hostlib/libold.so.1"
+
+write_conf() {	# write_conf FILE CAGE COMMANDS
+	cat > "$1" <<CONF
+profiles = {
+  capistrano = {
+    path = [ "/usr/local/bin", "/usr/bin", "/bin" ];
+    cage_files = [ $cage_files, "$work/hostlib" ];
+    commands = {
+$3    };
+  };
+};
+users = (
+  { user = "$u"; cage = "$2"; home = "/var/www/app"; profile = "capistrano"; }
+);
+CONF
+}
+conf=$work/jail.conf
+write_conf "$conf" "$cage" "$cmds"
+
+# --- bad input ---------------------------------------------------------
+"$J" --config "$conf" init --user nosuchuser$$ >"$out" 2>"$err"
+okrc 1 $? "init: unknown user fails"
+grep -q "unknown user nosuchuser$$" "$err"
+ok $? "init: unknown user named"
+
+write_conf "$work/missing.conf" "$work/mcage" "$cmds      no-such-cmd-$$ = { };
+"
+"$J" --config "$work/missing.conf" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a command missing on the host fails"
+grep -q "no-such-cmd-$$" "$err"
+ok $? "init: the missing command is named"
+[ ! -e "$work/mcage" ]
+ok $? "init: nothing made when a command is missing"
+
+# The shipped profile as it is: every command must exist on the host.
+sed '/^users = (/,$d' "$shipped" > "$work/shipped.conf"
+printf 'users = ( { user = "%s"; cage = "%s"; home = "/h";
+  profile = "capistrano"; } );\n' "$u" "$work/scage" >> "$work/shipped.conf"
+"$J" --config "$work/shipped.conf" init --user "$u" >"$out" 2>"$err"
+rc=$?
+if [ -n "$missing" ]; then
+	set -- $missing
+	okrc 1 $rc "init: shipped profile fails on a host without $1"
+	grep -q "command $1: not found" "$err"
+	ok $? "init: shipped profile: '$1' named"
+else
+	ok $rc "init: shipped profile on this host"
+	"$J" --config "$work/shipped.conf" check --user "$u" >"$out" 2>&1
+	ok $? "check: shipped profile's cage passes"
+fi
+rm -rf "$work/scage"
+
+mkdir -m 775 "$work/unsafe"
+write_conf "$work/unsafe.conf" "$work/unsafe/cage" "$cmds"
+"$J" --config "$work/unsafe.conf" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: group-writable cage parent refused"
+grep -q "unsafe cage: $work/unsafe: writable by group" "$err"
+ok $? "init: the unsafe component is named"
+[ ! -e "$work/unsafe/cage" ]
+ok $? "init: nothing made under an unsafe component"
+
+if command -v setpriv >/dev/null; then
+	setpriv --reuid="$u" --regid="$u" --clear-groups \
+	    "$J" --config "$conf" check --user "$u" >"$out" 2>"$err"
+	okrc 1 $? "not root: refused"
+	grep -q "must be run as root" "$err"
+	ok $? "not root: says why"
+fi
+
+# --- init --------------------------------------------------------------
+"$J" --config "$conf" init --user "$u" >"$out" 2>"$err"
+ok $? "init succeeds" || diag "$(cat "$err")"
+grep -q "changes$" "$out"
+ok $? "init reports its changes"
+chroot "$cage" /usr/bin/git --version >"$out" 2>&1 &&
+    grep -q "^git version" "$out"
+ok $? "chroot CAGE /usr/bin/git --version"
+chroot "$cage" /bin/tar --version >"$out" 2>&1 && grep -q "GNU tar" "$out"
+ok $? "chroot CAGE /bin/tar --version"
+chroot "$cage" /usr/bin/git init -q /tmp/r >"$out" 2>&1
+ok $? "chroot CAGE git init (helpers and templates in the cage)"
+m=$(stat -c %a "$cage/tmp")
+okrc 1777 "$m" "/tmp is 1777"
+[ "$(stat -c %U:%a "$cage/var/www/app")" = "$u:750" ]
+ok $? "home owned by the user, 0750"
+[ "$(stat -c %t:%T:%a "$cage/dev/null")" = "$(stat -c %t:%T /dev/null):666" ]
+ok $? "/dev/null: the host's numbers, 0666"
+grep -q "^$u:x:.*:/bin/false\$" "$cage/etc/passwd" &&
+    [ "$(wc -l < "$cage/etc/passwd")" = 2 ]
+ok $? "/etc/passwd: root and the caged user only"
+[ "$(stat -c %a:%U "$cage/.cagesh-jail/manifest")" = "600:root" ] &&
+    [ "$(stat -c %a "$cage/.cagesh-jail")" = 700 ]
+ok $? "manifest root 0600 in a 0700 dir"
+[ -z "$(find "$cage" -perm /6000)" ]
+ok $? "no setuid or setgid file copied"
+[ -z "$(find "$cage" -name '.cagesh-jail.*')" ]
+ok $? "no temp file left"
+if [ -L /lib64 ]; then
+	t=$(readlink "$cage/lib64")
+	[ -n "$t" ] && [ "${t#/}" = "$t" ]
+else
+	true
+fi
+ok $? "host directory links recreated relative"
+
+"$J" --config "$conf" check --user "$u" >"$out" 2>&1
+ok $? "check passes on the fresh cage" || diag "$(cat "$out")"
+"$J" --config "$conf" check --json --cage "$cage" >"$out" 2>&1
+if command -v python3 >/dev/null; then
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));
+assert d["cage"] == sys.argv[2]
+assert all(f["severity"] == "warning" for f in d["findings"])' "$out" "$cage"
+	ok $? "check --json: one object, no error"
+fi
+"$J" --config "$conf" update --user "$u" >"$out" 2>&1
+grep -q ": 0 changes$" "$out"
+ok $? "update right after init: 0 changes"
+
+# --- check catches planted faults; update repairs what it owns ----------
+fault() {	# fault DESCRIPTION PATTERN
+	"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+	rc=$?
+	okrc 1 $rc "check fails: $1"
+	grep -q -- "$2" "$out"
+	ok $? "check names it: $1" || diag "$(cat "$out")"
+}
+clean() {	# clean DESCRIPTION
+	"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+	ok $? "check passes again: $1" || diag "$(cat "$out")"
+}
+
+chmod u+s "$cage/usr/bin/tar"
+fault "setuid file" "/usr/bin/tar: setuid or setgid"
+"$J" --config "$conf" update --cage "$cage" >"$out" 2>&1
+grep -q "updated /usr/bin/tar" "$out"
+ok $? "update resets the copy's mode"
+clean "after update"
+
+chmod g+w "$work/srv"
+fault "group-writable cage component" "$work/srv: writable by group"
+chmod g-w "$work/srv"
+clean "component fixed"
+
+lib=$(awk -F'\t' '$1 == "f" && $7 ~ /libz\.so|libpcre2-8\.so/ {
+    print $7; exit }' "$cage/.cagesh-jail/manifest")
+[ -n "$lib" ]
+ok $? "a library in the manifest ($lib)"
+printf 'x' >> "$cage$lib"
+fault "stale library" "$lib: differs from the host"
+"$J" --config "$conf" update --cage "$cage" >"$out" 2>&1
+grep -q "updated $lib" "$out"
+ok $? "update recopies the stale library"
+clean "library restored"
+
+base=${lib##*/}
+base=${base%%.so*}.so
+rm -f "$cage$lib"
+fault "missing dependency" "needs $base[.0-9]*, not found in the cage"
+"$J" --config "$conf" update --cage "$cage" >/dev/null 2>&1
+clean "dependency restored"
+
+mknod "$cage/dev/sda" b 8 0
+mknod "$cage/dev/mem" c 1 1
+fault "block device" "/dev/sda: device node 8:0 not allowed"
+fault "char device not allowed" "/dev/mem: device node 1:1 not allowed"
+rm -f "$cage/dev/sda" "$cage/dev/mem"
+mv "$cage/dev/zero" "$work/zero.saved"
+mknod -m 666 "$cage/dev/zero" c 1 3
+fault "device with the wrong numbers" "/dev/zero: device node 1:3"
+rm -f "$cage/dev/zero"
+mv "$work/zero.saved" "$cage/dev/zero"
+
+mkdir -m 777 "$cage/var/open"
+chmod 777 "$cage/var/open"
+fault "0777 directory" "/var/open: world-writable directory without the sticky"
+rmdir "$cage/var/open"
+clean "all faults removed"
+
+# --- update follows the host ------------------------------------------
+echo two > "$work/hostlib/libfake.so.1"
+"$J" --config "$conf" update --user "$u" >"$out" 2>&1
+grep -q "updated $work/hostlib/libfake.so.1" "$out"
+ok $? "update picks up a changed host file"
+[ "$(cat "$cage$work/hostlib/libfake.so.1")" = two ]
+ok $? "the cage copy has the new content"
+"$J" --config "$conf" update --user "$u" >"$out" 2>&1
+grep -q ": 0 changes$" "$out"
+ok $? "second update: 0 changes"
+
+echo "deployed code" > "$cage/var/www/app/REVISION"
+echo "mine" > "$cage/usr/bin/not-ours"
+rm -f "$work/hostlib/libold.so.1"
+write_conf "$conf" "$cage" "$(printf '%s' "$cmds" | grep -v '^      cat = ')
+"
+"$J" --config "$conf" update --user "$u" >"$out" 2>&1
+grep -q "removed /usr/bin/cat$" "$out" && [ ! -e "$cage/usr/bin/cat" ]
+ok $? "update removes a command no longer in the profile"
+grep -q "removed $work/hostlib/libold.so.1" "$out" &&
+    [ ! -e "$cage$work/hostlib/libold.so.1" ]
+ok $? "update removes a copy whose host file is gone"
+[ -f "$cage/var/www/app/REVISION" ] && [ -f "$cage/usr/bin/not-ours" ]
+ok $? "update leaves files outside the manifest alone"
+"$J" --config "$conf" update --user "$u" >"$out" 2>&1
+grep -q ": 0 changes$" "$out"
+ok $? "then 0 changes"
+
+# --- relink ------------------------------------------------------------
+app=$cage/var/www/app
+mkdir -p "$app/releases/20260101" "$app/shared/log"
+ln -s /var/www/app/releases/20260101 "$app/current"
+ln -s "$app/shared/log" "$app/releases/20260101/log"
+ln -s /no/such/place "$app/elsewhere"
+"$J" relink --dry-run "$app" >"$out" 2>&1
+ok $? "relink --dry-run"
+want="$app/current: /var/www/app/releases/20260101 -> releases/20260101"
+grep -qxF "$want" "$out"
+ok $? "dry run lists current" || diag "$(cat "$out")"
+grep -q "log: $app/shared/log -> ../../shared/log\$" "$out"
+ok $? "dry run lists a host-path link"
+[ "$(readlink "$app/current")" = /var/www/app/releases/20260101 ]
+ok $? "dry run changes nothing"
+"$J" relink "$app" >"$out" 2>&1
+ok $? "relink"
+[ "$(readlink "$app/current")" = releases/20260101 ] &&
+    [ "$(readlink "$app/releases/20260101/log")" = ../../shared/log ]
+ok $? "links are relative"
+[ "$(readlink "$app/elsewhere")" = /no/such/place ]
+ok $? "a link to outside the cage is left alone"
+[ "$(readlink -f "$app/current/log")" = "$app/shared/log" ]
+ok $? "resolves outside the cage"
+[ "$(chroot "$cage" /usr/bin/readlink -f /var/www/app/current/log)" = \
+    /var/www/app/shared/log ]
+ok $? "resolves inside the cage"
+"$J" relink "$work/hostlib" >"$out" 2>&1
+okrc 1 $? "relink outside a cage fails"
+
+# --- a full disk -------------------------------------------------------
+mkdir -m 755 "$work/small"
+if mount -t tmpfs -o size=2m,mode=755 tmpfs "$work/small" 2>/dev/null; then
+	small_mounted=1
+	write_conf "$work/small.conf" "$work/small/cage" "$cmds"
+	"$J" --config "$work/small.conf" init --user "$u" >"$out" 2>"$err"
+	okrc 1 $? "init on a full disk fails"
+	grep -q "No space left on device" "$err"
+	ok $? "and says the disk is full" || diag "$(cat "$err")"
+	[ -z "$(find "$work/small" -name '.cagesh-jail.*' ! -name manifest)" ]
+	ok $? "no temp file left on a full disk"
+	bad=0
+	while IFS= read -r f; do
+		cmp -s "$f" "${f#"$work/small/cage"}" || bad=1
+	done < <(find "$work/small/cage/usr" -type f)
+	ok $bad "every file in place is whole"
+else
+	diag "cannot mount a tmpfs: full-disk case not run"
+fi
+
+done_testing
