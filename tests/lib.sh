@@ -54,3 +54,10 @@ shipped_conf_for_me() {
 	    "$top_srcdir/etc/cagesh.conf" > "$scratch/cagesh.conf"
 	echo "$scratch/cagesh.conf"
 }
+
+# Root tests share the compiled-in config path and /etc/pam.d/cagesh:
+# one at a time, even under make -j.
+root_test_lock() {
+	exec 9>/run/cagesh-tests.lock || exit 1
+	flock 9
+}

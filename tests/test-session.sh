@@ -6,6 +6,7 @@
 
 [ "$(id -u)" = 0 ] || skip_all "needs root"
 [ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+root_test_lock
 for t in useradd userdel chage setpriv python3 ldd mount; do
 	command -v $t >/dev/null || skip_all "needs $t"
 done

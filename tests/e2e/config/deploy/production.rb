@@ -1,0 +1,1 @@
+server "127.0.0.1", user: ENV.fetch("DEPLOY_USER"), roles: %w[app]

@@ -1,0 +1,317 @@
+#!/bin/bash
+# End to end, as root: a real sshd on 127.0.0.1, a caged user whose login
+# shell is the setuid cagesh, a cage built by cagesh-jail from the shipped
+# capistrano profile, Debian's Capistrano deploying a small app with the
+# git and the svn strategies, plain git/scp/sftp/rsync clients, and a
+# forced command for a user whose shell is bash.  Skips without root.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+for t in /usr/sbin/sshd ssh-keygen cap git svn svnadmin rsync python3 \
+    useradd chroot sftp scp; do
+	command -v $t >/dev/null || skip_all "needs $t"
+done
+: "${CAGESH_JAIL:=$top_builddir/cagesh-jail}"
+[ -x "$CAGESH_JAIL" ] || skip_all "no cagesh-jail at $CAGESH_JAIL"
+conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
+[ -n "$conf_path" ] || skip_all "cannot tell the config path"
+root_test_lock
+[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
+
+work=$(mktemp -d /var/lib/cagesh-e2e.XXXXXX) || exit 1
+chmod 755 "$work"
+u=cge$$		# caged, login shell cagesh
+ub=cgb$$	# login shell bash; a second key is a forced command
+cage=$work/cage
+bin=$work/sbin/cagesh
+log=$work/log/audit.jsonl
+pam_made=0
+pids=
+cleanup() {
+	[ -f "$work/ssh/sshd.pid" ] && kill "$(cat "$work/ssh/sshd.pid")" 2>/dev/null
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	pkill -u "$u" 2>/dev/null
+	pkill -u "$ub" 2>/dev/null
+	sleep 0.2
+	rm -f "$conf_path"
+	[ $pam_made = 1 ] && rm -f /etc/pam.d/cagesh
+	userdel "$u" 2>/dev/null
+	userdel -r "$ub" 2>/dev/null
+	rm -rf "$work" "$scratch"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/sbin" "$work/log" "$work/ssh" "$work/ak" /run/sshd
+chmod 700 "$work/log"
+cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin"
+if [ ! -e /etc/pam.d/cagesh ]; then
+	cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh && pam_made=1
+fi
+# The account's home is on the host (sshd enters it before the shell
+# runs); the cage home is the config's.
+mkdir -p "$work/home-$u"
+useradd -M -U -d "$work/home-$u" -s "$bin" "$u" || exit 1
+chown "$u:$u" "$work/home-$u"
+useradd -m -U -d "$work/home-$ub" -s /bin/bash "$ub" || exit 1
+usermod -p '*' "$u"
+usermod -p '*' "$ub"
+
+# The shipped config: its capistrano profile, our users, cage and log.
+mkdir -p "$(dirname "$conf_path")"
+python3 - "$top_srcdir/etc/cagesh.conf" "$conf_path" "$u" "$ub" "$cage" \
+    "$log" <<'PY'
+import re, sys
+src, dst, u, ub, cage, log = sys.argv[1:]
+s = open(src).read()
+s = re.sub(r'file = "[^"]*";', 'file = "%s";' % log, s, count=1)
+s = s[:s.index("users = (")] + """users = (
+  { user = "%s"; cage = "%s"; home = "/var/www/app";
+    profile = "capistrano"; interactive = true; },
+  { user = "%s"; cage = "%s"; home = "/var/www/ub";
+    profile = "capistrano"; interactive = false; }
+);
+""" % (u, cage, ub, cage)
+open(dst, "w").write(s)
+PY
+chmod 644 "$conf_path"
+out=$("$CAGESH" --check-config "$conf_path" 2>&1)
+ok $? "the test config (shipped profile) is valid" || diag "$out"
+
+# --- the cage, by cagesh-jail
+t0=$(date +%s.%N)
+out=$("$CAGESH_JAIL" --config "$conf_path" init --cage "$cage" 2>&1)
+st=$?
+t1=$(date +%s.%N)
+ok $st "cagesh-jail init builds the cage" || diag "$out"
+diag "cagesh-jail init: $(python3 -c "print(round($t1 - $t0, 2))") s"
+# Admin steps the README describes: the repositories the deploy reads,
+# git's safe.directory for them, and a second deploy_to for svn.
+printf '[safe]\n\tdirectory = *\n' > "$cage/etc/gitconfig"
+mkdir -p "$cage/srv" "$cage/var/www/app-svn"
+chown "$u:$u" "$cage/var/www/app-svn"
+
+src=$work/src
+git init -q -b main "$src"
+printf 'hello\n' > "$src/index.html"
+mkdir -p "$src/config" && printf 'app\n' > "$src/config/app.txt"
+git -C "$src" add -A
+git -C "$src" -c user.name=t -c user.email=t@t commit -qm init
+git clone -q --bare "$src" "$cage/srv/repo.git"
+git init -q --bare -b main "$cage/var/www/app/push.git"
+svnadmin create "$cage/srv/svnrepo"
+svn import -q -m init "$src" "file://$cage/srv/svnrepo/trunk"
+chown -R "$u:$u" "$cage/srv/repo.git" "$cage/srv/svnrepo" \
+    "$cage/var/www/app/push.git"
+
+# --- sshd on 127.0.0.1
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/host" || exit 1
+ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/key" || exit 1
+ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/forced" || exit 1
+cp "$work/ssh/key.pub" "$work/ak/$u"
+{ cat "$work/ssh/key.pub"
+  printf 'restrict,command="%s" ' "$bin"; cat "$work/ssh/forced.pub"; } > "$work/ak/$ub"
+chmod 644 "$work/ak/"*
+cat > "$work/ssh/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $work/ssh/host
+PidFile $work/ssh/sshd.pid
+AuthorizedKeysFile $work/ak/%u
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+UsePAM no
+PermitRootLogin no
+StrictModes yes
+MaxSessions 100
+MaxStartups 100:30:200
+LogLevel VERBOSE
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+/usr/sbin/sshd -f "$work/ssh/sshd_config" -E "$work/ssh/sshd.log" || exit 1
+for i in $(seq 1 50); do [ -s "$work/ssh/sshd.pid" ] && break; sleep 0.1; done
+ok $(test -s "$work/ssh/sshd.pid"; echo $?) "sshd listens on 127.0.0.1:$port"
+
+sshopts="-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=$work/ssh/known -o LogLevel=ERROR"
+sshu() { ssh $sshopts -p "$port" -i "$work/ssh/key" "$u@127.0.0.1" "$@"; }
+
+out=$(sshu 'pwd' 2>&1)
+[ "$out" = /var/www/app ]
+ok $? "ssh host pwd: caged, in the home" || diag "$out"
+
+# --- Capistrano
+app=$work/app
+cp -r "$top_srcdir/tests/e2e" "$app"
+cap_env() {	# cap_env USER SCM REPO DEPLOY_TO KEY cap ARGS...
+	local user=$1 scm=$2 repo=$3 to=$4 key=$5
+	shift 5
+	(cd "$app" && env DEPLOY_USER="$user" SCM="$scm" REPO="$repo" \
+	    DEPLOY_TO="$to" KEY="$key" PORT="$port" KNOWN="$work/ssh/known" \
+	    "$@")
+}
+capu() { cap_env "$u" git /srv/repo.git /var/www/app "$work/ssh/key" cap production "$@"; }
+
+n_before=$(grep -c 'Starting session: command' "$work/ssh/sshd.log")
+: > "$log"
+capu deploy:check > "$work/cap1.log" 2>&1
+ok $? "cap production deploy:check" || diag "$(tail -20 "$work/cap1.log")"
+
+# The worker: a long-running program inside the cage, as the user.
+cp /usr/bin/sleep "$cage/usr/bin/test-worker"
+chroot --userspec="$u:$u" "$cage" /usr/bin/test-worker 600 &
+wpid=$!
+pids="$pids $wpid"
+echo "$wpid" > "$cage/var/www/app/shared/tmp/pids/unicorn.pid"
+chown "$u:$u" "$cage/var/www/app/shared/tmp/pids/unicorn.pid"
+
+t0=$(date +%s.%N)
+capu deploy > "$work/cap2.log" 2>&1
+ok $? "cap production deploy" || diag "$(tail -30 "$work/cap2.log")"
+t1=$(date +%s.%N)
+t_cage=$(python3 -c "print(round($t1 - $t0, 2))")
+# The worker must be gone (signalled) by now; do not wait forever.
+for i in $(seq 1 50); do kill -0 "$wpid" 2>/dev/null || break; sleep 0.1; done
+kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
+wst=$?
+ok $(test $wst = 140; echo $?) "the worker got SIGUSR2 from the restart task ($wst)"
+rm -f "$cage/var/www/app/shared/tmp/pids/unicorn.pid" "$cage/usr/bin/test-worker"
+
+sleep 1	# release timestamps are to the second
+capu deploy > "$work/cap3.log" 2>&1
+ok $? "cap production deploy (again)" || diag "$(tail -30 "$work/cap3.log")"
+python3 - "$cage" <<'PY'
+import os, sys
+cage = sys.argv[1]
+app = "/var/www/app"
+cur = os.readlink(cage + app + "/current")
+assert cur.startswith(app + "/releases/"), cur
+rel = cage + cur
+assert os.path.isfile(rel + "/index.html"), rel
+assert os.path.isfile(rel + "/REVISION"), rel
+assert os.path.isfile(rel + "/tmp/restart.txt"), rel
+for f in ("config/database.yml", "config/master.key"):
+    t = os.readlink(rel + "/" + f)
+    assert t == app + "/shared/" + f and os.path.isfile(cage + t), (f, t)
+for d in ("log", "tmp/pids", "public/system"):
+    t = os.readlink(rel + "/" + d)
+    assert t == app + "/shared/" + d and os.path.isdir(cage + t), (d, t)
+assert len(os.listdir(cage + app + "/releases")) == 2
+PY
+ok $? "releases, current, linked files and dirs resolve inside the cage"
+
+capu deploy:rollback > "$work/cap4.log" 2>&1
+ok $? "cap production deploy:rollback" || diag "$(tail -30 "$work/cap4.log")"
+capu deploy:cleanup > "$work/cap5.log" 2>&1
+ok $? "cap production deploy:cleanup" || diag "$(tail -30 "$work/cap5.log")"
+
+n_after=$(grep -c 'Starting session: command' "$work/ssh/sshd.log")
+python3 - "$log" $((n_after - n_before)) <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+cmds = [r for r in recs if r["event"] == "command"]
+bad = [r for r in cmds if r["verdict"] != "allow" or r.get("status", 1) not in (0, 1)]
+assert len(cmds) == int(sys.argv[2]), (len(cmds), sys.argv[2])
+assert all(r["verdict"] == "allow" for r in cmds), [r["line"] for r in cmds if r["verdict"] != "allow"]
+assert not any("git-ssh" in c["argv"][0] for r in cmds for c in r["commands"] if c["argv"]), "git-ssh run"
+PY
+ok $? "one allowed command record per command Capistrano sent ($((n_after - n_before)))"
+ok $(test ! -e "$cage/tmp/git-ssh-ran"; echo $?) \
+    "Capistrano's uploaded git-ssh script never ran"
+
+capu evil > "$work/cap6.log" 2>&1
+st=$?
+[ $st != 0 ] && grep -q 'cagesh: denied: bash' "$work/cap6.log"
+ok $? "a task sending bash -c id fails with cagesh's reason" ||
+    diag "$(tail -10 "$work/cap6.log")"
+python3 - "$log" <<'PY'
+import json, sys
+last = [r for r in map(json.loads, open(sys.argv[1])) if r["event"] == "command"][-1]
+assert last["verdict"] == "deny", last
+assert any(c["verdict"] == "deny" and "bash" in c["argv"] for c in last["commands"]), last
+PY
+ok $? "and leaves a deny record"
+
+# svn strategy
+svnrun() { cap_env "$u" svn file:///srv/svnrepo/trunk /var/www/app-svn \
+    "$work/ssh/key" cap production "$@"; }
+svnrun deploy:check > "$work/svn1.log" 2>&1
+ok $? "svn: cap production deploy:check" || diag "$(tail -20 "$work/svn1.log")"
+svnrun deploy > "$work/svn2.log" 2>&1
+ok $? "svn: cap production deploy" || diag "$(tail -30 "$work/svn2.log")"
+cur=$(readlink "$cage/var/www/app-svn/current")
+ok $(test -f "$cage$cur/index.html" && test -f "$cage$cur/REVISION"; echo $?) \
+    "svn: the release is in place ($cur)"
+
+# The same deploy with /bin/bash as the login shell, on the same sshd.
+mkdir -p "$work/bash-app" && chown "$ub:$ub" "$work/bash-app"
+git clone -q --bare "$src" "$work/bash-repo.git"
+chown -R "$ub:$ub" "$work/bash-repo.git"
+cap_env "$ub" git "$work/bash-repo.git" "$work/bash-app" "$work/ssh/key" \
+    cap production deploy:check > "$work/capb1.log" 2>&1
+t0=$(date +%s.%N)
+cap_env "$ub" git "$work/bash-repo.git" "$work/bash-app" "$work/ssh/key" \
+    cap production deploy > "$work/capb2.log" 2>&1
+st=$?
+t1=$(date +%s.%N)
+t_bash=$(python3 -c "print(round($t1 - $t0, 2))")
+ok $st "the same deploy with /bin/bash as login shell" ||
+    diag "$(tail -20 "$work/capb2.log")"
+diag "deploy wall time: cagesh ${t_cage}s, /bin/bash ${t_bash}s"
+
+# --- plain clients
+export GIT_SSH_COMMAND="ssh $sshopts -i $work/ssh/key"
+git clone -q "ssh://$u@127.0.0.1:$port/srv/repo.git" "$work/clone" 2>"$work/git.err"
+ok $(test -f "$work/clone/index.html"; echo $?) "git clone over ssh (git-upload-pack in the cage)" ||
+    diag "$(cat "$work/git.err")"
+git -C "$work/clone" push -q "ssh://$u@127.0.0.1:$port/var/www/app/push.git" main 2>"$work/git.err"
+ok $? "git push over ssh (git-receive-pack)" || diag "$(cat "$work/git.err")"
+out=$(git ls-remote "ssh://$u@127.0.0.1:$port/var/www/app/push.git" 2>&1)
+printf '%s\n' "$out" | grep -q 'refs/heads/main'
+ok $? "git ls-remote over ssh"
+unset GIT_SSH_COMMAND
+
+printf 'legacy\n' > "$work/up.txt"
+scp -q -O $sshopts -P "$port" -i "$work/ssh/key" "$work/up.txt" "$u@127.0.0.1:/tmp/scp-legacy.txt"
+ok $(cmp -s "$work/up.txt" "$cage/tmp/scp-legacy.txt"; echo $?) "scp -O upload lands in the cage"
+scp -q -O $sshopts -P "$port" -i "$work/ssh/key" "$u@127.0.0.1:/tmp/scp-legacy.txt" "$work/down.txt"
+ok $(cmp -s "$work/up.txt" "$work/down.txt"; echo $?) "scp -O download"
+printf 'put %s /tmp/sftp.txt\nget /tmp/sftp.txt %s\n' "$work/up.txt" "$work/sftp-down.txt" > "$work/batch"
+sftp -q $sshopts -P "$port" -i "$work/ssh/key" -b "$work/batch" "$u@127.0.0.1" >/dev/null 2>&1
+cmp -s "$work/up.txt" "$cage/tmp/sftp.txt" && cmp -s "$work/up.txt" "$work/sftp-down.txt"
+ok $? "sftp batch put and get (sftp-server in the cage)"
+mkdir -p "$work/rs" && printf 'r\n' > "$work/rs/a" && printf 's\n' > "$work/rs/b"
+rsync -a -e "ssh $sshopts -p $port -i $work/ssh/key" "$work/rs/" "$u@127.0.0.1:/tmp/rsync-dst/" 2>"$work/rs.err"
+ok $(cmp -s "$work/rs/b" "$cage/tmp/rsync-dst/b"; echo $?) "rsync push" || diag "$(cat "$work/rs.err")"
+rsync -a -e "ssh $sshopts -p $port -i $work/ssh/key" "$u@127.0.0.1:/tmp/rsync-dst/" "$work/rs-back/" 2>"$work/rs.err"
+ok $(cmp -s "$work/rs/a" "$work/rs-back/a"; echo $?) "rsync pull" || diag "$(cat "$work/rs.err")"
+out=$(sshu 'bash -c id' 2>&1)
+st=$?
+[ $st = 126 ] && printf '%s\n' "$out" | grep -q '^cagesh: denied'
+ok $? "ssh host 'bash -c id' is refused (126)"
+out=$(sshu 'rsync -e "sh -c id" /etc/hostname h:/x' 2>&1)
+[ $? = 126 ]
+ok $? "rsync in client mode is refused"
+
+# --- forced command for a bash user
+sshf() { ssh $sshopts -p "$port" -i "$work/ssh/forced" "$ub@127.0.0.1" "$@"; }
+out=$(sshf 'git-upload-pack /srv/repo.git' </dev/null 2>&1)
+printf '%s\n' "$out" | grep -q 'refs/heads/main'
+ok $? "forced command: git-upload-pack runs caged" || diag "$out"
+out=$(sshf 'pwd' 2>&1)
+[ "$out" = /var/www/ub ]
+ok $? "forced command: the bash user is in the cage" || diag "$out"
+out=$(sshf bash 2>&1)
+[ $? = 126 ]
+ok $? "forced command: ssh host bash is refused"
+out=$(ssh -T $sshopts -p "$port" -i "$work/ssh/forced" "$ub@127.0.0.1" </dev/null 2>&1)
+st=$?
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'no interactive login'
+ok $? "forced command: a login without a command is refused (interactive = false)"
+out=$(ssh $sshopts -p "$port" -i "$work/ssh/key" "$ub@127.0.0.1" 'echo $0' 2>&1)
+[ "$out" = bash ]
+ok $? "the same user's other key still gets bash (no command=)"
+
+done_testing
