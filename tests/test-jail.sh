@@ -277,6 +277,7 @@ app=$cage/var/www/app
 mkdir -p "$app/releases/20260101" "$app/shared/log"
 ln -s /var/www/app/releases/20260101 "$app/current"
 ln -s "$app/shared/log" "$app/releases/20260101/log"
+chown -h "$u" "$app/current"
 ln -s /no/such/place "$app/elsewhere"
 "$J" relink --dry-run "$app" >"$out" 2>&1
 ok $? "relink --dry-run"
@@ -292,6 +293,8 @@ ok $? "relink"
 [ "$(readlink "$app/current")" = releases/20260101 ] &&
     [ "$(readlink "$app/releases/20260101/log")" = ../../shared/log ]
 ok $? "links are relative"
+[ "$(stat -c %U "$app/current")" = "$u" ]
+ok $? "a relinked link keeps its owner"
 [ "$(readlink "$app/elsewhere")" = /no/such/place ]
 ok $? "a link to outside the cage is left alone"
 [ "$(readlink -f "$app/current/log")" = "$app/shared/log" ]

@@ -87,7 +87,10 @@ relink_one(const char *cage, const char *full, int dry_run)
 	if (!dry_run) {
 		xasprintf(&tmp, "%s.cagesh-jail-%ld", full, (long)getpid());
 		(void)unlink(tmp);
-		if (symlink(rel, tmp) == -1 || rename(tmp, full) == -1) {
+		/* The new link keeps the owner of the old one (the deployer). */
+		if (lstat(full, &st) == -1 || symlink(rel, tmp) == -1 ||
+		    lchown(tmp, st.st_uid, st.st_gid) == -1 ||
+		    rename(tmp, full) == -1) {
 			fprintf(stderr, "cagesh-jail: %s: %s\n", full,
 			    strerror(errno));
 			(void)unlink(tmp);
