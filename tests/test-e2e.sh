@@ -151,7 +151,7 @@ cap_env() {	# cap_env USER SCM REPO DEPLOY_TO KEY cap ARGS...
 	    DEPLOY_TO="$to" KEY="$key" PORT="$port" KNOWN="$work/ssh/known" \
 	    "$@")
 }
-capu() { cap_env "$u" git /srv/repo.git /var/www/app "$work/ssh/key" cap production "$@"; }
+capu() { PLANT_MARKER=1 cap_env "$u" git /srv/repo.git /var/www/app "$work/ssh/key" cap production "$@"; }
 
 n_before=$(grep -c 'Starting session: command' "$work/ssh/sshd.log")
 : > "$log"
@@ -218,8 +218,10 @@ assert all(r["verdict"] == "allow" for r in cmds), [r["line"] for r in cmds if r
 assert not any("git-ssh" in c["argv"][0] for r in cmds for c in r["commands"] if c["argv"]), "git-ssh run"
 PY
 ok $? "one allowed command record per command Capistrano sent ($((n_after - n_before)))"
-ok $(test ! -e "$cage/tmp/git-ssh-ran"; echo $?) \
-    "Capistrano's uploaded git-ssh script never ran"
+ls "$cage"/tmp/git-ssh-*.sh >/dev/null 2>&1 &&
+    grep -q git-ssh-ran "$cage"/tmp/git-ssh-*.sh &&
+    [ ! -e "$cage/tmp/git-ssh-ran" ]
+ok $? "Capistrano's uploaded git-ssh script (planted to leave a marker) never ran"
 
 capu evil > "$work/cap6.log" 2>&1
 st=$?
@@ -244,6 +246,15 @@ ok $? "svn: cap production deploy" || diag "$(tail -30 "$work/svn2.log")"
 cur=$(readlink "$cage/var/www/app-svn/current")
 ok $(test -f "$cage$cur/index.html" && test -f "$cage$cur/REVISION"; echo $?) \
     "svn: the release is in place ($cur)"
+sleep 1
+svnrun deploy > "$work/svn3.log" 2>&1
+ok $? "svn: cap production deploy (again)" || diag "$(tail -30 "$work/svn3.log")"
+svnrun deploy:rollback > "$work/svn4.log" 2>&1
+ok $? "svn: cap production deploy:rollback" || diag "$(tail -30 "$work/svn4.log")"
+[ "$(readlink "$cage/var/www/app-svn/current")" = "$cur" ]
+ok $? "svn: rollback puts the first release back"
+svnrun deploy:cleanup > "$work/svn5.log" 2>&1
+ok $? "svn: cap production deploy:cleanup" || diag "$(tail -30 "$work/svn5.log")"
 
 # The same deploy with /bin/bash as the login shell, on the same sshd.
 mkdir -p "$work/bash-app" && chown "$ub:$ub" "$work/bash-app"

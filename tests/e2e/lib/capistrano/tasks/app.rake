@@ -34,3 +34,16 @@ task :evil do
     execute :bash, "-c", "id"
   end
 end
+
+# The harness proves that the git-ssh wrapper Capistrano uploads is never
+# run: with PLANT_MARKER set, the wrapper is replaced by a script that
+# leaves a marker if anything ever executes it.
+if ENV["PLANT_MARKER"]
+  task :plant_marker do
+    on roles(:app) do
+      upload! StringIO.new("#!/bin/sh\ntouch /tmp/git-ssh-ran\nexec ssh \"$@\"\n"),
+        fetch(:git_wrapper_path)
+    end
+  end
+  after "git:wrapper", "plant_marker"
+end
