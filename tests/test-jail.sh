@@ -279,6 +279,10 @@ ln -s /var/www/app/releases/20260101 "$app/current"
 ln -s "$app/shared/log" "$app/releases/20260101/log"
 chown -h "$u" "$app/current"
 ln -s /no/such/place "$app/elsewhere"
+# A directory link the user planted must not lead the walk out of the cage.
+mkdir -p "$work/outside"
+ln -s /var/www/app/releases/20260101 "$work/outside/abs"
+ln -s "$work/outside" "$app/evil"
 "$J" relink --dry-run "$app" >"$out" 2>&1
 ok $? "relink --dry-run"
 want="$app/current: /var/www/app/releases/20260101 -> releases/20260101"
@@ -295,6 +299,8 @@ ok $? "relink"
 ok $? "links are relative"
 [ "$(stat -c %U "$app/current")" = "$u" ]
 ok $? "a relinked link keeps its owner"
+[ "$(readlink "$work/outside/abs")" = /var/www/app/releases/20260101 ]
+ok $? "a planted directory link is not followed out of the cage"
 [ "$(readlink "$app/elsewhere")" = /no/such/place ]
 ok $? "a link to outside the cage is left alone"
 [ "$(readlink -f "$app/current/log")" = "$app/shared/log" ]

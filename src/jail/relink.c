@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +46,18 @@ jail_find_cage(const char *dir)
 	return NULL;
 }
 
+/*
+ * The tree under a cage home belongs to the deploy user, who can swap a
+ * directory for a symlink while root walks it.  So the walk holds a
+ * directory fd at each level, opened with O_NOFOLLOW, and every read
+ * and change is made relative to it (readlinkat, symlinkat, renameat):
+ * nothing is ever written through a path the user could redirect.
+ */
+#define RELINK_DEPTH	128
+
 static int
-relink_one(const char *cage, const char *full, int dry_run)
+relink_one(const char *cage, int dfd, const char *name, const char *full,
+    int dry_run)
 {
 	char buf[PATH_MAX], *ns_dir, *ns_tgt, *rel, *tmp, *dir, *s, *host;
 	struct stat st;
@@ -54,7 +65,7 @@ relink_one(const char *cage, const char *full, int dry_run)
 	ssize_t n;
 	int ret = 0;
 
-	if ((n = readlink(full, buf, sizeof(buf) - 1)) < 0)
+	if ((n = readlinkat(dfd, name, buf, sizeof(buf) - 1)) < 0)
 		return -1;
 	buf[n] = '\0';
 	if (buf[0] != '/')
@@ -85,15 +96,17 @@ relink_one(const char *cage, const char *full, int dry_run)
 	rel = jpath_rel(ns_dir, ns_tgt);
 	printf("%s: %s -> %s\n", full, buf, rel);
 	if (!dry_run) {
-		xasprintf(&tmp, "%s.cagesh-jail-%ld", full, (long)getpid());
-		(void)unlink(tmp);
+		xasprintf(&tmp, ".%s.cagesh-jail-%ld", name, (long)getpid());
+		(void)unlinkat(dfd, tmp, 0);
 		/* The new link keeps the owner of the old one (the deployer). */
-		if (lstat(full, &st) == -1 || symlink(rel, tmp) == -1 ||
-		    lchown(tmp, st.st_uid, st.st_gid) == -1 ||
-		    rename(tmp, full) == -1) {
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    symlinkat(rel, dfd, tmp) == -1 ||
+		    fchownat(dfd, tmp, st.st_uid, st.st_gid,
+		    AT_SYMLINK_NOFOLLOW) == -1 ||
+		    renameat(dfd, tmp, dfd, name) == -1) {
 			fprintf(stderr, "cagesh-jail: %s: %s\n", full,
 			    strerror(errno));
-			(void)unlink(tmp);
+			(void)unlinkat(dfd, tmp, 0);
 			ret = -1;
 		}
 		free(tmp);
@@ -105,41 +118,63 @@ relink_one(const char *cage, const char *full, int dry_run)
 	return ret;
 }
 
+/* Every entry of the directory open at dfd (shown as full). */
 static int
-relink_walk(const char *cage, const char *full, int dry_run)
+relink_walk(const char *cage, int dfd, const char *full, int dry_run,
+    int depth)
 {
 	struct dirent *de;
 	struct stat st;
 	char *child;
 	DIR *d;
-	int ret = 0;
+	int fd, ret = 0;
 
-	if (lstat(full, &st) == -1)
+	if (depth > RELINK_DEPTH) {
+		fprintf(stderr, "cagesh-jail: %s: nested too deep\n", full);
 		return -1;
-	if (S_ISLNK(st.st_mode))
-		return relink_one(cage, full, dry_run);
-	if (!S_ISDIR(st.st_mode))
-		return 0;
-	if ((d = opendir(full)) == NULL)
+	}
+	if ((fd = dup(dfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
 		return -1;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
 		child = jpath_join(full, de->d_name);
-		if (relink_walk(cage, child, dry_run) == -1)
-			ret = -1;
+		if (S_ISLNK(st.st_mode)) {
+			if (relink_one(cage, dfd, de->d_name, child,
+			    dry_run) == -1)
+				ret = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			fd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			if (fd == -1 || relink_walk(cage, fd, child, dry_run,
+			    depth + 1) == -1)
+				ret = -1;
+			if (fd != -1)
+				close(fd);
+		}
 		free(child);
 	}
 	closedir(d);
 	return ret;
 }
 
-/* cage and dir are real paths (no links), dir inside cage. */
+/*
+ * cage and dir are real paths, dir inside cage.  The components below
+ * the cage are the user's: each is opened with O_NOFOLLOW from the one
+ * above, so a link swapped in cannot lead the walk out of the cage.
+ */
 int
 jail_relink(const char *cage, const char *dir, int dry_run)
 {
 	size_t clen = strlen(cage);
+	char *rest, *comp, *save;
+	int fd, next, ret;
 
 	if (strncmp(dir, cage, clen) != 0 || (dir[clen] != '/' &&
 	    dir[clen] != '\0')) {
@@ -147,5 +182,28 @@ jail_relink(const char *cage, const char *dir, int dry_run)
 		    cage);
 		return -1;
 	}
-	return relink_walk(cage, dir, dry_run);
+	if ((fd = open(cage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		fprintf(stderr, "cagesh-jail: %s: %s\n", cage,
+		    strerror(errno));
+		return -1;
+	}
+	rest = xstrdup(dir + clen);
+	for (comp = strtok_r(rest, "/", &save); comp != NULL;
+	    comp = strtok_r(NULL, "/", &save)) {
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(fd);
+		if (next == -1) {
+			fprintf(stderr, "cagesh-jail: %s: %s\n", dir,
+			    strerror(errno));
+			free(rest);
+			return -1;
+		}
+		fd = next;
+	}
+	free(rest);
+	ret = relink_walk(cage, fd, dir, dry_run, 0);
+	close(fd);
+	return ret;
 }
