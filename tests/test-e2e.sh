@@ -250,7 +250,10 @@ sleep 1
 svnrun deploy > "$work/svn3.log" 2>&1
 ok $? "svn: cap production deploy (again)" || diag "$(tail -30 "$work/svn3.log")"
 svnrun deploy:rollback > "$work/svn4.log" 2>&1
-ok $? "svn: cap production deploy:rollback" || diag "$(tail -30 "$work/svn4.log")"
+ok $? "svn: cap production deploy:rollback" || {
+	diag "$(grep -iE 'error|denied|cagesh|status [1-9]' "$work/svn4.log" | head -20)"
+	diag "$(tail -20 "$work/ssh/sshd.log")"
+}
 [ "$(readlink "$cage/var/www/app-svn/current")" = "$cur" ]
 ok $? "svn: rollback puts the first release back"
 svnrun deploy:cleanup > "$work/svn5.log" 2>&1
@@ -271,6 +274,9 @@ t_bash=$(python3 -c "print(round($t1 - $t0, 2))")
 ok $st "the same deploy with /bin/bash as login shell" ||
     diag "$(tail -20 "$work/capb2.log")"
 diag "deploy wall time: cagesh ${t_cage}s, /bin/bash ${t_bash}s"
+
+kill -0 "$(cat "$work/ssh/sshd.pid")" 2>/dev/null
+ok $? "sshd is still running" || diag "$(tail -20 "$work/ssh/sshd.log")"
 
 # --- plain clients
 export GIT_SSH_COMMAND="ssh $sshopts -i $work/ssh/key"
