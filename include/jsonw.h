@@ -14,5 +14,10 @@ struct sbuf;
 void	jsonw_str(struct sbuf *, const char *);
 void	jsonw_strn(struct sbuf *, const char *, size_t);
 void	jsonw_strv(struct sbuf *, char *const *, size_t);	/* array */
+/*
+ * Length of the valid UTF-8 sequence at s (reading at most n bytes and
+ * never past a byte that breaks the sequence), or 0.
+ */
+size_t	jsonw_utf8_len(const unsigned char *, size_t);
 
 #endif

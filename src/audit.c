@@ -301,36 +301,6 @@ frag_key(const unsigned char *k, size_t n)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /*
  * The fragment checks accept exactly the shapes our writers produce
  * (no white space, integers only) and nothing that could end the
@@ -370,7 +340,8 @@ json_string(const unsigned char **pp)
 			p++;
 			continue;
 		}
-		if ((n = utf8_len(p)) == 0)
+		/* a NUL ends a sequence early: never read past it */
+		if ((n = jsonw_utf8_len(p, 4)) == 0)
 			return -1;
 		p += n;
 	}

@@ -5,8 +5,8 @@
 #include "xmalloc.h"
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+size_t
+jsonw_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	unsigned int cp;
@@ -69,7 +69,7 @@ jsonw_strn(struct sbuf *b, const char *str, size_t n)
 			sbuf_addf(b, "\\u%04x", s[i]);
 			continue;
 		}
-		if ((len = utf8_len(s + i, n - i)) == 0) {
+		if ((len = jsonw_utf8_len(s + i, n - i)) == 0) {
 			sbuf_addf(b, "\\u%04x", s[i]);
 			len = 1;
 			continue;
