@@ -61,3 +61,16 @@ root_test_lock() {
 	exec 9>/run/cagesh-tests.lock || exit 1
 	flock 9
 }
+
+# need_shared PATH: sets $file to PATH under ../shared; when it is
+# missing, skips the test, or fails it if CAGESH_SHARED asked for it.
+need_shared() {
+	file=$SHARED/$1
+	[ -r "$file" ] && return 0
+	if [ "$SHARED_REQUIRED" = 1 ]; then
+		echo "not ok 1 - $file is missing"
+		echo "1..1"
+		exit 1
+	fi
+	skip_all "no $file"
+}

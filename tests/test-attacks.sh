@@ -3,15 +3,7 @@
 # by the shipped capistrano profile.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-file=$SHARED/attacks/public.txt
-if [ ! -r "$file" ]; then
-	if [ "$SHARED_REQUIRED" = 1 ]; then
-		echo "not ok 1 - $file is missing"
-		echo "1..1"
-		exit 1
-	fi
-	skip_all "no $file"
-fi
+need_shared attacks/public.txt
 conf=$(shipped_conf_for_me)
 
 n=0
