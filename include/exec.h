@@ -34,6 +34,9 @@ struct exec_ctx {
 	struct exec_hooks	 hooks;
 	int			 status;	/* $? */
 	int			 stop;		/* set when the line must end */
+	int			 denied;	/* a command (in any process of the
+						   line) was denied when it was
+						   about to run: the line stopped */
 };
 
 /*

@@ -1013,6 +1013,7 @@ exec_run(struct exec_ctx *ctx, const struct list *l)
 	if (got_signal == SIGINT)
 		got_signal = 0;
 	shell_pid = getpid();
+	ctx->denied = 0;
 	user_fds = (1U << 0) | (1U << 1) | (1U << 2);
 	ctx->stop = 0;
 	page = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
@@ -1027,6 +1028,7 @@ exec_run(struct exec_ctx *ctx, const struct list *l)
 	st = run_list(ctx, l);
 	reap_all();
 	st = settle(ctx, st);
+	ctx->denied = *line_stop == 126;
 	line_stop = NULL;
 	munmap(page, sizeof(int));
 	free(kids);

@@ -429,7 +429,6 @@ child_refuse(int sock, const char *why)
 }
 
 static int hook_sock = -1;
-static int hook_denied;
 
 /* Every simple command, after expansion, goes to the log before it runs. */
 static int
@@ -441,8 +440,6 @@ hook_command(void *arg, char *const *argv, size_t argc, enum verdict v,
 	int r;
 
 	(void)arg;
-	if (v == V_DENY)
-		hook_denied = 1;
 	sbuf_init(&json);
 	sbuf_init(&kv);
 	audit_cmd_fields(&c, &json, &kv);
@@ -510,7 +507,6 @@ run_line(const struct session *s, int sock, struct vars *vars,
 	al.line = line;
 	al.linelen = len;
 	al.verdict = V_DENY;
-	hook_denied = 0;
 
 	if ((ast = parse_line(line, len, &s->conf->limits, &perr)) == NULL) {
 		xasprintf(&why, "%s: %s", parse_strerror(perr.code), perr.msg);
@@ -562,7 +558,7 @@ run_line(const struct session *s, int sock, struct vars *vars,
 	hook_sock = sock;
 	al.status = exec_run(&ctx, ast);
 	al.ran = 1;
-	al.verdict = hook_denied || ctx.stop ? V_DENY : V_ALLOW;
+	al.verdict = ctx.denied ? V_DENY : V_ALLOW;
 	ast_free(ast);
 report:
 	al.duration_ms = now_ms() - t0;

@@ -192,6 +192,20 @@ PY
 ok $? "and leaves a deny record" ||
     diag "$(grep '"event":"command"' "$log" | tail -n 1)"
 
+# exit, a signal or a failing program end a line; none of them is a denial
+for line in 'exit 3' 'false; exit 3' '(exit 3); exit $?'; do
+	as_user "$bin" -c "$line" >/dev/null 2>&1
+	st=$?
+	python3 - "$log" "$line" <<'PY'
+import json, sys
+last = [r for r in map(json.loads, open(sys.argv[1]))
+        if r["event"] == "command"][-1]
+assert last["line"] == sys.argv[2] and last["verdict"] == "allow" and \
+    last["status"] == 3, last
+PY
+	ok $(( $? || st != 3 )) "'$line' exits 3 with an allow record"
+done
+
 out=$(as_user "$bin" -c 'echo "unterminated' 2>&1)
 [ $? = 2 ]
 ok $? "a syntax error exits 2"
