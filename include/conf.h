@@ -102,10 +102,23 @@ struct logconf {
 	enum log_failure on_failure;
 };
 
+/* The interactive shell (logins with interactive = true). */
+struct shellconf {
+	char		*prompt;	/* %u %h %H %w %W %$ %%, printable */
+	long		 idle_timeout;	/* seconds idle at the prompt; 0: none */
+	long		 history_size;	/* lines remembered; 0: no history */
+	char		*history_file;	/* a file name in the cage home, or NULL */
+};
+
+#define SHELL_PROMPT_DEFAULT	"%u@%h:%w%$ "
+#define SHELL_IDLE_DEFAULT	900
+#define SHELL_HISTORY_DEFAULT	500
+
 struct conf {
 	char		*file;
 	struct parse_limits limits;
 	struct logconf	 log;
+	struct shellconf shell;
 	struct profile	*profiles;
 	size_t		 nprofiles;
 	struct userent	*users;

@@ -1397,6 +1397,7 @@ parse_users(struct ld *ld, const config_setting_t *l, struct conf *c)
 static const struct key top_keys[] = {
 	{ "limits",	KT_GROUP,	0 },
 	{ "log",	KT_GROUP,	0 },
+	{ "shell",	KT_GROUP,	0 },
 	{ "profiles",	KT_GROUP,	1 },
 	{ "users",	KT_LIST,	1 },
 };
@@ -1411,6 +1412,13 @@ static const struct key log_keys[] = {
 	{ "syslog",	KT_BOOL,	0 },
 	{ "file",	KT_STRING,	0 },
 	{ "on_failure",	KT_STRING,	0 },
+};
+
+static const struct key shell_keys[] = {
+	{ "prompt",		KT_STRING,	0 },
+	{ "idle_timeout",	KT_INT,		0 },
+	{ "history_size",	KT_INT,		0 },
+	{ "history_file",	KT_STRING,	0 },
 };
 
 static void
@@ -1470,6 +1478,82 @@ parse_log(struct ld *ld, const config_setting_t *g, struct conf *c)
 	}
 }
 
+/* An integer member between lo and hi, stored in *out when it is. */
+static void
+int_between(struct ld *ld, const config_setting_t *g, const char *ctx,
+    const char *name, long lo, long hi, long *out)
+{
+	const config_setting_t *s;
+	long long v;
+
+	if ((s = member(g, name, KT_INT)) == NULL)
+		return;
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	else
+		v = config_setting_get_int64(s);
+	if (v < lo || v > hi) {
+		ld_err(ld, s, "%s.%s must be between %ld and %ld", ctx, name,
+		    lo, hi);
+		return;
+	}
+	*out = (long)v;
+}
+
+/*
+ * The prompt is printed on the user's terminal: printable ASCII only
+ * (no escape sequences), and only the % escapes the shell knows.
+ */
+static void
+parse_shell(struct ld *ld, const config_setting_t *g, struct conf *c)
+{
+	const config_setting_t *s;
+	const char *str;
+	size_t i;
+
+	(void)check_keys(ld, g, shell_keys, sizeof(shell_keys) /
+	    sizeof(shell_keys[0]), "shell");
+	if ((s = member(g, "prompt", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		for (i = 0; str[i] != '\0'; i++) {
+			if (str[i] < 0x20 || str[i] > 0x7e) {
+				ld_err(ld, s, "shell.prompt: only printable "
+				    "ASCII characters are allowed");
+				break;
+			}
+			if (str[i] == '%' && !in_set(str[++i], "uhHwW$%")) {
+				ld_err(ld, s, "shell.prompt: unknown escape "
+				    "'%%%.1s' (%%u %%h %%H %%w %%W %%$ %%%%)",
+				    str + i);
+				break;
+			}
+		}
+		if (i > 256)
+			ld_err(ld, s, "shell.prompt: longer than 256 bytes");
+		else if (str[i] == '\0') {
+			free(c->shell.prompt);
+			c->shell.prompt = xstrdup(str);
+		}
+	}
+	int_between(ld, g, "shell", "idle_timeout", 0, 7 * 24 * 3600,
+	    &c->shell.idle_timeout);
+	int_between(ld, g, "shell", "history_size", 0, 100000,
+	    &c->shell.history_size);
+	if ((s = member(g, "history_file", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		/* A name in the home: no path to climb out of it with. */
+		if (*str == '\0' || strlen(str) > 255 ||
+		    strcmp(str, ".") == 0 || strcmp(str, "..") == 0 ||
+		    strspn(str, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+		    strlen(str))
+			ld_err(ld, s, "shell.history_file must be a file "
+			    "name in the home (letters, digits, . _ -)");
+		else
+			c->shell.history_file = xstrdup(str);
+	}
+}
+
 static void
 validate(struct ld *ld, const config_setting_t *root, struct conf *c)
 {
@@ -1481,6 +1565,8 @@ validate(struct ld *ld, const config_setting_t *root, struct conf *c)
 		parse_limits(ld, s, c);
 	if ((s = member(root, "log", KT_GROUP)) != NULL)
 		parse_log(ld, s, c);
+	if ((s = member(root, "shell", KT_GROUP)) != NULL)
+		parse_shell(ld, s, c);
 	if ((s = member(root, "profiles", KT_GROUP)) != NULL)
 		parse_profiles(ld, s, c);
 	if ((s = member(root, "users", KT_LIST)) != NULL)
@@ -1596,6 +1682,9 @@ conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 	parse_limits_default(&c->limits);
 	c->log.syslog = 1;
 	c->log.on_failure = LOGFAIL_DENY;
+	c->shell.prompt = xstrdup(SHELL_PROMPT_DEFAULT);
+	c->shell.idle_timeout = SHELL_IDLE_DEFAULT;
+	c->shell.history_size = SHELL_HISTORY_DEFAULT;
 	validate(&ld, config_root_setting(&cfg), c);
 	if (ld.nerr > 0) {
 		conf_free(c);
@@ -1642,6 +1731,8 @@ conf_free(struct conf *c)
 		userent_clear(&c->users[i]);
 	free(c->users);
 	free(c->log.file);
+	free(c->shell.prompt);
+	free(c->shell.history_file);
 	free(c->file);
 	free(c);
 }

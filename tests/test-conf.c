@@ -321,6 +321,10 @@ test_good(void)
 		ok(c->users[1].profile == g, "users[1].profile resolved");
 		is_int(c->users[1].interactive, 0, "interactive default false");
 	}
+	is_str(c->shell.prompt, "[%u@%H %W]%$ %%", "shell.prompt");
+	is_int(c->shell.idle_timeout, 0, "shell.idle_timeout 0: none");
+	is_int(c->shell.history_size, 100000, "shell.history_size");
+	is_str(c->shell.history_file, ".cagesh_history", "shell.history_file");
 out:
 	conf_free(c);
 	conf_errors_free(&errs);
@@ -351,10 +355,51 @@ test_defaults(void)
 		is_int(c->log.on_failure, LOGFAIL_DENY, "default on_failure");
 		is_int(c->nusers, 0, "empty users list");
 		is_int(c->profiles[0].ncmds, 0, "no commands: builtins only");
+		is_str(c->shell.prompt, SHELL_PROMPT_DEFAULT, "default prompt");
+		is_int(c->shell.idle_timeout, 900, "default idle timeout 15 min");
+		is_int(c->shell.history_size, SHELL_HISTORY_DEFAULT,
+		    "default history_size");
+		ok(c->shell.history_file == NULL, "default: no history file");
 	}
 	conf_free(c);
 	conf_errors_free(&errs);
 	free(path);
+}
+
+/* A prompt with an escape the shell does not know, or one cut off. */
+static void
+test_prompt_escapes(void)
+{
+	static const struct {
+		const char	*prompt;
+		const char	*msg;
+	} cases[] = {
+		{ "%x ", "shell.prompt: unknown escape '%x' (%u %h %H %w %W "
+		    "%$ %%)" },
+		{ "cut %", "shell.prompt: unknown escape '%' (%u %h %H %w %W "
+		    "%$ %%)" },
+	};
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c;
+	char *text, *path, *want;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xasprintf(&text, "shell = { prompt = \"%s\"; };\n%s",
+		    cases[i].prompt, minimal);
+		path = tmpfile_with("prompt.conf", text, strlen(text));
+		c = conf_load_file(path, &errs);
+		xasprintf(&want, "%s:1: %s", path, cases[i].msg);
+		ok(c == NULL && errs.n == 1, "prompt \"%s\" refused",
+		    cases[i].prompt);
+		is_str(errs.n > 0 ? errs.msg[0] : NULL, want,
+		    "prompt \"%s\": message", cases[i].prompt);
+		conf_free(c);
+		conf_errors_free(&errs);
+		free(want);
+		free(path);
+		free(text);
+	}
 }
 
 static void
@@ -648,6 +693,7 @@ static const char *const bad[] = {
 	"bad-options.conf",
 	"bad-names.conf",
 	"bad-limits.conf",
+	"bad-shell.conf",
 	"bad-syntax.conf",
 	"bad-include.conf",
 };
@@ -658,7 +704,7 @@ rm_tmpdir(void)
 	static const char *const files[] = {
 		"minimal.conf", "limit.conf", "big.conf", "noread.conf",
 		"offset.conf", "nul.conf", "users.conf", "accounts.conf",
-		"rootgroup.conf", "twice.conf", "esc.conf",
+		"rootgroup.conf", "twice.conf", "esc.conf", "prompt.conf",
 	};
 	char *p;
 	size_t i;
@@ -684,6 +730,7 @@ main(void)
 	}
 	test_good();
 	test_defaults();
+	test_prompt_escapes();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		test_bad_fixture(bad[i]);
 	test_files();
