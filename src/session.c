@@ -35,6 +35,7 @@
 #include "cage.h"
 #include "conf.h"
 #include "exec.h"
+#include "filter.h"
 #include "parse.h"
 #include "policy.h"
 #include "priv.h"
@@ -591,6 +592,9 @@ session_child(struct session *s, int sock)
 		child_refuse(sock, why);
 	if (priv_drop_user(s->uid, s->gid, s->gids, s->ngids, why,
 	    sizeof(why)) == -1)
+		child_refuse(sock, why);
+	/* no_new_privs is set: no process of the session can fake typing */
+	if (filter_tty_inject(why, sizeof(why)) == -1)
 		child_refuse(sock, why);
 	/* Only now, unprivileged, anything the user can write is touched. */
 	if (chdir(s->ent->home) == -1) {
