@@ -74,3 +74,18 @@ need_shared() {
 	fi
 	skip_all "no $file"
 }
+
+# cage_programs CAGE PATH...: copies each program to CAGE/usr/bin under
+# its own name, with the shared libraries ldd lists for it.
+cage_programs() {
+	local cage=$1 src lib
+	shift
+	mkdir -p "$cage/usr/bin"
+	for src in "$@"; do
+		cp "$src" "$cage/usr/bin/$(basename "$src")" || return 1
+		for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
+			mkdir -p "$cage$(dirname "$lib")"
+			cp -n "$lib" "$cage$lib" || return 1
+		done
+	done
+}

@@ -51,14 +51,8 @@ cage=$work/cage
 mkdir -p "$cage"/{bin,usr/bin,etc,tmp,proc,home/"$u"}
 chmod 1777 "$cage/tmp"
 chown "$u:$u" "$cage/home/$u"
-for p in cat ls touch sleep id mkdir printenv; do
-	src=$(command -v $p)
-	cp "$src" "$cage/usr/bin/$p"
-	for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
-		mkdir -p "$cage$(dirname "$lib")"
-		cp -n "$lib" "$cage$lib"
-	done
-done
+cage_programs "$cage" $(for p in cat ls touch sleep id mkdir printenv; do
+    command -v $p; done) || exit 1
 mount -t proc proc "$cage/proc" || skip_all "cannot mount /proc in the cage"
 
 log=$work/log/audit.jsonl
