@@ -115,5 +115,6 @@ echo
 echo "== try it yourself"
 echo "  ssh -p $port -i $state/ssh/key $user@127.0.0.1 'ls -l /var/www/app/releases'"
 echo "  ssh -p $port -i $state/ssh/key $user@127.0.0.1 'bash -c id'     # denied"
+echo "  ssh -t -p $port -i $state/ssh/key $user@127.0.0.1                 # a prompt: try help"
 echo "  cagesh --explain $user 'git -c core.sshCommand=x fetch'       # why"
 echo "  sudo ./demo.sh --remove                                       # undo"

@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "policy.h"
 
+struct sbuf;
 struct vars;
 
 struct exec_hooks {
@@ -24,6 +25,11 @@ struct exec_hooks {
 	 */
 	int	(*command)(void *arg, char *const *argv, size_t argc,
 		    enum verdict, const char *why);
+	/*
+	 * The history builtin: appends the last n lines (all when n < 0)
+	 * to out.  NULL outside an interactive session.
+	 */
+	void	(*history)(void *arg, long n, struct sbuf *out);
 	void	*arg;
 };
 
@@ -34,6 +40,7 @@ struct exec_ctx {
 	struct exec_hooks	 hooks;
 	int			 status;	/* $? */
 	int			 stop;		/* set when the line must end */
+	int			 exited;	/* the shell itself ran exit */
 	int			 denied;	/* a command (in any process of the
 						   line) was denied when it was
 						   about to run: the line stopped */
@@ -51,5 +58,20 @@ int	exec_run(struct exec_ctx *, const struct list *);
 
 /* Signals the session got (SIGHUP, SIGTERM, SIGINT) go to the children. */
 void	exec_signals_install(void);
+/* The signal the shell got since the last call (0: none); clears it. */
+int	exec_signal_take(void);
+
+/*
+ * An interactive shell on terminal fd: from now on each foreground job
+ * (a program, a subshell, a pipeline) runs in a process group of its own
+ * that holds the terminal while it runs; background jobs get a group of
+ * their own without the terminal; the shell takes the terminal back
+ * after each job.  A job killed by SIGINT or SIGQUIT ends the line, as
+ * if the shell had got the signal.  There is no job control: programs
+ * start with SIGTSTP, SIGTTIN and SIGTTOU ignored, and a job stopped
+ * anyway is continued.  Returns 0, or -1 when fd is not this session's
+ * controlling terminal (nothing is changed then).
+ */
+int	exec_terminal(int fd);
 
 #endif

@@ -32,6 +32,8 @@ enum builtin {
 	B_TRUE,
 	B_FALSE,
 	B_EXIT,
+	B_HELP,
+	B_HISTORY,
 };
 
 enum env_action {
@@ -77,6 +79,10 @@ enum env_action	 policy_env(const struct profile *, const char *name,
 		    const char **why);
 int		 policy_env_dangerous(const char *name);
 enum builtin	 policy_builtin(const char *name);
+/* The builtins' names, i = 0, 1, ...; NULL past the last. */
+const char	*policy_builtin_name(size_t i);
+/* A profile's rule for a command name (not a path), or NULL. */
+const struct rule *policy_rule(const struct profile *, const char *name);
 
 /* A whole line, before anything runs: every simple command, in run order. */
 struct pentry {

@@ -43,6 +43,7 @@ struct session {
 	void		*pamh;
 	int		 pam_state;
 	int		 refused;	/* the child refused: no session_end */
+	const char	*end_reason;	/* for session_end, from the child */
 	struct audit_ident ident;
 };
 

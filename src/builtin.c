@@ -16,6 +16,8 @@
 
 #include "builtin.h"
 #include "exec.h"
+#include "expand.h"
+#include "help.h"
 #include "policy.h"
 #include "vars.h"
 #include "xmalloc.h"
@@ -331,6 +333,9 @@ b_exit(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	char *end;
 
 	ctx->stop = 1;
+	/* in a subshell or a pipeline, exit ends only that process */
+	if (getpid() == exec_shell_pid())
+		ctx->exited = 1;
 	if (argc == 1)
 		return ctx->status;
 	errno = 0;
@@ -340,6 +345,43 @@ b_exit(struct exec_ctx *ctx, char *const *argv, size_t argc)
 		return 2;
 	}
 	return (int)(n & 0xff);
+}
+
+static int
+b_help(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct sbuf b;
+	int rc;
+
+	sbuf_init(&b);
+	if (argc == 1)
+		help_list(ctx->profile, &b);
+	else if (help_command(ctx->profile, argv + 1, argc - 1, &b) == -1) {
+		warnmsg("help: %s", b.s);
+		sbuf_free(&b);
+		return 1;
+	}
+	rc = out("help", &b);
+	sbuf_free(&b);
+	return rc;
+}
+
+static int
+b_history(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct sbuf b;
+	int rc;
+
+	if (ctx->hooks.history == NULL) {
+		warnmsg("history: only an interactive session has a history");
+		return 1;
+	}
+	sbuf_init(&b);
+	ctx->hooks.history(ctx->hooks.arg, argc > 1 ? atol(argv[1]) : -1,
+	    &b);
+	rc = out("history", &b);
+	sbuf_free(&b);
+	return rc;
 }
 
 /* test and [ */
@@ -677,6 +719,8 @@ static const struct {
 	{ B_TRUE,	b_true },
 	{ B_FALSE,	b_false },
 	{ B_EXIT,	b_exit },
+	{ B_HELP,	b_help },
+	{ B_HISTORY,	b_history },
 };
 
 int

@@ -18,7 +18,15 @@
  * handler never sees it half-changed); once the children have ended the
  * line ends with 128 + the signal.  Children are reaped with waitid
  * (WNOWAIT) first and removed from the table before the real reap, so a
- * forwarded signal can never hit a recycled pid.
+ * forwarded signal can never hit a recycled pid.  A cagesh child that
+ * stops because of a signal ends by that signal, so its parent sees
+ * what happened to it.
+ *
+ * The terminal.  In an interactive session (exec_terminal()) each
+ * foreground job of the shell gets a process group of its own and the
+ * terminal while it runs: ^C reaches the job, not the shell, and the
+ * shell takes the terminal back when the job is over.  Only the shell
+ * does this; tty_fd is -1 in every child.
  *
  * File descriptors.  Programs get 0-2 and what the line's redirections
  * opened, nothing else: every fd this file opens is O_CLOEXEC until it
@@ -60,6 +68,18 @@ static volatile sig_atomic_t got_signal;
 static pid_t		*kids;		/* live children, for forwarding */
 static size_t		 nkids;
 static size_t		 kidscap;
+
+enum job {
+	JOB_NONE,	/* stays in the shell's process group */
+	JOB_FG,		/* the foreground job: its own group, the terminal */
+	JOB_BG,		/* cmd &: its own group, not the terminal */
+};
+
+static int		 tty_fd = -1;	/* the interactive shell's terminal */
+static pid_t		 tty_pgrp;	/* the shell's process group */
+static pid_t		 job_pgid;	/* the foreground job's group, or 0 */
+static int		 job_sig;	/* SIGINT/SIGQUIT ended part of the job */
+static int		 job_sigs;	/* programs ignore SIGTSTP SIGTTIN SIGTTOU */
 
 static int	run_list(struct exec_ctx *, const struct list *);
 static int	run_command(struct exec_ctx *, const struct command *, int);
@@ -133,6 +153,19 @@ block(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+int
+exec_signal_take(void)
+{
+	sigset_t old;
+	int sig;
+
+	block(&old);
+	sig = got_signal;
+	got_signal = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return sig;
+}
+
 void
 exec_signals_install(void)
 {
@@ -165,8 +198,59 @@ signals_default(void)
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			(void)sigaction(sig, &sa, NULL);
+	/* without job control, ^Z and a read in the background stop nothing */
+	if (job_sigs) {
+		sa.sa_handler = SIG_IGN;
+		(void)sigaction(SIGTSTP, &sa, NULL);
+		(void)sigaction(SIGTTIN, &sa, NULL);
+		(void)sigaction(SIGTTOU, &sa, NULL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+int
+exec_terminal(int fd)
+{
+	struct sigaction sa;
+	int t;
+
+	if (tcgetpgrp(fd) == -1)
+		return -1;
+	/* the shell itself: ^\ ^Z and terminal writes never stop or end it */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGQUIT, &sa, NULL);
+	(void)sigaction(SIGTSTP, &sa, NULL);
+	(void)sigaction(SIGTTIN, &sa, NULL);
+	(void)sigaction(SIGTTOU, &sa, NULL);
+	if (getpgrp() != getpid() && setpgid(0, 0) == -1)
+		return -1;
+	/* above the line's fds 0-9: a redirection cannot take it away */
+	if ((t = fcntl(fd, F_DUPFD_CLOEXEC, USER_FD_MAX + 1)) == -1)
+		return -1;
+	if (tcsetpgrp(t, getpgrp()) == -1) {
+		close(t);
+		return -1;
+	}
+	tty_fd = t;
+	tty_pgrp = getpgrp();
+	job_sigs = 1;
+	return 0;
+}
+
+/* The shell takes the terminal back after a foreground job. */
+static void
+job_done(void)
+{
+	if (tty_fd == -1)
+		return;
+	(void)tcsetpgrp(tty_fd, tty_pgrp);
+	job_pgid = 0;
+	if (job_sig != 0 && got_signal == 0)
+		got_signal = job_sig;
+	job_sig = 0;
 }
 
 static void
@@ -199,9 +283,11 @@ kids_remove(pid_t pid)
  * program: the child is going to execve, so it keeps the forwarded
  * signals blocked until signals_default(); otherwise it is a cagesh
  * process of its own, with an empty table and the handlers kept.
+ * job: the process group the child joins (interactive shell only); both
+ * sides set it, so neither the program nor the shell can run ahead of it.
  */
 static pid_t
-spawn(int program)
+spawn(int program, enum job job)
 {
 	sigset_t old;
 	pid_t pid;
@@ -218,9 +304,26 @@ spawn(int program)
 	}
 	if (pid == 0) {
 		nkids = 0;
+		if (tty_fd != -1 && job != JOB_NONE) {
+			(void)setpgid(0, job == JOB_FG ? job_pgid : 0);
+			if (job == JOB_FG)
+				(void)tcsetpgrp(tty_fd, getpgrp());
+		}
+		if (tty_fd != -1) {
+			close(tty_fd);
+			tty_fd = -1;
+		}
 		if (!program)
 			sigprocmask(SIG_SETMASK, &old, NULL);
 		return 0;
+	}
+	if (tty_fd != -1 && job == JOB_BG)
+		(void)setpgid(pid, pid);
+	else if (tty_fd != -1 && job == JOB_FG) {
+		if (job_pgid == 0)
+			job_pgid = pid;
+		(void)setpgid(pid, job_pgid);
+		(void)tcsetpgrp(tty_fd, job_pgid);
 	}
 	kids_add(pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -232,12 +335,20 @@ static int
 reap(pid_t pid)
 {
 	siginfo_t si;
-	int st;
+	int st, flags = WEXITED | WNOWAIT;
 
+	if (tty_fd != -1)
+		flags |= WSTOPPED;
 	for (;;) {
 		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == 0)
-			break;
+		if (waitid(P_PID, (id_t)pid, &si, flags) == 0) {
+			if (si.si_code != CLD_STOPPED)
+				break;
+			/* no job control: a stopped job would hang the shell */
+			(void)kill(-getpgid(pid), SIGCONT);
+			(void)kill(pid, SIGCONT);
+			continue;
+		}
 		if (errno != EINTR)
 			break;
 	}
@@ -245,8 +356,12 @@ reap(pid_t pid)
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
 			return 127;
-	if (WIFSIGNALED(st))
+	if (WIFSIGNALED(st)) {
+		if (tty_fd != -1 && (WTERMSIG(st) == SIGINT ||
+		    WTERMSIG(st) == SIGQUIT))
+			job_sig = WTERMSIG(st);
 		return 128 + WTERMSIG(st);
+	}
 	return WEXITSTATUS(st);
 }
 
@@ -290,12 +405,26 @@ settle(struct exec_ctx *ctx, int status)
 	return status;
 }
 
-/* A forked cagesh child ends here: its children first, no atexit, no stdio. */
+/*
+ * A forked cagesh child ends here: its children first, no atexit, no
+ * stdio.  Stopped by a signal, it ends by that signal, as sh does.
+ */
 static void __attribute__((noreturn))
 child_exit(struct exec_ctx *ctx, int status)
 {
+	sigset_t set;
+	int sig;
+
 	reap_all();
-	_exit(settle(ctx, status) & 0xff);
+	status = settle(ctx, status);
+	if ((sig = got_signal) != 0) {
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+	}
+	_exit(status & 0xff);
 }
 
 /* File descriptors */
@@ -682,14 +811,16 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 	envp = vars_envp(ctx->vars, s->extra, s->nextra);
 	if (forked)
 		exec_program(ctx, c, path, s->words.v + s->pj.argv0, envp);
-	if ((pid = spawn(1)) == -1) {
+	if ((pid = spawn(1, JOB_FG)) == -1) {
 		st = got_signal ? settle(ctx, 1) : 126;
 		if (!got_signal)
 			msg("fork: %s", strerror(errno));
 	} else if (pid == 0)
 		exec_program(ctx, c, path, s->words.v + s->pj.argv0, envp);
-	else
+	else {
 		st = reap(pid);
+		job_done();
+	}
 	vars_envp_free(envp);
 	free(path);
 	return st;
@@ -769,14 +900,17 @@ run_subshell(struct exec_ctx *ctx, const struct command *c, int forked)
 	int st;
 
 	if (!forked) {
-		if ((pid = spawn(0)) == -1) {
+		if ((pid = spawn(0, JOB_FG)) == -1) {
 			if (got_signal)
 				return settle(ctx, 1);
 			msg("fork: %s", strerror(errno));
 			return 1;
 		}
-		if (pid != 0)
-			return settle(ctx, reap(pid));
+		if (pid != 0) {
+			st = reap(pid);
+			job_done();
+			return settle(ctx, st);
+		}
 	}
 	/* the child: cd, umask, variables and exit stay in here */
 	if ((st = apply_redirs(ctx, c, NULL)) == 0)
@@ -825,7 +959,7 @@ run_pipeline(struct exec_ctx *ctx, const struct pipeline *p)
 				st = 1;
 				break;
 			}
-			if ((pid = spawn(0)) == -1) {
+			if ((pid = spawn(0, JOB_FG)) == -1) {
 				if (!got_signal)
 					msg("fork: %s", strerror(errno));
 				st = 1;
@@ -860,6 +994,7 @@ run_pipeline(struct exec_ctx *ctx, const struct pipeline *p)
 			close(prev);
 		for (i = 0; i < n; i++)
 			st = reap(pids[i]);
+		job_done();
 		if (n < p->ncmds && st == 0)
 			st = 1;
 		free(pids);
@@ -892,7 +1027,7 @@ run_background(struct exec_ctx *ctx, const struct andor *a)
 	pid_t pid;
 	int fd;
 
-	if ((pid = spawn(0)) == -1) {
+	if ((pid = spawn(0, JOB_BG)) == -1) {
 		if (got_signal)
 			return settle(ctx, 1);
 		msg("fork: %s", strerror(errno));
@@ -936,7 +1071,7 @@ exec_cmdsub(struct exec_ctx *ctx, const struct list *l, struct sbuf *out)
 	if (pipe2(fd, O_CLOEXEC) == -1)
 		return EXPAND_CMDSUB;
 	cmdsubs++;
-	if ((pid = spawn(0)) == -1) {
+	if ((pid = spawn(0, JOB_NONE)) == -1) {
 		close(fd[0]);
 		close(fd[1]);
 		if (got_signal) {
@@ -1013,6 +1148,7 @@ exec_run(struct exec_ctx *ctx, const struct list *l)
 	if (got_signal == SIGINT)
 		got_signal = 0;
 	shell_pid = getpid();
+	job_sig = 0;
 	ctx->denied = 0;
 	user_fds = (1U << 0) | (1U << 1) | (1U << 2);
 	ctx->stop = 0;

@@ -50,7 +50,8 @@ usage(int status)
 	    "usage: cagesh -c LINE\n"
 	    "       cagesh --check-config [FILE]\n"
 	    "       cagesh [--config FILE] [--json] --explain USER [--] LINE\n"
-	    "       cagesh --version | --help\n");
+	    "       cagesh --version | --help\n"
+	    "       cagesh    (as a login shell: an interactive session)\n");
 	exit(status);
 }
 

@@ -128,6 +128,8 @@ static const struct {
 	{ "true",	B_TRUE,		1 },
 	{ "false",	B_FALSE,	1 },
 	{ "exit",	B_EXIT,		0 },
+	{ "help",	B_HELP,		0 },
+	{ "history",	B_HISTORY,	0 },
 };
 
 static const char *const env_names[] = { "env", "/usr/bin/env", "/bin/env" };
@@ -263,6 +265,12 @@ policy_builtin(const char *name)
 		if (strcmp(builtins[i].name, name) == 0)
 			return builtins[i].b;
 	return B_NONE;
+}
+
+const char *
+policy_builtin_name(size_t i)
+{
+	return i < NELEM(builtins) ? builtins[i].name : NULL;
 }
 
 static int
@@ -801,8 +809,17 @@ judge_builtin(struct judge *j, enum builtin b, const char *name,
 		if (n > 1)
 			return deny(j, "cd: at most one operand is allowed");
 		return 0;
+	case B_HELP:
+		for (i = 0; i < n; i++)
+			if (!w[i].dynamic && w[i].text[0] == '-')
+				return deny(j, "help: options are not "
+				    "supported");
+		if (n > 8)
+			return deny(j, "help: at most 8 operands are allowed");
+		return 0;
 	case B_UMASK:
 	case B_EXIT:
+	case B_HISTORY:
 		if (n > 1)
 			return deny(j, "%s: at most one operand is allowed",
 			    name);
@@ -816,7 +833,8 @@ judge_builtin(struct judge *j, enum builtin b, const char *name,
 		for (k = 0; t[k] >= '0' && t[k] <= (b == B_UMASK ? '7' : '9');
 		    k++)
 			;
-		if (k == 0 || t[k] != '\0' || (b == B_UMASK && k > 4))
+		if (k == 0 || t[k] != '\0' || (b == B_UMASK && k > 4) ||
+		    (b == B_HISTORY && k > 6))
 			return deny(j, "%s: '%s' is not %s", name, t,
 			    b == B_UMASK ? "an octal mode" : "a number");
 		return 0;
@@ -865,6 +883,12 @@ find_rule(const struct profile *p, const char *name, int bypath)
 			return &p->cmds[i];
 	}
 	return NULL;
+}
+
+const struct rule *
+policy_rule(const struct profile *p, const char *name)
+{
+	return find_rule(p, name, 0);
 }
 
 /* The words of the env wrapper: NAME=value, up to the command. */

@@ -36,6 +36,7 @@
 #include "conf.h"
 #include "exec.h"
 #include "filter.h"
+#include "interactive.h"
 #include "parse.h"
 #include "policy.h"
 #include "priv.h"
@@ -52,6 +53,12 @@
 #define MSG_PROBE	'P'	/* may a line run? (the log is writable) */
 #define MSG_COMMAND	'c'	/* a: one command object (JSON), b: kv */
 #define MSG_LINE	'L'	/* a: line fields (JSON), b: kv */
+#define MSG_END		'E'	/* a: why the session ends (end_reasons) */
+
+/* What the child may give as the reason of its end: nothing else. */
+static const char *const end_reasons[] = {
+	"idle timeout",
+};
 
 static const char *const mode_names[] = {
 	[SM_COMMAND] = "command",
@@ -243,8 +250,10 @@ session_find_entry(struct session *s)
 		if (!s->ent->interactive)
 			session_refuse(s, "no interactive login for %s: "
 			    "run a command (ssh host COMMAND)", s->user);
-		session_refuse(s, "interactive sessions are not available "
-		    "in this version: run a command (ssh host COMMAND)");
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			session_refuse(s, "an interactive login needs a "
+			    "terminal: use ssh -t, or run a command (ssh "
+			    "host COMMAND)");
 	}
 }
 
@@ -484,10 +493,13 @@ session_env(const struct session *s)
 	return v;
 }
 
-/* Parses, judges and runs one line; reports it.  Returns its status. */
+/*
+ * Parses, judges and runs one line; reports it.  Returns its status;
+ * *exited is set when the line ran the exit builtin in the shell.
+ */
 static int
 run_line(const struct session *s, int sock, struct vars *vars,
-    const char *line)
+    const char *line, int *exited)
 {
 	const struct profile *p = s->ent->profile;
 	struct audit_line al;
@@ -508,6 +520,7 @@ run_line(const struct session *s, int sock, struct vars *vars,
 	al.line = line;
 	al.linelen = len;
 	al.verdict = V_DENY;
+	*exited = 0;
 
 	if ((ast = parse_line(line, len, &s->conf->limits, &perr)) == NULL) {
 		xasprintf(&why, "%s: %s", parse_strerror(perr.code), perr.msg);
@@ -556,8 +569,11 @@ run_line(const struct session *s, int sock, struct vars *vars,
 	ctx.limits = &s->conf->limits;
 	ctx.vars = vars;
 	ctx.hooks.command = hook_command;
+	if (s->mode == SM_LOGIN)
+		ctx.hooks.history = interactive_history;
 	hook_sock = sock;
 	al.status = exec_run(&ctx, ast);
+	*exited = ctx.exited;
 	al.ran = 1;
 	al.verdict = ctx.denied ? V_DENY : V_ALLOW;
 	ast_free(ast);
@@ -577,6 +593,52 @@ report:
 	return al.status;
 }
 
+struct line_arg {
+	const struct session	*s;
+	int			 sock;
+	struct vars		*vars;
+};
+
+/* Like -c, plus: with on_failure = deny, no line runs while the log is full. */
+static int
+interactive_line(void *arg, const char *line, int *exited)
+{
+	struct line_arg *a = arg;
+
+	*exited = 0;
+	send_or_die(a->sock, MSG_PROBE, "", 0, "", 0);
+	if (wait_ack(a->sock) == -1) {
+		fprintf(stderr, "cagesh: the audit log cannot be written: "
+		    "the line does not run\n");
+		return 1;
+	}
+	return run_line(a->s, a->sock, a->vars, line, exited);
+}
+
+/* An interactive session: lines until exit, ^D, the idle timeout or a signal. */
+static int
+interactive(const struct session *s, int sock, struct vars *vars)
+{
+	struct line_arg la = { s, sock, vars };
+	struct interactive in;
+	enum interactive_end end;
+	int status;
+
+	memset(&in, 0, sizeof(in));
+	in.conf = &s->conf->shell;
+	in.profile = s->ent->profile;
+	in.user = s->user;
+	in.home = s->ent->home;
+	in.term = s->term;
+	in.run = interactive_line;
+	in.arg = &la;
+	status = interactive_run(&in, &end);
+	if (end == IE_IDLE)
+		send_or_die(sock, MSG_END, end_reasons[0],
+		    strlen(end_reasons[0]), "", 0);
+	return status;
+}
+
 /*
  * The caged child.  Requires: root, PAM session open, sock connected to
  * the parent.  Never returns.
@@ -586,7 +648,7 @@ session_child(struct session *s, int sock)
 {
 	struct vars *vars;
 	char why[512];
-	int status;
+	int exited, status;
 
 	if (cage_enter(s->ent->cage, why, sizeof(why)) == -1)
 		child_refuse(sock, why);
@@ -607,7 +669,10 @@ session_child(struct session *s, int sock)
 		child_refuse(sock, "the audit log cannot be written");
 	vars = session_env(s);
 	exec_signals_install();
-	status = run_line(s, sock, vars, s->line);
+	if (s->mode == SM_LOGIN)
+		status = interactive(s, sock, vars);
+	else
+		status = run_line(s, sock, vars, s->line, &exited);
 	vars_free(vars);
 	_exit(status);
 }
@@ -665,7 +730,7 @@ session_run(struct session *s)
 	struct sigaction sa;
 	struct sbuf cmds, cmdkv, frag, fragkv;
 	char type, *a, *b, *refused = NULL;
-	size_t alen, blen, ncmds = 0;
+	size_t alen, blen, i, ncmds = 0;
 	int sv[2], r, st, status, bufsize = (int)AUDIT_MSG_MAX + 65536;
 	pid_t pid;
 
@@ -682,6 +747,14 @@ session_run(struct session *s)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * An interactive child takes the terminal for its own process
+	 * group; a write to it (TOSTOP) must never stop the parent, or the
+	 * child would wait forever for its records to be written.
+	 */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
 
 	if ((pid = fork()) == -1)
 		session_refuse(s, "fork: %s", strerror(errno));
@@ -689,6 +762,9 @@ session_run(struct session *s)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		signal(SIGTTOU, SIG_DFL);
+		signal(SIGTTIN, SIG_DFL);
+		signal(SIGTSTP, SIG_DFL);
 		session_child(s, child_fds(sv[1]));
 	}
 	child_pid = pid;
@@ -702,9 +778,20 @@ session_run(struct session *s)
 			free(refused);
 			refused = xstrndup(a, alen);
 			break;
+		case MSG_END:
+			for (i = 0; i < sizeof(end_reasons) /
+			    sizeof(end_reasons[0]); i++)
+				if (strcmp(a, end_reasons[i]) == 0)
+					s->end_reason = end_reasons[i];
+			if (s->end_reason == NULL)
+				goto protocol;
+			break;
 		case MSG_START:
 			reply(sv[0], log_room(s) == 0 &&
 			    log_record(s, AE_SESSION_START, "", "") == 0);
+			break;
+		case MSG_PROBE:
+			reply(sv[0], log_room(s) == 0);
 			break;
 		case MSG_COMMAND:
 			if (!audit_cmd_ok(a, b))
@@ -784,8 +871,8 @@ session_end(struct session *s, int status)
 	if (!s->refused) {
 		sbuf_init(&json);
 		sbuf_init(&kv);
-		audit_end_fields(got_signal ? "signal" : NULL, status, &json,
-		    &kv);
+		audit_end_fields(got_signal ? "signal" : s->end_reason,
+		    status, &json, &kv);
 		(void)log_record(s, AE_SESSION_END, json.s, kv.s);
 		sbuf_free(&json);
 		sbuf_free(&kv);

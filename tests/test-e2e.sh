@@ -312,6 +312,30 @@ out=$(sshu 'rsync -e "sh -c id" /etc/hostname h:/x' 2>&1)
 [ $? = 126 ]
 ok $? "rsync in client mode is refused"
 
+# --- an interactive login: ssh -t, the prompt, a line, a denied line, exit
+: > "$log"
+out=$(printf 'pwd\nbash\nexit 3\n' | timeout 30 ssh -tt $sshopts -p "$port" \
+    -i "$work/ssh/key" "$u@127.0.0.1" 2>&1)
+st=$?
+# without the carriage returns and the terminal's escape sequences
+printf '%s\n' "$out" | tr -d '\r' |
+    sed 's/\x1b\[[?0-9;]*[a-zA-Z]//g' > "$work/tty.out"
+[ $st = 3 ] && grep -q "^$u@[^:]*:~\\$ " "$work/tty.out" &&
+    grep -q '^/var/www/app$' "$work/tty.out" &&
+    grep -q '^cagesh: denied: bash' "$work/tty.out"
+ok $? "ssh -t: a prompt, a line runs, a denied one is refused, exit 3" ||
+    diag "exit $st" "$(cat -v "$work/tty.out" | tail -20)"
+python3 - "$log" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert {r["mode"] for r in recs} == {"interactive"}, recs
+lines = [(r["line"], r["verdict"]) for r in recs if r["event"] == "command"]
+assert lines == [("pwd", "allow"), ("bash", "deny"), ("exit 3", "allow")], lines
+assert recs[-1]["event"] == "session_end" and recs[-1]["status"] == 3, recs[-1]
+PY
+ok $? "and its audit records (mode interactive, one per line, session_end 3)" ||
+    diag "$(cat "$log")"
+
 # --- forced command for a bash user
 sshf() { ssh $sshopts -p "$port" -i "$work/ssh/forced" "$ub@127.0.0.1" "$@"; }
 out=$(sshf 'git-upload-pack /srv/repo.git' </dev/null 2>&1)

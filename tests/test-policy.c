@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "help.h"
 #include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
@@ -248,6 +249,15 @@ static const struct lcase lines[] = {
 	{ "umask 00222", D, "is not an octal mode" },
 	{ "umask 022 077", D, "umask: at most one operand" },
 	{ "exit abc", D, "exit: 'abc' is not a number" },
+	{ "help", A, "builtin help" },
+	{ "help git remote set-url", A, "builtin help" },
+	{ "help -v", D, "help: options are not supported" },
+	{ "history", A, "builtin history" },
+	{ "history 20", A, "builtin history" },
+	{ "history -c", D, "history: '-c' is not a number" },
+	{ "history 1 2", D, "history: at most one operand" },
+	{ "history 99999999", D, "is not a number" },
+	{ "env help", D, "help is a shell builtin" },
 	/* substitutions and branches that would not run are judged too */
 	{ "echo \"$(bash)\"", D, "bash: not an allowed command" },
 	{ "echo `sh`", D, "sh: not an allowed command" },
@@ -546,6 +556,72 @@ test_env(const struct profile *p)
 	is_int(policy_builtin("env"), B_NONE, "builtin: env is not");
 }
 
+/* help: the same rules, in words */
+static void
+help_is(const struct profile *p, const char *words, int rc,
+    const char *want)
+{
+	char *v[8], *copy = xstrdup(words), *w;
+	struct sbuf b;
+	size_t n = 0;
+	int got;
+
+	for (w = strtok(copy, " "); w != NULL && n < 8; w = strtok(NULL, " "))
+		v[n++] = w;
+	sbuf_init(&b);
+	got = help_command(p, v, n, &b);
+	ok(got == rc && strstr(b.s, want) != NULL, "help %s: %s", words, want);
+	if (got != rc || strstr(b.s, want) == NULL)
+		tap_diag("  got %d: %s", got, b.s);
+	sbuf_free(&b);
+	free(copy);
+}
+
+static void
+test_help(const struct profile *p)
+{
+	struct sbuf b;
+	const char *line;
+
+	sbuf_init(&b);
+	help_list(p, &b);
+	line = strstr(b.s, "\n  git ");
+	ok(line != NULL && strncmp(line + 6 + strspn(line + 6, " "),
+	    "git for deploys\n", 16) == 0,
+	    "help lists git with its description");
+	ok(strstr(b.s, "\n  tar\n") != NULL, "and tar, which has none");
+	ok(strstr(b.s, "Builtins: cd pwd export umask test [ echo true "
+	    "false exit help history\n") != NULL, "and the builtins");
+	ok(strstr(b.s, "Variables a line may set: RAILS_ENV, RACK_ENV\n") !=
+	    NULL, "and the variables a line may set");
+	ok(strstr(b.s, "Fixed variables: GIT_ASKPASS\n") != NULL &&
+	    strstr(b.s, "their values dropped: GIT_SSH\n") != NULL,
+	    "and the fixed and ignored ones");
+	sbuf_free(&b);
+
+	help_is(p, "git", 0, "git: git for deploys\n  Found in: "
+	    "/usr/local/bin:/usr/bin:/bin\n  Options: --no-pager, --bare\n");
+	help_is(p, "git", 0, "  Never, nor abbreviated: -c, -C, -p, ");
+	help_is(p, "git", 0, "  Subcommands: clone, ls-remote, remote, "
+	    "archive, rev-list\n    ('help git SUBCOMMAND' for each)\n");
+	help_is(p, "git clone", 0, "--depth=VALUE (VALUE: [0-9]+)");
+	help_is(p, "git clone", 0, "-b VALUE (VALUE: [-A-Za-z0-9_./]+)");
+	help_is(p, "git clone", 0, "  Operands: each must match one of "
+	    "/srv/[-A-Za-z0-9_./]+, /var/www/[-A-Za-z0-9_./]+; at most 2\n");
+	help_is(p, "git remote update", 0, "git remote update\n  Options: "
+	    "--prune\n");
+	help_is(p, "git remote update", 0, "  Operands: none\n");
+	help_is(p, "scp", 0, "  Needs one of: -t, -f\n");
+	help_is(p, "scp", 0, "(one-letter options may be combined");
+	help_is(p, "tar", 0, "--color[=VALUE] (VALUE: (auto|never))");
+	help_is(p, "tar", 0, "tar xzf FILE");
+	help_is(p, "cd", 0, "cd [DIR]: change the directory");
+	help_is(p, "history", 0, "history [N]: ");
+	help_is(p, "bash", -1, "bash: not a command you may run");
+	help_is(p, "cd x", -1, "cd: not a command you may run");
+	help_is(p, "git nope", -1, "git has no subcommand nope");
+}
+
 static const char *
 shared_dir(int *required)
 {
@@ -678,6 +754,7 @@ main(void)
 		test_argv(p);
 		test_judge_fields(p);
 		test_env(p);
+		test_help(p);
 		each_shared_line("attacks/public.txt", top, attack_line, p);
 		each_shared_line("capistrano/sessions.txt", top,
 		    session_line, p);

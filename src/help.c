@@ -1,0 +1,262 @@
+/*
+ * help: what a caged user may run, in plain words, from the same rules
+ * the policy judges with.  Text from the config (descriptions, patterns)
+ * goes to the user's terminal: control bytes are shown as '?'.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "help.h"
+#include "policy.h"
+#include "xmalloc.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char	*name;
+	const char	*usage;
+} builtin_help[] = {
+	{ "cd",		"cd [DIR]: change the directory (~ is your home; "
+			"cd - goes back)" },
+	{ "pwd",	"pwd: print the directory you are in" },
+	{ "export",	"export NAME[=VALUE]...: set variables for the "
+			"commands that follow (only the names listed below)" },
+	{ "umask",	"umask [MODE]: show or set the file creation mask "
+			"(octal)" },
+	{ "test",	"test EXPR: evaluate a condition (-f FILE, -d DIR, "
+			"A = B, ...)" },
+	{ "[",		"[ EXPR ]: the same as test" },
+	{ "echo",	"echo [-n] WORD...: print the words" },
+	{ "true",	"true: do nothing, successfully" },
+	{ "false",	"false: do nothing, unsuccessfully" },
+	{ "exit",	"exit [N]: end the session with status N" },
+	{ "help",	"help [COMMAND [SUBCOMMAND]]: what you may run, and "
+			"the arguments a command takes" },
+	{ "history",	"history [N]: the last N lines you typed (all of "
+			"them without N)" },
+};
+
+static void
+add_safe(struct sbuf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		sbuf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
+		    *s);
+}
+
+static int
+cmp_rule(const void *a, const void *b)
+{
+	const struct rule *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static void
+add_names(struct sbuf *b, const char *title, char *const *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	sbuf_adds(b, title);
+	for (i = 0; i < n; i++) {
+		sbuf_adds(b, i == 0 ? " " : ", ");
+		add_safe(b, v[i]);
+	}
+	sbuf_addc(b, '\n');
+}
+
+void
+help_list(const struct profile *p, struct sbuf *b)
+{
+	const struct rule **v;
+	const char *name;
+	char **fixed;
+	size_t i, w = 8;
+
+	v = xcalloc(p->ncmds + 1, sizeof(*v));
+	for (i = 0; i < p->ncmds; i++) {
+		v[i] = &p->cmds[i];
+		if (strlen(v[i]->name) > w)
+			w = strlen(v[i]->name);
+	}
+	qsort(v, p->ncmds, sizeof(*v), cmp_rule);
+	sbuf_adds(b, "Commands you may run:\n");
+	if (p->ncmds == 0)
+		sbuf_adds(b, "  (none)\n");
+	for (i = 0; i < p->ncmds; i++) {
+		sbuf_adds(b, "  ");
+		add_safe(b, v[i]->name);
+		if (v[i]->description != NULL) {
+			sbuf_addf(b, "%*s", (int)(w + 2 -
+			    strlen(v[i]->name)), "");
+			add_safe(b, v[i]->description);
+		}
+		sbuf_addc(b, '\n');
+	}
+	free(v);
+	sbuf_adds(b, "Builtins:");
+	for (i = 0; (name = policy_builtin_name(i)) != NULL; i++)
+		sbuf_addf(b, " %s", name);
+	sbuf_addc(b, '\n');
+	add_names(b, "Variables a line may set:", p->env, p->nenv);
+	fixed = xcalloc(p->nsetenv + 1, sizeof(*fixed));
+	for (i = 0; i < p->nsetenv; i++)
+		fixed[i] = p->setenv[i].name;
+	add_names(b, "Fixed variables:", fixed, p->nsetenv);
+	free(fixed);
+	add_names(b, "Accepted, and their values dropped:", p->env_ignore,
+	    p->nenv_ignore);
+	sbuf_adds(b, "'help COMMAND' tells the arguments COMMAND takes.  "
+	    "Anything else is refused,\nand a line with a refused part "
+	    "does not run at all.\n");
+}
+
+/* "-f VALUE", "--depth=VALUE (VALUE: [0-9]+)", "--color[=VALUE]" */
+static void
+add_opt(struct sbuf *b, const struct optspec *o)
+{
+	const char *pat;
+
+	sbuf_adds(b, o->kind == OPT_LONG ? "--" : "-");
+	add_safe(b, o->name);
+	switch (o->arg) {
+	case ARG_NONE:
+		return;
+	case ARG_REQ:
+		sbuf_adds(b, o->kind == OPT_LONG ? "=VALUE" : " VALUE");
+		break;
+	case ARG_OPT:
+		sbuf_adds(b, "[=VALUE]");
+		break;
+	}
+	if (o->pattern == NULL)
+		return;
+	pat = o->spec + (o->kind == OPT_LONG ? 2 : 1) + strlen(o->name);
+	pat += *pat == '=' ? 1 : 3;
+	sbuf_adds(b, " (VALUE: ");
+	add_safe(b, pat);
+	sbuf_addc(b, ')');
+}
+
+static void
+add_opts(struct sbuf *b, const char *title, const struct optspec *v,
+    size_t n)
+{
+	size_t i;
+
+	sbuf_adds(b, title);
+	for (i = 0; i < n; i++) {
+		sbuf_adds(b, i == 0 ? " " : ", ");
+		add_opt(b, &v[i]);
+	}
+	sbuf_addc(b, '\n');
+}
+
+static void
+rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
+{
+	size_t i;
+	int shorts = 0;
+
+	add_safe(b, r->label);
+	if (r->description != NULL) {
+		sbuf_adds(b, ": ");
+		add_safe(b, r->description);
+	}
+	sbuf_addc(b, '\n');
+	if (r->parent == NULL) {
+		sbuf_adds(b, "  Found in:");
+		for (i = 0; i < p->npath; i++) {
+			sbuf_adds(b, i == 0 ? " " : ":");
+			add_safe(b, p->path[i]);
+		}
+		if (r->path != NULL) {
+			sbuf_adds(b, i == 0 ? " " : "; or run as ");
+			add_safe(b, r->path);
+		}
+		sbuf_addc(b, '\n');
+	}
+	if (r->any_options)
+		sbuf_adds(b, "  Options: any\n");
+	else if (r->nopts == 0)
+		sbuf_adds(b, "  Options: none\n");
+	else
+		add_opts(b, "  Options:", r->opts, r->nopts);
+	for (i = 0; i < r->nopts; i++)
+		if (r->opts[i].kind == OPT_SHORT)
+			shorts++;
+	if (shorts > 1)
+		sbuf_adds(b, "    (one-letter options may be combined: "
+		    "-ab is -a -b)\n");
+	if (r->oldstyle)
+		sbuf_adds(b, "    (the first word may be a bare cluster "
+		    "of them, as in: tar xzf FILE)\n");
+	if (r->ndeny > 0)
+		add_opts(b, "  Never, nor abbreviated:", r->deny, r->ndeny);
+	if (r->nrequire > 0)
+		add_opts(b, "  Needs one of:", r->require, r->nrequire);
+	if (r->nsubs > 0) {
+		sbuf_adds(b, "  Subcommands:");
+		for (i = 0; i < r->nsubs; i++) {
+			sbuf_adds(b, i == 0 ? " " : ", ");
+			add_safe(b, r->subs[i].name);
+		}
+		sbuf_adds(b, "\n    ('help ");
+		add_safe(b, r->label);
+		sbuf_adds(b, " SUBCOMMAND' for each)\n");
+	} else if (r->operands_set && r->noperands == 0)
+		sbuf_adds(b, "  Operands: none\n");
+	else {
+		if (r->noperands == 0)
+			sbuf_adds(b, "  Operands: any");
+		else {
+			sbuf_adds(b, "  Operands: each must match one of");
+			for (i = 0; i < r->noperands; i++) {
+				sbuf_adds(b, i == 0 ? " " : ", ");
+				add_safe(b, r->operand_src[i]);
+			}
+		}
+		if (r->operands_max >= 0)
+			sbuf_addf(b, "; at most %ld", r->operands_max);
+		sbuf_addc(b, '\n');
+	}
+}
+
+int
+help_command(const struct profile *p, char *const *w, size_t n,
+    struct sbuf *b)
+{
+	const struct rule *r;
+	size_t i, k;
+
+	for (i = 0; i < NELEM(builtin_help); i++)
+		if (strcmp(w[0], builtin_help[i].name) == 0) {
+			if (n > 1)
+				break;
+			sbuf_adds(b, builtin_help[i].usage);
+			sbuf_adds(b, " (builtin)\n");
+			return 0;
+		}
+	if (i < NELEM(builtin_help) || (r = policy_rule(p, w[0])) == NULL) {
+		add_safe(b, w[0]);
+		sbuf_adds(b, ": not a command you may run (help lists them)");
+		return -1;
+	}
+	for (i = 1; i < n; i++) {
+		for (k = 0; k < r->nsubs; k++)
+			if (strcmp(r->subs[k].name, w[i]) == 0)
+				break;
+		if (k == r->nsubs) {
+			add_safe(b, r->label);
+			sbuf_adds(b, " has no subcommand ");
+			add_safe(b, w[i]);
+			return -1;
+		}
+		r = &r->subs[k];
+	}
+	rule_text(p, r, b);
+	return 0;
+}

@@ -1,0 +1,373 @@
+"""The steps of tests/test-interactive.sh: real interactive sessions of
+the setuid cagesh on a pseudo-terminal.  Prints "ok - ..." and
+"not ok - ..." lines (the shell script numbers them) and notes."""
+import json
+import os
+import pwd
+import re
+import stat
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptydrive import Pty, Timeout  # noqa: E402
+
+BIN = os.environ["CAGESH_BIN"]
+LOG = os.environ["CAGESH_LOG"]
+CONF = os.environ["CAGESH_CONF"]
+CAGE = os.environ["CAGESH_CAGE"]
+U = os.environ["CAGESH_USER"]
+U2 = os.environ["CAGESH_USER2"]
+UID = pwd.getpwnam(U).pw_uid
+HOME = "/home/" + U
+HIST = CAGE + HOME + "/.cagesh_history"
+PROMPT = r"%s@[^:\s]+:~\$ " % U
+# readline turns bracketed paste off (ESC [?2004l) after the line is typed
+BP = r"(?:\x1b\[\?2004l\r?)?"
+
+
+def out(text):
+    """A whole line of output, after the echo of what was typed."""
+    return r"\r\n" + BP + text + r"\r\n"
+
+
+def say(good, what, note=None):
+    print(("ok - " if good else "not ok - ") + what)
+    if not good and note:
+        for line in str(note).splitlines()[-15:]:
+            print(line)
+    sys.stdout.flush()
+    return good
+
+
+def write_conf(idle=900):
+    with open(CONF, "w") as f:
+        f.write("""
+log = { syslog = true; file = "%(log)s"; on_failure = "deny"; };
+shell = { prompt = "%%u@%%h:%%w%%$ "; idle_timeout = %(idle)d;
+          history_size = 5; history_file = ".cagesh_history"; };
+profiles = {
+  t = {
+    path = [ "/usr/bin" ];
+    commands = {
+      cat = { any_options = true; description = "print files"; };
+      ls = { any_options = true; };
+      sleep = { operands = [ "[0-9.]+" ]; description = "wait a while"; };
+      id = { options = [ "-u", "-n" ]; };
+      tiocsti = { operands = [ ".*" ]; };
+      git = { subcommands = { clone = { }; status = { }; }; };
+    };
+  };
+};
+users = (
+  { user = "%(u)s"; cage = "%(cage)s"; home = "/home/%(u)s"; profile = "t";
+    interactive = true; },
+  { user = "%(u2)s"; cage = "%(cage)s"; home = "/home/%(u2)s";
+    profile = "t"; }
+);
+""" % {"log": LOG, "idle": idle, "u": U, "u2": U2, "cage": CAGE})
+    os.chmod(CONF, 0o644)
+
+
+def argv(user):
+    pw = pwd.getpwnam(user)
+    return ["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid,
+            "--init-groups", BIN]
+
+
+def login(user=U):
+    return Pty(argv(user), env={"TERM": "xterm", "PATH": "/usr/bin:/bin",
+                                "LANG": "C.UTF-8"})
+
+
+def records():
+    out = []
+    with open(LOG) as f:
+        for line in f:
+            out.append(json.loads(line))
+    return out
+
+
+def session_records(pid_hint=None):
+    """The records of the last session in the log."""
+    recs = records()
+    last = recs[-1]["session"]
+    return [r for r in recs if r["session"] == last]
+
+
+def step(p, what, send, pattern, timeout=5.0):
+    """Types send, waits for pattern; one check."""
+    try:
+        if send is not None:
+            p.send(send)
+        m = p.expect(pattern, timeout)
+        say(True, what)
+        return m
+    except Timeout:
+        say(False, what, "waited for %r; got:\n%s" % (pattern, p.output()))
+        return None
+
+
+def prompt(p, what=None):
+    return step(p, what or "a new prompt", None, PROMPT)
+
+
+write_conf()
+
+# --- the first session: prompt, lines, completion, ^C, help, history
+p = login()
+step(p, "a banner names the cage home and help", None,
+     r"caged in %s\.  'help' lists" % HOME)
+step(p, "the prompt shows user, host and the cwd (~ for the home)", None,
+     PROMPT)
+step(p, "a line runs in the cage home", "pwd\r", out(HOME))
+prompt(p)
+step(p, "after cd the prompt shows the new directory", "cd /tmp\r",
+     r"%s@[^:\s]+:/tmp\$ " % U)
+p.send("cd\r")
+prompt(p)
+
+step(p, "Tab completes an allowed command (sle -> sleep)", "sle\t",
+     r"sleep ")
+p.send("0\r")
+prompt(p)
+step(p, "Tab completes a builtin (hist -> history)", "hist\t", r"history ")
+p.send("\x15")          # ^U: the line is empty again
+step(p, "Tab completes a file name in the cage (cat dep -> deploy-notes.txt)",
+     "cat dep\t", r"deploy-notes\.txt ")
+step(p, "and the completed line runs", "\r", out("notes"))
+prompt(p)
+step(p, "Tab completes a subcommand (git cl -> git clone)", "git cl\t",
+     r"clone ")
+step(p, "^C at the prompt drops the typed line and gives a new prompt",
+     "\x03", PROMPT)
+step(p, "the next line starts empty", "pwd\r", out(HOME))
+prompt(p)
+
+step(p, "a denied line prints why", "bash -c id\r",
+     r"cagesh: denied: bash: not an allowed command")
+prompt(p, "and the session goes on to a new prompt")
+step(p, "the next line runs", "id -u\r", out(str(UID)))
+prompt(p)
+
+step(p, "help lists the allowed commands with their descriptions",
+     "help\r", r"cat +print files")
+step(p, "and the builtins", None, r"Builtins: cd pwd .*help history")
+prompt(p)
+step(p, "help CMD tells its argument rules", "help sleep\r",
+     r"Operands: each must match one of \[0-9\.\]\+")
+prompt(p)
+
+t0 = time.monotonic()
+p.send("sleep 30; echo after-sleep\r")
+time.sleep(0.7)
+step(p, "^C interrupts a running sleep, not the shell", "\x03", PROMPT)
+say(time.monotonic() - t0 < 5, "within a few seconds (%.1f s)"
+    % (time.monotonic() - t0))
+say("after-sleep" not in p.buf.decode(errors="replace").split("sleep 30;")[-1]
+    .replace("echo after-sleep", ""),
+    "and the rest of the line does not run")
+step(p, "the shell still runs lines", "pwd\r", out(HOME))
+prompt(p)
+
+m = step(p, "a command's /proc/self/stat", "cat /proc/self/stat\r",
+         r"\r\n" + BP + r"(\d+) \(cat\) \S (\d+) (\d+) (\d+) (\d+) (-?\d+)")
+if m:
+    pid, ppid, pgrp, sid, tty, tpgid = map(int, m.groups())
+    say(pgrp == pid and tpgid == pgrp,
+        "a command runs in a process group of its own that holds the "
+        "terminal", "pid %d pgrp %d tpgid %d" % (pid, pgrp, tpgid))
+prompt(p)
+step(p, "the shell has the terminal back afterwards", "pwd\r",
+     out(HOME))
+prompt(p)
+
+step(p, "a program's TIOCSTI is refused", "tiocsti 'id -un'\r",
+     r"0 of 6 bytes injected: Operation not permitted")
+prompt(p)
+p.send("\r")
+prompt(p)
+time.sleep(0.3)
+say(not any(r.get("line") == "id -un" for r in records()),
+    "nothing injected reached the shell's input")
+
+step(p, "history lists the last lines (history_size 5)", "history\r",
+     r"\d+  tiocsti 'id -un'\r\n\s*\d+  history\r\n")
+prompt(p)
+p.send("exit 7\r")
+try:
+    st = p.wait(5)
+except Timeout:
+    st = None
+say(st == 7, "exit 7 ends the session with status 7", "status %s" % st)
+p.kill()
+
+recs = session_records()
+ev = [r["event"] for r in recs]
+say(ev[0] == "session_start" and ev[-1] == "session_end" and
+    recs[-1].get("status") == 7, "session_start ... session_end (status 7)",
+    ev)
+cmds = [r for r in recs if r["event"] == "command"]
+say(all(r["mode"] == "interactive" for r in recs) and
+    any(r["line"] == "bash -c id" and r["verdict"] == "deny" for r in cmds)
+    and any(r["line"] == "pwd" and r["verdict"] == "allow" and
+            r["status"] == 0 for r in cmds),
+    "every line has a command record (mode interactive), the denied "
+    "one too", [r.get("line") for r in cmds])
+sl = [r for r in cmds if r["line"].startswith("sleep 30")]
+say(len(sl) == 1 and sl[0]["status"] == 130,
+    "the interrupted line's record has status 130",
+    sl[0] if sl else "none")
+
+try:
+    st = os.lstat(HIST)
+    lines = open(HIST).read().splitlines()
+    say(stat.S_ISREG(st.st_mode) and st.st_uid == UID and
+        stat.S_IMODE(st.st_mode) == 0o600,
+        "the history file is the user's, mode 0600",
+        "uid %d mode %o" % (st.st_uid, st.st_mode))
+    say(lines[-1] == "exit 7" and "pwd" in lines,
+        "it holds the lines typed", lines)
+except OSError as e:
+    say(False, "the history file exists", e)
+    lines = []
+
+# --- the second session: history comes back, trimmed; ^D ends it
+p = login()
+prompt(p)
+m = step(p, "a new session has the last session's history", "history\r",
+         r"history\r\n" + BP + r"((?:\s*\d+  [^\r\n]*\r\n)+)")
+prompt(p)
+hist = m.group(1).decode() if m else ""
+say(re.search(r"\d+  exit 7\r\n\s*\d+  history\r\n$", hist) and
+    len(hist.splitlines()) == 5, "history_size 5: the last five lines", hist)
+p.send("\x04")
+try:
+    st = p.wait(5)
+except Timeout:
+    st = None
+say(st == 0, "^D ends the session (status of the last line)",
+    "status %s" % st)
+p.kill()
+lines = open(HIST).read().splitlines()
+say(len(lines) <= 5 + 1, "the file was trimmed at login (%d lines)"
+    % len(lines), lines)
+say(session_records()[-1]["event"] == "session_end", "^D: session_end")
+
+# --- the idle timeout
+write_conf(idle=2)
+p = login()
+prompt(p)
+t0 = time.monotonic()
+step(p, "no input for idle_timeout seconds ends the session", None,
+     r"no input for 2 seconds: session ended", timeout=8)
+try:
+    st = p.wait(5)
+except Timeout:
+    st = None
+took = time.monotonic() - t0
+say(st is not None and 1.5 <= took < 6, "after about 2 s (%.1f s)" % took)
+p.kill()
+last = session_records()[-1]
+say(last["event"] == "session_end" and last.get("reason") ==
+    "idle timeout", "session_end with reason \"idle timeout\"", last)
+write_conf()
+
+# --- the terminal goes away (ssh client gone) while a command runs
+p = login()
+prompt(p)
+p.send("sleep 60\r")
+time.sleep(0.7)
+p.close()
+try:
+    st = p.wait(5)
+except Timeout:
+    st = None
+say(st is not None, "a hangup ends the session (status %s)" % st)
+time.sleep(0.3)
+left = subprocess.run(["pgrep", "-u", U, "sleep"], capture_output=True)
+say(left.returncode == 1, "and the running command with it",
+    left.stdout.decode())
+last = session_records()[-1]
+say(last["event"] == "session_end" and last.get("reason") == "signal",
+    "session_end with reason \"signal\"", last)
+
+# --- a history file that is not a regular file of the user's
+os.unlink(HIST)
+os.symlink("/etc/victim", HIST)
+with open(CAGE + "/etc/victim", "w") as f:
+    f.write("root's\n")
+p = login()
+step(p, "a symlinked history file is not used", None,
+     r"history file %s: .*; history is kept in memory only" %
+     re.escape(HOME + "/.cagesh_history"))
+prompt(p)
+p.send("pwd\r")
+prompt(p)
+p.send("exit\r")
+p.wait(5)
+p.kill()
+say(open(CAGE + "/etc/victim").read() == "root's\n" and
+    os.path.islink(HIST), "its target is untouched")
+os.unlink(HIST)
+os.mkfifo(HIST)
+os.chown(HIST, UID, -1)
+p = login()
+step(p, "a FIFO as history file does not block the login", None, PROMPT)
+p.send("exit\r")
+p.wait(5)
+p.kill()
+os.unlink(HIST)
+
+# --- the audit log fills up during a session (on_failure = deny)
+p = login()
+prompt(p)
+p.send("pwd\r")
+prompt(p)
+filler = os.path.join(os.path.dirname(LOG), "filler")
+sv = os.statvfs(os.path.dirname(LOG))
+with open(filler, "wb") as f:
+    f.write(b"\0" * (sv.f_bfree * sv.f_frsize - 512 * 1024))
+step(p, "with the audit log full, a line does not run", "cat deploy-notes.txt\r",
+     r"cagesh: the audit log cannot be written: the line does not run")
+say("notes" not in p.buf.decode(errors="replace").split("deploy-notes.txt")[-1],
+    "(its command did not run)")
+prompt(p)
+os.unlink(filler)
+step(p, "once there is room again, lines run", "id -u\r", out(str(UID)))
+prompt(p)
+p.send("exit\r")
+p.wait(5)
+p.kill()
+
+# --- refusals
+p = Pty(argv(U2), env={"TERM": "xterm"})
+step(p, "interactive = false: a login is refused with a clear message",
+     None, r"cagesh: no interactive login for %s" % U2)
+try:
+    st = p.wait(5)
+except Timeout:
+    st = None
+say(st == 1, "with status 1", "status %s" % st)
+p.kill()
+last = records()[-1]
+say(last["event"] == "session_refused" and last["user"] == U2,
+    "and a session_refused record", last)
+
+r = subprocess.run(argv(U), stdin=subprocess.DEVNULL, capture_output=True,
+                   env={"TERM": "xterm"}, timeout=10)
+say(r.returncode == 1 and b"needs a terminal" in r.stderr,
+    "a login without a terminal is refused", r.stderr.decode())
+last = records()[-1]
+say(last["event"] == "session_refused", "with a session_refused record")
+
+with open(LOG) as f:
+    body = f.read()
+bad = 0
+for line in body.splitlines():
+    try:
+        json.loads(line)
+    except ValueError:
+        bad += 1
+say(body.endswith("\n") and bad == 0, "every audit line is whole JSON")
