@@ -1421,9 +1421,10 @@ static const struct key shell_keys[] = {
 	{ "history_file",	KT_STRING,	0 },
 };
 
+/* An integer member between lo and hi, stored in *out when it is. */
 static void
-limit(struct ld *ld, const config_setting_t *g, const char *name,
-    long long max, size_t *out)
+int_between(struct ld *ld, const config_setting_t *g, const char *ctx,
+    const char *name, long lo, long hi, long *out)
 {
 	const config_setting_t *s;
 	long long v;
@@ -1434,12 +1435,23 @@ limit(struct ld *ld, const config_setting_t *g, const char *name,
 		v = config_setting_get_int(s);
 	else
 		v = config_setting_get_int64(s);
-	if (v < 1 || v > max) {
-		ld_err(ld, s, "limits.%s must be between 1 and %lld", name,
-		    max);
+	if (v < lo || v > hi) {
+		ld_err(ld, s, "%s.%s must be between %ld and %ld", ctx, name,
+		    lo, hi);
 		return;
 	}
-	*out = (size_t)v;
+	*out = (long)v;
+}
+
+static void
+limit(struct ld *ld, const config_setting_t *g, const char *name,
+    long max, size_t *out)
+{
+	long v = 0;
+
+	int_between(ld, g, "limits", name, 1, max, &v);
+	if (v > 0)
+		*out = (size_t)v;
 }
 
 static void
@@ -1476,28 +1488,6 @@ parse_log(struct ld *ld, const config_setting_t *g, struct conf *c)
 			ld_err(ld, s, "log.on_failure must be \"deny\" or "
 			    "\"allow\", not \"%s\"", str);
 	}
-}
-
-/* An integer member between lo and hi, stored in *out when it is. */
-static void
-int_between(struct ld *ld, const config_setting_t *g, const char *ctx,
-    const char *name, long lo, long hi, long *out)
-{
-	const config_setting_t *s;
-	long long v;
-
-	if ((s = member(g, name, KT_INT)) == NULL)
-		return;
-	if (config_setting_type(s) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(s);
-	else
-		v = config_setting_get_int64(s);
-	if (v < lo || v > hi) {
-		ld_err(ld, s, "%s.%s must be between %ld and %ld", ctx, name,
-		    lo, hi);
-		return;
-	}
-	*out = (long)v;
 }
 
 /*

@@ -37,14 +37,6 @@ static const struct {
 			"them without N)" },
 };
 
-static void
-add_safe(struct sbuf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		sbuf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
-		    *s);
-}
-
 static int
 cmp_rule(const void *a, const void *b)
 {
@@ -63,7 +55,7 @@ add_names(struct sbuf *b, const char *title, char *const *v, size_t n)
 	sbuf_adds(b, title);
 	for (i = 0; i < n; i++) {
 		sbuf_adds(b, i == 0 ? " " : ", ");
-		add_safe(b, v[i]);
+		sbuf_adds_visible(b, v[i]);
 	}
 	sbuf_addc(b, '\n');
 }
@@ -88,11 +80,11 @@ help_list(const struct profile *p, struct sbuf *b)
 		sbuf_adds(b, "  (none)\n");
 	for (i = 0; i < p->ncmds; i++) {
 		sbuf_adds(b, "  ");
-		add_safe(b, v[i]->name);
+		sbuf_adds_visible(b, v[i]->name);
 		if (v[i]->description != NULL) {
 			sbuf_addf(b, "%*s", (int)(w + 2 -
 			    strlen(v[i]->name)), "");
-			add_safe(b, v[i]->description);
+			sbuf_adds_visible(b, v[i]->description);
 		}
 		sbuf_addc(b, '\n');
 	}
@@ -121,7 +113,7 @@ add_opt(struct sbuf *b, const struct optspec *o)
 	const char *pat;
 
 	sbuf_adds(b, o->kind == OPT_LONG ? "--" : "-");
-	add_safe(b, o->name);
+	sbuf_adds_visible(b, o->name);
 	switch (o->arg) {
 	case ARG_NONE:
 		return;
@@ -137,7 +129,7 @@ add_opt(struct sbuf *b, const struct optspec *o)
 	pat = o->spec + (o->kind == OPT_LONG ? 2 : 1) + strlen(o->name);
 	pat += *pat == '=' ? 1 : 3;
 	sbuf_adds(b, " (VALUE: ");
-	add_safe(b, pat);
+	sbuf_adds_visible(b, pat);
 	sbuf_addc(b, ')');
 }
 
@@ -161,21 +153,21 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 	size_t i;
 	int shorts = 0;
 
-	add_safe(b, r->label);
+	sbuf_adds_visible(b, r->label);
 	if (r->description != NULL) {
 		sbuf_adds(b, ": ");
-		add_safe(b, r->description);
+		sbuf_adds_visible(b, r->description);
 	}
 	sbuf_addc(b, '\n');
 	if (r->parent == NULL) {
 		sbuf_adds(b, "  Found in:");
 		for (i = 0; i < p->npath; i++) {
 			sbuf_adds(b, i == 0 ? " " : ":");
-			add_safe(b, p->path[i]);
+			sbuf_adds_visible(b, p->path[i]);
 		}
 		if (r->path != NULL) {
 			sbuf_adds(b, i == 0 ? " " : "; or run as ");
-			add_safe(b, r->path);
+			sbuf_adds_visible(b, r->path);
 		}
 		sbuf_addc(b, '\n');
 	}
@@ -202,10 +194,10 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 		sbuf_adds(b, "  Subcommands:");
 		for (i = 0; i < r->nsubs; i++) {
 			sbuf_adds(b, i == 0 ? " " : ", ");
-			add_safe(b, r->subs[i].name);
+			sbuf_adds_visible(b, r->subs[i].name);
 		}
 		sbuf_adds(b, "\n    ('help ");
-		add_safe(b, r->label);
+		sbuf_adds_visible(b, r->label);
 		sbuf_adds(b, " SUBCOMMAND' for each)\n");
 	} else if (r->operands_set && r->noperands == 0)
 		sbuf_adds(b, "  Operands: none\n");
@@ -216,7 +208,7 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 			sbuf_adds(b, "  Operands: each must match one of");
 			for (i = 0; i < r->noperands; i++) {
 				sbuf_adds(b, i == 0 ? " " : ", ");
-				add_safe(b, r->operand_src[i]);
+				sbuf_adds_visible(b, r->operand_src[i]);
 			}
 		}
 		if (r->operands_max >= 0)
@@ -241,7 +233,7 @@ help_command(const struct profile *p, char *const *w, size_t n,
 			return 0;
 		}
 	if (i < NELEM(builtin_help) || (r = policy_rule(p, w[0])) == NULL) {
-		add_safe(b, w[0]);
+		sbuf_adds_visible(b, w[0]);
 		sbuf_adds(b, ": not a command you may run (help lists them)");
 		return -1;
 	}
@@ -250,9 +242,9 @@ help_command(const struct profile *p, char *const *w, size_t n,
 			if (strcmp(r->subs[k].name, w[i]) == 0)
 				break;
 		if (k == r->nsubs) {
-			add_safe(b, r->label);
+			sbuf_adds_visible(b, r->label);
 			sbuf_adds(b, " has no subcommand ");
-			add_safe(b, w[i]);
+			sbuf_adds_visible(b, w[i]);
 			return -1;
 		}
 		r = &r->subs[k];

@@ -64,15 +64,6 @@ warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Bytes that would move the cursor or start an escape are shown as '?'. */
-static void
-add_safe(struct sbuf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		sbuf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
-		    *s);
-}
-
 static int
 has_ctl(const char *s)
 {
@@ -103,14 +94,14 @@ add_cwd(struct sbuf *b, int base)
 		}
 		if (!base) {
 			sbuf_addc(b, '~');
-			add_safe(b, cwd + hl);
+			sbuf_adds_visible(b, cwd + hl);
 			return;
 		}
 	}
 	if (base && (p = strrchr(cwd, '/')) != NULL && p[1] != '\0')
-		add_safe(b, p + 1);
+		sbuf_adds_visible(b, p + 1);
 	else
-		add_safe(b, cwd);
+		sbuf_adds_visible(b, cwd);
 }
 
 static char *
@@ -131,14 +122,14 @@ make_prompt(void)
 		}
 		switch (*++p) {
 		case 'u':
-			add_safe(&b, sh->user);
+			sbuf_adds_visible(&b, sh->user);
 			break;
 		case 'H':
-			add_safe(&b, host);
+			sbuf_adds_visible(&b, host);
 			break;
 		case 'h':
 			host[strcspn(host, ".")] = '\0';
-			add_safe(&b, host);
+			sbuf_adds_visible(&b, host);
 			break;
 		case 'w':
 			add_cwd(&b, 0);
@@ -196,9 +187,7 @@ hist_rewrite(void)
 	HIST_ENTRY **list;
 	struct sbuf b;
 	char *tmp;
-	ssize_t n;
-	size_t off = 0;
-	int fd, i;
+	int bad, fd, i;
 
 	xasprintf(&tmp, "%s.XXXXXX", histpath);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
@@ -213,15 +202,10 @@ hist_rewrite(void)
 			sbuf_adds(&b, list[i]->line);
 			sbuf_addc(&b, '\n');
 		}
-	while (off < b.len) {
-		if ((n = write(fd, b.s + off, b.len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (off < b.len || close(fd) == -1 || rename(tmp, histpath) == -1) {
+	bad = sbuf_write(&b, fd) == -1;
+	if (close(fd) == -1)
+		bad = 1;
+	if (bad || rename(tmp, histpath) == -1) {
 		hist_failed("cannot trim it");
 		(void)unlink(tmp);
 	}
@@ -285,8 +269,6 @@ hist_append(const char *line)
 {
 	struct stat st;
 	struct sbuf b;
-	ssize_t n;
-	size_t off = 0;
 	int fd;
 
 	if (histpath == NULL || histbad || strchr(line, '\n') != NULL ||
@@ -303,15 +285,7 @@ hist_append(const char *line)
 	sbuf_init(&b);
 	sbuf_adds(&b, line);
 	sbuf_addc(&b, '\n');
-	while (off < b.len) {
-		if ((n = write(fd, b.s + off, b.len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (off < b.len) {
+	if (sbuf_write(&b, fd) == -1) {
 		/* a full disk: no half line is left behind */
 		hist_failed("cannot write it");
 		(void)ftruncate(fd, st.st_size);
@@ -342,7 +316,7 @@ interactive_history(void *arg, long n, struct sbuf *out)
 		i = history_length - (int)n;
 	for (; i < history_length && list[i] != NULL; i++) {
 		sbuf_addf(out, "%5d  ", history_base + i);
-		add_safe(out, list[i]->line);
+		sbuf_adds_visible(out, list[i]->line);
 		sbuf_addc(out, '\n');
 	}
 }

@@ -151,6 +151,31 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	free(s);
 }
 
+void
+sbuf_adds_visible(struct sbuf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		sbuf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
+		    *s);
+}
+
+int
+sbuf_write(const struct sbuf *b, int fd)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < b->len) {
+		if ((n = write(fd, b->s + off, b->len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 char *
 sbuf_take(struct sbuf *b)
 {

@@ -109,6 +109,14 @@ def step(p, what, send, pattern, timeout=5.0):
         return None
 
 
+def status(p, timeout=5.0):
+    """The exit status, or None when the session does not end in time."""
+    try:
+        return p.wait(timeout)
+    except Timeout:
+        return None
+
+
 def prompt(p, what=None):
     return step(p, what or "a new prompt", None, PROMPT)
 
@@ -196,10 +204,7 @@ step(p, "history lists the last lines (history_size 5)", "history\r",
      r"\d+  tiocsti 'id -un'\r\n\s*\d+  history\r\n")
 prompt(p)
 p.send("exit 7\r")
-try:
-    st = p.wait(5)
-except Timeout:
-    st = None
+st = status(p)
 say(st == 7, "exit 7 ends the session with status 7", "status %s" % st)
 p.kill()
 
@@ -243,10 +248,7 @@ hist = m.group(1).decode() if m else ""
 say(re.search(r"\d+  exit 7\r\n\s*\d+  history\r\n$", hist) and
     len(hist.splitlines()) == 5, "history_size 5: the last five lines", hist)
 p.send("\x04")
-try:
-    st = p.wait(5)
-except Timeout:
-    st = None
+st = status(p)
 say(st == 0, "^D ends the session (status of the last line)",
     "status %s" % st)
 p.kill()
@@ -262,10 +264,7 @@ prompt(p)
 t0 = time.monotonic()
 step(p, "no input for idle_timeout seconds ends the session", None,
      r"no input for 2 seconds: session ended", timeout=8)
-try:
-    st = p.wait(5)
-except Timeout:
-    st = None
+st = status(p)
 took = time.monotonic() - t0
 say(st is not None and 1.5 <= took < 6, "after about 2 s (%.1f s)" % took)
 p.kill()
@@ -280,10 +279,7 @@ prompt(p)
 p.send("sleep 60\r")
 time.sleep(0.7)
 p.close()
-try:
-    st = p.wait(5)
-except Timeout:
-    st = None
+st = status(p)
 say(st is not None, "a hangup ends the session (status %s)" % st)
 time.sleep(0.3)
 left = subprocess.run(["pgrep", "-u", U, "sleep"], capture_output=True)
@@ -345,10 +341,7 @@ p.kill()
 p = Pty(argv(U2), env={"TERM": "xterm"})
 step(p, "interactive = false: a login is refused with a clear message",
      None, r"cagesh: no interactive login for %s" % U2)
-try:
-    st = p.wait(5)
-except Timeout:
-    st = None
+st = status(p)
 say(st == 1, "with status 1", "status %s" % st)
 p.kill()
 last = records()[-1]

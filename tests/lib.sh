@@ -89,3 +89,58 @@ cage_programs() {
 		done
 	done
 }
+
+# session_test_setup P1 P2 TOOL...: the ground of the root session tests.
+# Skips unless root (and not CAGESH_SKIP_ROOT), takes the lock, needs
+# the tools, and makes: $conf_path (not yet written; it must not exist),
+# two users $u=P1$$ and $u2=P2$$ with no password ($uid, $gid are $u's),
+# /etc/pam.d/cagesh when it is missing, a root-owned $work with the
+# setuid copy $bin and the log directory $work/log.  All of it, and any
+# process of the users, goes on exit.
+session_test_setup() {
+	local p1=$1 p2=$2 t
+	shift 2
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+	root_test_lock
+	for t in useradd userdel setpriv python3 ldd mount "$@"; do
+		command -v "$t" >/dev/null || skip_all "needs $t"
+	done
+	conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
+	[ -n "$conf_path" ] || skip_all "cannot tell the config path"
+	[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
+
+	work=$(mktemp -d /var/lib/cagesh-test.XXXXXX) || exit 1
+	chmod 755 "$work"
+	u=$p1$$
+	u2=$p2$$
+	pam_made=0
+	trap session_test_cleanup EXIT
+	useradd -M -U -d /home/"$u" -s /bin/false "$u" || exit 1
+	useradd -M -U -d /home/"$u2" -s /bin/false "$u2" || exit 1
+	usermod -p '*' "$u"
+	usermod -p '*' "$u2"
+	uid=$(id -u "$u")
+	gid=$(id -g "$u")
+	mkdir -p "$(dirname "$conf_path")"
+	if [ ! -e /etc/pam.d/cagesh ]; then
+		cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh && pam_made=1
+	fi
+	# The setuid binary, in a root-owned directory.
+	mkdir -p "$work/sbin" "$work/log"
+	chmod 700 "$work/log"
+	bin=$work/sbin/cagesh
+	cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin"
+}
+
+session_test_cleanup() {
+	pkill -KILL -u "$u" 2>/dev/null
+	pkill -KILL -u "$u2" 2>/dev/null
+	umount "$work/cage/proc" 2>/dev/null
+	mountpoint -q "$work/log" && umount "$work/log"
+	rm -f "$conf_path"
+	[ "$pam_made" = 1 ] && rm -f /etc/pam.d/cagesh
+	userdel "$u" 2>/dev/null
+	userdel "$u2" 2>/dev/null
+	rm -rf "$work" "$scratch"
+}

@@ -4,47 +4,7 @@
 # pam/cagesh, and the audit log.  Skips without root.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
-root_test_lock
-for t in useradd userdel chage setpriv python3 ldd mount; do
-	command -v $t >/dev/null || skip_all "needs $t"
-done
-conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
-[ -n "$conf_path" ] || skip_all "cannot tell the config path"
-[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
-
-# Everything the test makes, undone on exit.
-work=$(mktemp -d /var/lib/cagesh-test.XXXXXX) || exit 1
-chmod 755 "$work"
-u=cgt$$
-u2=cgu$$
-pam_made=0
-cleanup() {
-	umount "$work/cage/proc" 2>/dev/null
-	rm -f "$conf_path"
-	[ $pam_made = 1 ] && rm -f /etc/pam.d/cagesh
-	userdel "$u" 2>/dev/null
-	userdel "$u2" 2>/dev/null
-	rm -rf "$work" "$scratch"
-}
-trap cleanup EXIT
-
-useradd -M -U -d /home/"$u" -s /bin/false "$u" || exit 1
-useradd -M -U -d /home/"$u2" -s /bin/false "$u2" || exit 1
-usermod -p '*' "$u"
-uid=$(id -u "$u"); gid=$(id -g "$u")
-
-mkdir -p "$(dirname "$conf_path")"
-if [ ! -e /etc/pam.d/cagesh ]; then
-	cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh && pam_made=1
-fi
-
-# The setuid binary, in a root-owned directory.
-mkdir -p "$work/sbin" "$work/log"
-chmod 700 "$work/log"
-bin=$work/sbin/cagesh
-cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin"
+session_test_setup cgt cgu chage
 
 # The cage: a few programs and their libraries.
 cage=$work/cage
