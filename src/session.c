@@ -32,6 +32,7 @@
 #include <security/pam_appl.h>
 
 #include "audit.h"
+#include "bench.h"
 #include "cage.h"
 #include "conf.h"
 #include "exec.h"
@@ -530,6 +531,7 @@ run_line(const struct session *s, int sock, struct vars *vars,
 		goto report;
 	}
 	policy_judge_line(p, ast, &pl);
+	BENCH_MARK("judge");
 	if (pl.verdict != V_ALLOW) {
 		/* Nothing of a line with a denied part runs. */
 		for (i = 0; i < pl.n; i++) {
@@ -561,6 +563,7 @@ run_line(const struct session *s, int sock, struct vars *vars,
 	ctx.hooks.command = hook_command;
 	hook_sock = sock;
 	al.status = exec_run(&ctx, ast);
+	BENCH_MARK("exec");
 	al.ran = 1;
 	al.verdict = hook_denied || ctx.stop ? V_DENY : V_ALLOW;
 	ast_free(ast);
@@ -591,11 +594,14 @@ session_child(struct session *s, int sock)
 	char why[512];
 	int status;
 
+	BENCH_MARK("child");
 	if (cage_enter(s->ent->cage, why, sizeof(why)) == -1)
 		child_refuse(sock, why);
+	BENCH_MARK("cage");
 	if (priv_drop_user(s->uid, s->gid, s->gids, s->ngids, why,
 	    sizeof(why)) == -1)
 		child_refuse(sock, why);
+	BENCH_MARK("priv");
 	/* Only now, unprivileged, anything the user can write is touched. */
 	if (chdir(s->ent->home) == -1) {
 		snprintf(why, sizeof(why), "home %s in the cage: %s",
@@ -605,6 +611,7 @@ session_child(struct session *s, int sock)
 	send_or_die(sock, MSG_START, "", 0, "", 0);
 	if (wait_ack(sock) == -1)
 		child_refuse(sock, "the audit log cannot be written");
+	BENCH_MARK("started");
 	vars = session_env(s);
 	exec_signals_install();
 	status = run_line(s, sock, vars, s->line);
@@ -686,6 +693,7 @@ session_run(struct session *s)
 	if ((pid = fork()) == -1)
 		session_refuse(s, "fork: %s", strerror(errno));
 	if (pid == 0) {
+		BENCH_MARK("fork");
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
@@ -790,6 +798,7 @@ session_end(struct session *s, int status)
 		sbuf_free(&json);
 		sbuf_free(&kv);
 	}
+	BENCH_MARK("end_record");
 	if (s->pamh != NULL) {
 		if (s->pam_state & PAM_OPENED)
 			pam_close_session(s->pamh, PAM_SILENT);
