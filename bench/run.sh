@@ -32,10 +32,11 @@ step() { printf '\n=== %s\n' "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root: sudo make bench"
-for t in setpriv useradd userdel mknod /usr/sbin/sshd ssh-keygen ssh cap \
-    git bash dash jk_chrootsh jk_lsh jk_init jk_cp valgrind \
-    callgrind_annotate strace python3 "$PY"; do
-	command -v "$t" >/dev/null || die "needs $t (see BENCHMARKS.md: apt-get install ...)"
+for t in setpriv prlimit useradd userdel mknod /usr/sbin/sshd ssh-keygen ssh \
+    cap git bash dash jk_chrootsh jk_lsh jk_init jk_cp valgrind \
+    callgrind_annotate strace /usr/bin/time python3 "$PY"; do
+	command -v "$t" >/dev/null ||
+	    die "needs $t (BENCHMARKS.md says what to apt-get install)"
 done
 for f in "$CAGESH" "$CAGESH_JAIL" "$cagesh_bench" "$bench_lang" "$pam_cost"; do
 	[ -x "$f" ] || die "no $f (make bench builds it)"
