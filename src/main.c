@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "bench.h"
 #include "conf.h"
 #include "explain.h"
 #include "parse.h"
@@ -192,6 +193,7 @@ main(int argc, char *argv[])
 	struct session s;
 
 	sane_stdfds();
+	BENCH_MARK("main");
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check-config") == 0)
@@ -245,15 +247,22 @@ main(int argc, char *argv[])
 	/* A session: -c LINE, a login, or a forced command. */
 	openlog("cagesh", LOG_PID, LOG_AUTHPRIV);
 	session_begin(&s, argc, argv);
+	BENCH_MARK("begin");
 	if (geteuid() != 0)
 		session_refuse(&s, "not installed setuid root");
 	session_identify(&s);
+	BENCH_MARK("identify");
 	session_load_conf(&s);
+	BENCH_MARK("config");
 	session_open_log(&s);
+	BENCH_MARK("log_open");
 	session_find_entry(&s);
 	session_pam_open(&s);
+	BENCH_MARK("pam_open");
 	status = session_run(&s);
+	BENCH_MARK("run");
 	session_end(&s, status);
+	BENCH_MARK("end");
 	exit(status);
 	exit(1);	/* fail safe */
 }

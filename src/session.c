@@ -32,6 +32,7 @@
 #include <security/pam_appl.h>
 
 #include "audit.h"
+#include "bench.h"
 #include "cage.h"
 #include "conf.h"
 #include "exec.h"
@@ -540,6 +541,7 @@ run_line(const struct session *s, int sock, struct vars *vars,
 		goto report;
 	}
 	policy_judge_line(p, ast, &pl);
+	BENCH_MARK("judge");
 	if (pl.verdict != V_ALLOW) {
 		/* Nothing of a line with a denied part runs. */
 		for (i = 0; i < pl.n; i++) {
@@ -573,6 +575,7 @@ run_line(const struct session *s, int sock, struct vars *vars,
 		ctx.hooks.history = interactive_history;
 	hook_sock = sock;
 	al.status = exec_run(&ctx, ast);
+	BENCH_MARK("exec");
 	*exited = ctx.exited;
 	al.ran = 1;
 	al.verdict = ctx.denied ? V_DENY : V_ALLOW;
@@ -650,11 +653,14 @@ session_child(struct session *s, int sock)
 	char why[512];
 	int exited, status;
 
+	BENCH_MARK("child");
 	if (cage_enter(s->ent->cage, why, sizeof(why)) == -1)
 		child_refuse(sock, why);
+	BENCH_MARK("cage");
 	if (priv_drop_user(s->uid, s->gid, s->gids, s->ngids, why,
 	    sizeof(why)) == -1)
 		child_refuse(sock, why);
+	BENCH_MARK("priv");
 	/* no_new_privs is set: no process of the session can fake typing */
 	if (filter_tty_inject(why, sizeof(why)) == -1)
 		child_refuse(sock, why);
@@ -667,6 +673,7 @@ session_child(struct session *s, int sock)
 	send_or_die(sock, MSG_START, "", 0, "", 0);
 	if (wait_ack(sock) == -1)
 		child_refuse(sock, "the audit log cannot be written");
+	BENCH_MARK("started");
 	vars = session_env(s);
 	exec_signals_install();
 	if (s->mode == SM_LOGIN)
@@ -759,6 +766,7 @@ session_run(struct session *s)
 	if ((pid = fork()) == -1)
 		session_refuse(s, "fork: %s", strerror(errno));
 	if (pid == 0) {
+		BENCH_MARK("fork");
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
@@ -877,6 +885,7 @@ session_end(struct session *s, int status)
 		sbuf_free(&json);
 		sbuf_free(&kv);
 	}
+	BENCH_MARK("end_record");
 	if (s->pamh != NULL) {
 		if (s->pam_state & PAM_OPENED)
 			pam_close_session(s->pamh, PAM_SILENT);

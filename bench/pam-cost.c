@@ -1,0 +1,73 @@
+/*
+ * What PAM costs a session, and how much of it is /etc/pam.d/other:
+ * Linux-PAM parses (and dlopens every module of) the "other" service
+ * as well as the named one at pam_start, and pam_setcred runs the auth
+ * stack, which pam/cagesh does not define, so "other"'s.  Each run is a
+ * new process (modules are loaded once per process, as in cagesh):
+ * pam_start, acct_mgmt, setcred, open_session, close_session, setcred,
+ * end, as cagesh's privileged parent does them.  Run as root.
+ *
+ *	pam-cost USER [CONFDIR]
+ *
+ * Prints "START_MS REST_MS": pam_start, then everything after it.
+ * With CONFDIR, pam_start_confdir() reads the services from there.
+ */
+#include <security/pam_appl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *data)
+{
+	(void)msg;
+	(void)data;
+	if ((*resp = calloc((size_t)n, sizeof(**resp))) == NULL)
+		return PAM_BUF_ERR;
+	return PAM_SUCCESS;
+}
+
+static double
+ms(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pam_conv c = { conv, NULL };
+	struct timespec t0, t1, t2;
+	pam_handle_t *h = NULL;
+	int r;
+
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: pam-cost USER [CONFDIR]\n");
+		return 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (argc == 3)
+		r = pam_start_confdir("cagesh", argv[1], &c, argv[2], &h);
+	else
+		r = pam_start("cagesh", argv[1], &c, &h);
+	if (r != PAM_SUCCESS) {
+		fprintf(stderr, "pam_start: %s\n", pam_strerror(h, r));
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((r = pam_acct_mgmt(h, PAM_SILENT)) != PAM_SUCCESS ||
+	    (r = pam_setcred(h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS ||
+	    (r = pam_open_session(h, PAM_SILENT)) != PAM_SUCCESS) {
+		fprintf(stderr, "pam: %s\n", pam_strerror(h, r));
+		return 1;
+	}
+	pam_close_session(h, PAM_SILENT);
+	pam_setcred(h, PAM_DELETE_CRED | PAM_SILENT);
+	pam_end(h, PAM_SUCCESS);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	printf("%.3f %.3f\n", ms(&t0, &t1), ms(&t1, &t2));
+	return 0;
+}

@@ -1,0 +1,154 @@
+# The fixture of real sessions, shared by tests/test-e2e.sh and bench/:
+# the setuid cagesh installed in a root-owned directory, the config at
+# the compiled-in path (the shipped capistrano profile, our users, our
+# cage and audit log), /etc/pam.d/cagesh from pam/cagesh when there is
+# none, throwaway users, and sshd on 127.0.0.1.  e2e_cleanup undoes
+# all of it.  Sourced after tests/lib.sh, as root; nothing here exits:
+# each function returns non-zero and the caller decides (skip, fail).
+#
+#	e2e_conf_path			sets conf_path (cagesh --version)
+#	e2e_begin PREFIX		work dir /var/lib/PREFIX.XXXXXX; sets
+#					work cage bin log; cleanup on EXIT
+#	e2e_install			setuid copy, PAM file, log dir
+#	e2e_user NAME SHELL [HOME]	a user (SHELL "cagesh": the copy);
+#					HOME on the host, default
+#					$work/home-NAME, made and owned
+#	e2e_conf NAME:HOME:INTERACTIVE...  the config, one entry per user,
+#					all in $cage
+#	e2e_sshd			sshd with keys from $work/ak/USER;
+#					sets port, sshopts
+#	e2e_key NAME			a key pair $work/ssh/NAME(.pub)
+#	e2e_authorize USER KEY [OPTIONS]  KEY may log in as USER
+#	e2e_track_pid PID		killed (by pid) on cleanup
+#	cap_env USER SCM REPO DEPLOY_TO KEY CMD...  Capistrano in $work/app
+
+e2e_users=
+e2e_pids=
+e2e_pam_made=0
+e2e_conf_made=0
+
+e2e_conf_path() {
+	conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
+	[ -n "$conf_path" ]
+}
+
+e2e_begin() {	# e2e_begin PREFIX
+	work=$(mktemp -d "/var/lib/$1.XXXXXX") || return 1
+	chmod 755 "$work"
+	cage=$work/cage
+	bin=$work/sbin/cagesh
+	log=$work/log/audit.jsonl
+	trap e2e_cleanup EXIT
+}
+
+e2e_track_pid() {
+	e2e_pids="$e2e_pids $1"
+}
+
+# Processes are ended by pid: sshd's, the ones the caller tracked, then
+# whatever still runs as one of our throwaway users.
+e2e_cleanup() {
+	local p u
+	[ -f "$work/ssh/sshd.pid" ] && kill "$(cat "$work/ssh/sshd.pid")" 2>/dev/null
+	for p in $e2e_pids; do kill "$p" 2>/dev/null; done
+	for u in $e2e_users; do
+		for p in $(ps -o pid= -u "$u" -U "$u" 2>/dev/null); do
+			kill "$p" 2>/dev/null
+		done
+	done
+	[ -n "$e2e_users$e2e_pids" ] && sleep 0.2
+	[ $e2e_conf_made = 1 ] && rm -f "$conf_path"
+	[ $e2e_pam_made = 1 ] && rm -f /etc/pam.d/cagesh
+	for u in $e2e_users; do userdel "$u" 2>/dev/null; done
+	rm -rf "$work" "$scratch"
+}
+
+e2e_install() {
+	mkdir -p "$work/sbin" "$work/log" "$work/ssh" "$work/ak" /run/sshd || return 1
+	chmod 700 "$work/log"
+	cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin" || return 1
+	if [ ! -e /etc/pam.d/cagesh ]; then
+		cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh || return 1
+		e2e_pam_made=1
+	fi
+}
+
+e2e_user() {	# e2e_user NAME SHELL [HOME]
+	local name=$1 shell=$2 home=${3:-$work/home-$1}
+	[ "$shell" = cagesh ] && shell=$bin
+	mkdir -p "$home" || return 1
+	useradd -M -U -d "$home" -s "$shell" "$name" || return 1
+	e2e_users="$e2e_users $name"
+	chown "$name:$name" "$home"
+	# sshd (UsePAM no) refuses a locked ('!') account even by key.
+	usermod -p '*' "$name"
+}
+
+# The shipped config: its limits, log and profiles, with our log file
+# and one entry per NAME:HOME:INTERACTIVE, every one caged in $cage.
+e2e_conf() {
+	mkdir -p "$(dirname "$conf_path")" || return 1
+	[ -e "$conf_path" ] || e2e_conf_made=1
+	python3 - "$top_srcdir/etc/cagesh.conf" "$conf_path" "$cage" "$log" \
+	    "$@" <<'PY' || return 1
+import re, sys
+src, dst, cage, log = sys.argv[1:5]
+s = open(src).read()
+s = re.sub(r'file = "[^"]*";', 'file = "%s";' % log, s, count=1)
+ents = []
+for e in sys.argv[5:]:
+    user, home, inter = e.split(":")
+    ents.append('  { user = "%s"; cage = "%s"; home = "%s";\n'
+                '    profile = "capistrano"; interactive = %s; }'
+                % (user, cage, home, inter))
+s = s[:s.index("users = (")] + "users = (\n" + ",\n".join(ents) + "\n);\n"
+open(dst, "w").write(s)
+PY
+	chmod 644 "$conf_path"
+}
+
+e2e_key() {	# e2e_key NAME
+	ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/$1"
+}
+
+e2e_authorize() {	# e2e_authorize USER KEY [OPTIONS]
+	{ [ -n "${3:-}" ] && printf '%s ' "$3"
+	  cat "$work/ssh/$2.pub"; } >> "$work/ak/$1" || return 1
+	chmod 644 "$work/ak/$1"
+}
+
+e2e_sshd() {
+	local i
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') || return 1
+	ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/host" || return 1
+	cat > "$work/ssh/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $work/ssh/host
+PidFile $work/ssh/sshd.pid
+AuthorizedKeysFile $work/ak/%u
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+UsePAM no
+PermitRootLogin no
+StrictModes yes
+MaxSessions 100
+MaxStartups 100:30:200
+LogLevel VERBOSE
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+	/usr/sbin/sshd -f "$work/ssh/sshd_config" -E "$work/ssh/sshd.log" || return 1
+	for i in $(seq 1 50); do [ -s "$work/ssh/sshd.pid" ] && break; sleep 0.1; done
+	sshopts="-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=$work/ssh/known -o LogLevel=ERROR"
+	test -s "$work/ssh/sshd.pid"
+}
+
+cap_env() {	# cap_env USER SCM REPO DEPLOY_TO KEY CMD...
+	local user=$1 scm=$2 repo=$3 to=$4 key=$5
+	shift 5
+	[ -d "$work/app" ] || cp -r "$top_srcdir/tests/e2e" "$work/app" || return 1
+	(cd "$work/app" && env DEPLOY_USER="$user" SCM="$scm" REPO="$repo" \
+	    DEPLOY_TO="$to" KEY="$key" PORT="$port" KNOWN="$work/ssh/known" \
+	    "$@")
+}
