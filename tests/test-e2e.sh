@@ -14,67 +14,18 @@ for t in /usr/sbin/sshd ssh-keygen cap git svn svnadmin rsync python3 \
 done
 : "${CAGESH_JAIL:=$top_builddir/cagesh-jail}"
 [ -x "$CAGESH_JAIL" ] || skip_all "no cagesh-jail at $CAGESH_JAIL"
-conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
-[ -n "$conf_path" ] || skip_all "cannot tell the config path"
+. "$top_srcdir/tests/e2e-setup.sh"
+e2e_conf_path || skip_all "cannot tell the config path"
 root_test_lock
 [ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
-
-work=$(mktemp -d /var/lib/cagesh-e2e.XXXXXX) || exit 1
-chmod 755 "$work"
+e2e_begin cagesh-e2e || exit 1
 u=cge$$		# caged, login shell cagesh
 ub=cgb$$	# login shell bash; a second key is a forced command
-cage=$work/cage
-bin=$work/sbin/cagesh
-log=$work/log/audit.jsonl
-pam_made=0
-pids=
-cleanup() {
-	[ -f "$work/ssh/sshd.pid" ] && kill "$(cat "$work/ssh/sshd.pid")" 2>/dev/null
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	pkill -u "$u" 2>/dev/null
-	pkill -u "$ub" 2>/dev/null
-	sleep 0.2
-	rm -f "$conf_path"
-	[ $pam_made = 1 ] && rm -f /etc/pam.d/cagesh
-	userdel "$u" 2>/dev/null
-	userdel -r "$ub" 2>/dev/null
-	rm -rf "$work" "$scratch"
-}
-trap cleanup EXIT
-
-mkdir -p "$work/sbin" "$work/log" "$work/ssh" "$work/ak" /run/sshd
-chmod 700 "$work/log"
-cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin"
-if [ ! -e /etc/pam.d/cagesh ]; then
-	cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh && pam_made=1
-fi
-# The account's home is on the host (sshd enters it before the shell
-# runs); the cage home is the config's.
-mkdir -p "$work/home-$u"
-useradd -M -U -d "$work/home-$u" -s "$bin" "$u" || exit 1
-chown "$u:$u" "$work/home-$u"
-useradd -m -U -d "$work/home-$ub" -s /bin/bash "$ub" || exit 1
-usermod -p '*' "$u"
-usermod -p '*' "$ub"
-
+e2e_install || exit 1
+e2e_user "$u" cagesh || exit 1
+e2e_user "$ub" /bin/bash || exit 1
 # The shipped config: its capistrano profile, our users, cage and log.
-mkdir -p "$(dirname "$conf_path")"
-python3 - "$top_srcdir/etc/cagesh.conf" "$conf_path" "$u" "$ub" "$cage" \
-    "$log" <<'PY'
-import re, sys
-src, dst, u, ub, cage, log = sys.argv[1:]
-s = open(src).read()
-s = re.sub(r'file = "[^"]*";', 'file = "%s";' % log, s, count=1)
-s = s[:s.index("users = (")] + """users = (
-  { user = "%s"; cage = "%s"; home = "/var/www/app";
-    profile = "capistrano"; interactive = true; },
-  { user = "%s"; cage = "%s"; home = "/var/www/ub";
-    profile = "capistrano"; interactive = false; }
-);
-""" % (u, cage, ub, cage)
-open(dst, "w").write(s)
-PY
-chmod 644 "$conf_path"
+e2e_conf "$u:/var/www/app:true" "$ub:/var/www/ub:false" || exit 1
 out=$("$CAGESH" --check-config "$conf_path" 2>&1)
 ok $? "the test config (shipped profile) is valid" || diag "$out"
 
@@ -105,36 +56,13 @@ chown -R "$u:$u" "$cage/srv/repo.git" "$cage/srv/svnrepo" \
     "$cage/var/www/app/push.git"
 
 # --- sshd on 127.0.0.1
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/host" || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/key" || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$work/ssh/forced" || exit 1
-cp "$work/ssh/key.pub" "$work/ak/$u"
-{ cat "$work/ssh/key.pub"
-  printf 'restrict,command="%s" ' "$bin"; cat "$work/ssh/forced.pub"; } > "$work/ak/$ub"
-chmod 644 "$work/ak/"*
-cat > "$work/ssh/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $work/ssh/host
-PidFile $work/ssh/sshd.pid
-AuthorizedKeysFile $work/ak/%u
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-UsePAM no
-PermitRootLogin no
-StrictModes yes
-MaxSessions 100
-MaxStartups 100:30:200
-LogLevel VERBOSE
-Subsystem sftp /usr/lib/openssh/sftp-server
-CONF
-/usr/sbin/sshd -f "$work/ssh/sshd_config" -E "$work/ssh/sshd.log" || exit 1
-for i in $(seq 1 50); do [ -s "$work/ssh/sshd.pid" ] && break; sleep 0.1; done
-ok $(test -s "$work/ssh/sshd.pid"; echo $?) "sshd listens on 127.0.0.1:$port"
+e2e_key key && e2e_key forced || exit 1
+e2e_authorize "$u" key
+e2e_authorize "$ub" key
+e2e_authorize "$ub" forced "restrict,command=\"$bin\""
+e2e_sshd
+ok $? "sshd listens on 127.0.0.1:$port"
 
-sshopts="-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=$work/ssh/known -o LogLevel=ERROR"
 sshu() { ssh $sshopts -p "$port" -i "$work/ssh/key" "$u@127.0.0.1" "$@"; }
 
 out=$(sshu 'pwd' 2>&1)
@@ -142,15 +70,6 @@ out=$(sshu 'pwd' 2>&1)
 ok $? "ssh host pwd: caged, in the home" || diag "$out"
 
 # --- Capistrano
-app=$work/app
-cp -r "$top_srcdir/tests/e2e" "$app"
-cap_env() {	# cap_env USER SCM REPO DEPLOY_TO KEY cap ARGS...
-	local user=$1 scm=$2 repo=$3 to=$4 key=$5
-	shift 5
-	(cd "$app" && env DEPLOY_USER="$user" SCM="$scm" REPO="$repo" \
-	    DEPLOY_TO="$to" KEY="$key" PORT="$port" KNOWN="$work/ssh/known" \
-	    "$@")
-}
 capu() { PLANT_MARKER=1 cap_env "$u" git /srv/repo.git /var/www/app "$work/ssh/key" cap production "$@"; }
 
 n_before=$(grep -c 'Starting session: command' "$work/ssh/sshd.log")
@@ -162,7 +81,7 @@ ok $? "cap production deploy:check" || diag "$(tail -20 "$work/cap1.log")"
 cp /usr/bin/sleep "$cage/usr/bin/test-worker"
 chroot --userspec="$u:$u" "$cage" /usr/bin/test-worker 600 &
 wpid=$!
-pids="$pids $wpid"
+e2e_track_pid "$wpid"
 echo "$wpid" > "$cage/var/www/app/shared/tmp/pids/unicorn.pid"
 chown "$u:$u" "$cage/var/www/app/shared/tmp/pids/unicorn.pid"
 
