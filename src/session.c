@@ -79,16 +79,23 @@ keep_env(const char *name, size_t max, const char *allowed)
 	return xstrdup(v);
 }
 
+/*
+ * Closes fds lo to hi, however high (the caller of a setuid program sets
+ * RLIMIT_NOFILE and may leave an fd far above any loop's bound): one
+ * close_range(2); a loop to the fd limit only on kernels without it.
+ */
 static void
-closefrom3(void)
+close_fds(unsigned int lo, unsigned int hi)
 {
-	long max = sysconf(_SC_OPEN_MAX);
-	int fd;
+	long max;
+	unsigned int fd;
 
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		(void)close(fd);
+	if (lo > hi || close_range(lo, hi, 0) == 0)
+		return;
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0)
+		max = 1048576;
+	for (fd = lo; fd <= hi && fd < (unsigned long)max; fd++)
+		(void)close((int)fd);
 }
 
 /* "ADDR PORT" of the client, from SSH_CONNECTION, or "local". */
@@ -138,7 +145,7 @@ session_begin(struct session *s, int argc, char *argv[])
 
 	memset(s, 0, sizeof(*s));
 	s->logfd = -1;
-	closefrom3();
+	close_fds(3, ~0U);
 	s->ssh_connection = keep_env("SSH_CONNECTION", 256, addrchars);
 	s->ssh_client = keep_env("SSH_CLIENT", 256, addrchars);
 	s->ssh_original = keep_env("SSH_ORIGINAL_COMMAND", SIZE_MAX, NULL);
@@ -692,19 +699,15 @@ session_child(struct session *s, int sock)
 static int
 child_fds(int sock)
 {
-	long max = sysconf(_SC_OPEN_MAX);
-	int fd, keep;
+	int keep;
 
 	closelog();
 	if ((keep = fcntl(sock, F_DUPFD_CLOEXEC, 10)) == -1) {
 		fprintf(stderr, "cagesh: fcntl: %s\n", strerror(errno));
 		_exit(1);
 	}
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = 3; fd < max; fd++)
-		if (fd != keep)
-			(void)close(fd);
+	close_fds(3, (unsigned int)keep - 1);
+	close_fds((unsigned int)keep + 1, ~0U);
 	return keep;
 }
 

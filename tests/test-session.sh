@@ -92,6 +92,23 @@ fds=$(as_user "$bin" -c 'ls /proc/self/fd' 2>&1 | tr '\n' ' ')
 [ "$fds" = "0 1 2 3 " ]
 ok $? "a command gets only fds 0-2 (ls adds its own 3): $fds"
 
+# The caller of a setuid program picks its fd limit: an fd it leaves
+# open above the limit it then sets (here the host's /, which would let a
+# caged program fchdir out of the cage) must not reach the cage either.
+fds=$(python3 - "$u" "$bin" <<'PY' 2>&1 | tr '\n' ' '
+import os, resource, sys
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+high = min(hard, 1 << 20) - 1
+os.dup2(os.open("/", os.O_RDONLY), high, inheritable=True)
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+os.execvp("setpriv", ["setpriv", "--reuid=" + sys.argv[1],
+          "--regid=" + sys.argv[1], "--init-groups", sys.argv[2], "-c",
+          "ls /proc/self/fd"])
+PY
+)
+[ "$fds" = "0 1 2 3 " ]
+ok $? "an fd the caller left above its fd limit is closed too: $fds"
+
 out=$(as_user "$bin" -c 'id -u > /home/'"$u"'/idfile; cat idfile' 2>&1)
 [ "$out" = "$uid" ]
 ok $? "redirections and ; work in a session"
