@@ -7,6 +7,12 @@
 
 #include <stddef.h>
 
+/*
+ * GNU readline exports an xmalloc of its own: ours is another symbol, so
+ * neither library nor program ever calls the other's by accident.
+ */
+#define xmalloc(n)	cagesh_xmalloc(n)
+
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
