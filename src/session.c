@@ -792,7 +792,8 @@ session_run(struct session *s)
 		case MSG_END:
 			for (i = 0; i < sizeof(end_reasons) /
 			    sizeof(end_reasons[0]); i++)
-				if (strcmp(a, end_reasons[i]) == 0)
+				if (alen == strlen(end_reasons[i]) &&
+				    memcmp(a, end_reasons[i], alen) == 0)
 					s->end_reason = end_reasons[i];
 			if (s->end_reason == NULL)
 				goto protocol;
