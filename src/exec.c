@@ -18,9 +18,9 @@
  * handler never sees it half-changed); once the children have ended the
  * line ends with 128 + the signal.  Children are reaped with waitid
  * (WNOWAIT) first and removed from the table before the real reap, so a
- * forwarded signal can never hit a recycled pid.  A cagesh child that
- * stops because of a signal ends by that signal, so its parent sees
- * what happened to it.
+ * forwarded signal can never hit a recycled pid.  A cagesh child whose
+ * line a signal ended ends by that signal, so its parent sees what
+ * happened to it.
  *
  * The terminal.  In an interactive session (exec_terminal()) each
  * foreground job of the shell gets a process group of its own and the
@@ -335,6 +335,7 @@ static int
 reap(pid_t pid)
 {
 	siginfo_t si;
+	pid_t pg;
 	int st, flags = WEXITED | WNOWAIT;
 
 	if (tty_fd != -1)
@@ -345,7 +346,8 @@ reap(pid_t pid)
 			if (si.si_code != CLD_STOPPED)
 				break;
 			/* no job control: a stopped job would hang the shell */
-			(void)kill(-getpgid(pid), SIGCONT);
+			if ((pg = getpgid(pid)) > 1)
+				(void)kill(-pg, SIGCONT);
 			(void)kill(pid, SIGCONT);
 			continue;
 		}
@@ -407,7 +409,7 @@ settle(struct exec_ctx *ctx, int status)
 
 /*
  * A forked cagesh child ends here: its children first, no atexit, no
- * stdio.  Stopped by a signal, it ends by that signal, as sh does.
+ * stdio.  Ended by a signal, it dies of that signal, as sh does.
  */
 static void __attribute__((noreturn))
 child_exit(struct exec_ctx *ctx, int status)
