@@ -5,6 +5,7 @@ import json
 import os
 import pwd
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -178,6 +179,20 @@ say("after-sleep" not in p.buf.decode(errors="replace").split("sleep 30;")[-1]
     "and the rest of the line does not run")
 step(p, "the shell still runs lines", "pwd\r", out(HOME))
 prompt(p)
+
+p.send("sleep 1\r")
+time.sleep(0.3)
+step(p, "^Z does not stop a job (no job control): the line ends", "\x1a",
+     PROMPT, timeout=5)
+p.send("sleep 1\r")
+time.sleep(0.3)
+r = subprocess.run(["pgrep", "-u", U, "-x", "sleep"], capture_output=True)
+pids = r.stdout.split()
+say(len(pids) == 1, "(the running sleep is found: %s)" % pids)
+for pid in pids:
+    os.kill(int(pid), signal.SIGSTOP)
+step(p, "a job stopped anyway (SIGSTOP) is continued: the line ends",
+     None, PROMPT, timeout=5)
 
 m = step(p, "a command's /proc/self/stat", "cat /proc/self/stat\r",
          r"\r\n" + BP + r"(\d+) \(cat\) \S (\d+) (\d+) (\d+) (\d+) (-?\d+)")
