@@ -370,11 +370,7 @@ fi
 if want 3; then
 	step "3. Capistrano deploy over ssh: cagesh vs /bin/bash login shell"
 	src=$work/src
-	git init -q -b main "$src"
-	printf 'hello\n' > "$src/index.html"
-	mkdir -p "$src/config" && printf 'app\n' > "$src/config/app.txt"
-	git -C "$src" add -A
-	git -C "$src" -c user.name=t -c user.email=t@t commit -qm init
+	e2e_app_src || die "the app repository"
 	mkdir -p "$cage/srv"
 	git clone -q --bare "$src" "$cage/srv/repo.git"
 	chown -R "$u:$u" "$cage/srv/repo.git"

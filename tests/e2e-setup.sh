@@ -20,6 +20,8 @@
 #	e2e_key NAME			a key pair $work/ssh/NAME(.pub)
 #	e2e_authorize USER KEY [OPTIONS]  KEY may log in as USER
 #	e2e_track_pid PID		killed (by pid) on cleanup
+#	e2e_app_src			the deployed app, a git repository
+#					$work/src with one commit
 #	cap_env USER SCM REPO DEPLOY_TO KEY CMD...  Capistrano in $work/app
 
 e2e_users=
@@ -142,6 +144,15 @@ CONF
 	for i in $(seq 1 50); do [ -s "$work/ssh/sshd.pid" ] && break; sleep 0.1; done
 	sshopts="-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=$work/ssh/known -o LogLevel=ERROR"
 	test -s "$work/ssh/sshd.pid"
+}
+
+e2e_app_src() {
+	git init -q -b main "$work/src" &&
+	printf 'hello\n' > "$work/src/index.html" &&
+	mkdir -p "$work/src/config" &&
+	printf 'app\n' > "$work/src/config/app.txt" &&
+	git -C "$work/src" add -A &&
+	git -C "$work/src" -c user.name=t -c user.email=t@t commit -qm init
 }
 
 cap_env() {	# cap_env USER SCM REPO DEPLOY_TO KEY CMD...

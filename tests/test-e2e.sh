@@ -43,11 +43,7 @@ mkdir -p "$cage/srv" "$cage/var/www/app-svn"
 chown "$u:$u" "$cage/var/www/app-svn"
 
 src=$work/src
-git init -q -b main "$src"
-printf 'hello\n' > "$src/index.html"
-mkdir -p "$src/config" && printf 'app\n' > "$src/config/app.txt"
-git -C "$src" add -A
-git -C "$src" -c user.name=t -c user.email=t@t commit -qm init
+e2e_app_src || exit 1
 git clone -q --bare "$src" "$cage/srv/repo.git"
 git init -q --bare -b main "$cage/var/www/app/push.git"
 svnadmin create "$cage/srv/svnrepo"
