@@ -630,16 +630,22 @@ again:
 	return got_done ? got_line : NULL;
 }
 
-static void
+/*
+ * The shell's own environment, for readline (the commands get theirs
+ * from vars).  Without INPUTRC readline would read ~/.inputrc: a
+ * failure ends the session.
+ */
+static int
 setup(void)
 {
 	struct sigaction sa;
 
-	/* The shell's own environment (the commands get theirs from vars) */
-	if (sh->term != NULL)
-		(void)setenv("TERM", sh->term, 1);
-	(void)setenv("HOME", sh->home, 1);
-	(void)setenv("INPUTRC", "/dev/null", 1);
+	if ((sh->term != NULL && setenv("TERM", sh->term, 1) == -1) ||
+	    setenv("HOME", sh->home, 1) == -1 ||
+	    setenv("INPUTRC", "/dev/null", 1) == -1) {
+		warn("setenv: %s", strerror(errno));
+		return -1;
+	}
 	rl_readline_name = "cagesh";
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
@@ -664,6 +670,7 @@ setup(void)
 	sa.sa_handler = on_winch;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGWINCH, &sa, NULL);
+	return 0;
 }
 
 int
@@ -674,14 +681,15 @@ interactive_run(const struct interactive *in, enum interactive_end *end)
 	int exited = 0, saved, sig, st = 0;
 
 	sh = in;
-	setup();
+	*end = IE_EOF;
+	if (setup() == -1)
+		return 1;
 	if (exec_terminal(STDIN_FILENO) == -1)
 		warn("no control of the terminal: ^C ends the line, not "
 		    "only the program");
 	printf("cagesh: caged in %s.  'help' lists what you may run.\n",
 	    sh->home);
 	fflush(stdout);
-	*end = IE_EOF;
 	while ((line = read_line(end)) != NULL) {
 		if (line[strspn(line, " \t")] == '\0') {
 			free(line);
