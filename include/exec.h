@@ -17,14 +17,30 @@
 struct sbuf;
 struct vars;
 
+/* A redirection as the hook sees it: its target after expansion. */
+struct exec_redir {
+	int		 fd;
+	const char	*op;		/* "<" ">" ">>" "<&" ">&" */
+	const char	*target;	/* the file, or the fd duplicated */
+};
+
 struct exec_hooks {
 	/*
 	 * Called for every simple command after expansion and judgement,
-	 * before it runs (and for a denied one, instead of running it).
+	 * before it runs (and for a denied one, instead of running it),
+	 * and for the redirections of a compound command (argc 0).
 	 * Returning -1 stops the line as if the command had been denied.
+	 * *seq may be set to a number command_end gets back.
 	 */
 	int	(*command)(void *arg, char *const *argv, size_t argc,
-		    enum verdict, const char *why);
+		    const struct exec_redir *, size_t nredirs, enum verdict,
+		    const char *why, long *seq);
+	/*
+	 * When a command the shell itself waited for has ended (builtins,
+	 * programs run outside a pipeline): its status and duration.
+	 */
+	void	(*command_end)(void *arg, long seq, int status,
+		    long duration_ms);
 	/*
 	 * The history builtin: appends the last n lines (all when n < 0)
 	 * to out.  NULL outside an interactive session.

@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ast.h"
@@ -449,6 +450,13 @@ struct saved {
 	int	fdflags;	/* FD_CLOEXEC must come back with it */
 };
 
+/* A command's redirections with their targets expanded. */
+struct xredirs {
+	char		**targets;	/* file names; dups: the fd as text */
+	struct exec_redir *hook;	/* what the hook sees */
+	size_t		 n;
+};
+
 struct redirs {
 	struct saved	*sv;
 	size_t		 n;
@@ -512,26 +520,76 @@ expand_failed(struct exec_ctx *ctx, enum expand_err rc)
 	return settle(ctx, 1);
 }
 
-static int
-open_target(struct exec_ctx *ctx, const struct redir *r, int *status)
+static const char *const redir_ops[] = {
+	[R_IN] = "<", [R_OUT] = ">", [R_APPEND] = ">>",
+	[R_DUPIN] = "<&", [R_DUPOUT] = ">&",
+};
+
+static void
+xredirs_free(struct xredirs *xr)
 {
+	size_t i;
+
+	for (i = 0; i < xr->n; i++)
+		free(xr->targets[i]);
+	free(xr->targets);
+	free(xr->hook);
+	xr->targets = NULL;
+	xr->hook = NULL;
+	xr->n = 0;
+}
+
+/*
+ * Expands the targets of c's redirections, before anything is opened:
+ * the record of the command names the files it really gets.  Returns 0,
+ * or the status of the failure (reported).
+ */
+static int
+expand_redirs(struct exec_ctx *ctx, const struct command *c,
+    struct xredirs *xr)
+{
+	const struct redir *r;
 	struct fields f;
 	enum expand_err rc;
+	size_t i;
+
+	xr->n = 0;
+	xr->targets = xcalloc(c->nredirs + 1, sizeof(*xr->targets));
+	xr->hook = xcalloc(c->nredirs + 1, sizeof(*xr->hook));
+	for (i = 0; i < c->nredirs; i++) {
+		r = &c->redirs[i];
+		if (r->op == R_DUPIN || r->op == R_DUPOUT)
+			xasprintf(&xr->targets[i], "%d", r->dupfd);
+		else {
+			fields_init(&f);
+			if ((rc = expand_word(ctx, &r->target, EXPAND_NOSPLIT |
+			    EXPAND_NOGLOB, &f)) != EXPAND_OK) {
+				xr->n = i;
+				return expand_failed(ctx, rc);
+			}
+			if (f.n != 1) {
+				msg("%s: ambiguous redirect",
+				    r->target.src != NULL ? r->target.src : "");
+				fields_free(&f);
+				xr->n = i;
+				return 1;
+			}
+			xr->targets[i] = xstrdup(f.v[0]);
+			fields_free(&f);
+		}
+		xr->hook[i].fd = r->fd;
+		xr->hook[i].op = redir_ops[r->op];
+		xr->hook[i].target = xr->targets[i];
+		xr->n = i + 1;
+	}
+	return 0;
+}
+
+static int
+open_target(const struct redir *r, const char *target, int *status)
+{
 	int flags, fd;
 
-	fields_init(&f);
-	if ((rc = expand_word(ctx, &r->target, EXPAND_NOSPLIT | EXPAND_NOGLOB,
-	    &f)) != EXPAND_OK) {
-		*status = expand_failed(ctx, rc);
-		return -1;
-	}
-	if (f.n != 1) {
-		msg("%s: ambiguous redirect", r->target.src != NULL ?
-		    r->target.src : "");
-		fields_free(&f);
-		*status = 1;
-		return -1;
-	}
 	switch (r->op) {
 	case R_IN:
 		flags = O_RDONLY;
@@ -543,21 +601,21 @@ open_target(struct exec_ctx *ctx, const struct redir *r, int *status)
 		flags = O_WRONLY | O_CREAT | O_TRUNC;
 		break;
 	}
-	if ((fd = open(f.v[0], flags | O_CLOEXEC, 0666)) == -1) {
-		msg("%s: %s", f.v[0], strerror(errno));
+	if ((fd = open(target, flags | O_CLOEXEC, 0666)) == -1) {
+		msg("%s: %s", target, strerror(errno));
 		*status = 1;
 	}
-	fields_free(&f);
 	return fd;
 }
 
 /*
- * Applies the redirections in order (2>&1 >f differs from >f 2>&1).
+ * Applies the redirections in order (2>&1 >f differs from >f 2>&1),
+ * their targets expanded by expand_redirs().
  * rs != NULL: each changed fd is saved first, for restore_redirs().
  * Returns 0 or the status of the failure (reported).
  */
 static int
-apply_redirs(struct exec_ctx *ctx, const struct command *c,
+apply_redirs(const struct command *c, const struct xredirs *xr,
     struct redirs *rs)
 {
 	const struct redir *r;
@@ -587,7 +645,7 @@ apply_redirs(struct exec_ctx *ctx, const struct command *c,
 				return 1;
 			}
 		} else {
-			if ((fd = open_target(ctx, r, &status)) == -1)
+			if ((fd = open_target(r, xr->targets[i], &status)) == -1)
 				return status;
 			if (move_fd(fd, r->fd) == -1) {
 				msg("%d: %s", r->fd, strerror(errno));
@@ -626,13 +684,13 @@ find_program(const struct exec_ctx *ctx, const char *name,
 
 /* In the child: redirections, then the program; never returns. */
 static void __attribute__((noreturn))
-exec_program(struct exec_ctx *ctx, const struct command *c,
+exec_program(const struct command *c, const struct xredirs *xr,
     const char *path, char *const *argv, char *const *envp)
 {
 	int st;
 
 	signals_default();
-	if ((st = apply_redirs(ctx, c, NULL)) != 0)
+	if ((st = apply_redirs(c, xr, NULL)) != 0)
 		_exit(st);
 	execve(path, argv, envp);
 	st = errno;
@@ -650,6 +708,7 @@ struct simple {
 	char		**extra;	/* NAME=value for the program */
 	size_t		 nextra;
 	char		**hargv;	/* what the hook sees */
+	struct xredirs	 xr;
 	struct pjudge	 pj;
 };
 
@@ -782,7 +841,7 @@ run_builtin(struct exec_ctx *ctx, const struct command *c, struct simple *s)
 	struct redirs rs;
 	int st;
 
-	if ((st = apply_redirs(ctx, c, &rs)) == 0)
+	if ((st = apply_redirs(c, &s->xr, &rs)) == 0)
 		st = builtin_run(ctx, s->pj.builtin, s->words.v + s->pj.argv0,
 		    s->words.n - s->pj.argv0);
 	restore_redirs(&rs);
@@ -812,13 +871,13 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 	}
 	envp = vars_envp(ctx->vars, s->extra, s->nextra);
 	if (forked)
-		exec_program(ctx, c, path, s->words.v + s->pj.argv0, envp);
+		exec_program(c, &s->xr, path, s->words.v + s->pj.argv0, envp);
 	if ((pid = spawn(1, JOB_FG)) == -1) {
-		st = got_signal ? settle(ctx, 1) : 126;
+		st = got_signal ? settle(ctx, 1) : 1;
 		if (!got_signal)
 			msg("fork: %s", strerror(errno));
 	} else if (pid == 0)
-		exec_program(ctx, c, path, s->words.v + s->pj.argv0, envp);
+		exec_program(c, &s->xr, path, s->words.v + s->pj.argv0, envp);
 	else {
 		st = reap(pid);
 		job_done();
@@ -828,6 +887,43 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 	return st;
 }
 
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Reports a command to the hook (the audit record, written before the
+ * command starts).  -1: it must not run, the line stops.
+ */
+static int
+report(struct exec_ctx *ctx, char *const *argv, size_t argc,
+    const struct xredirs *xr, enum verdict v, const char *why, long *seq)
+{
+	*seq = 0;
+	if (ctx->hooks.command == NULL)
+		return 0;
+	if (ctx->hooks.command(ctx->hooks.arg, argv, argc, xr->hook, xr->n, v,
+	    why, seq) == -1) {
+		/* the hook (the audit log) said why */
+		stop_line(ctx, 126);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+report_end(struct exec_ctx *ctx, long seq, int st, long t0)
+{
+	if (ctx->hooks.command_end != NULL && seq > 0)
+		ctx->hooks.command_end(ctx->hooks.arg, seq, st,
+		    now_ms() - t0);
+}
+
 static int
 run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 {
@@ -835,6 +931,7 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 	struct redirs rs;
 	enum expand_err rc;
 	unsigned subs = cmdsubs;
+	long seq, t0;
 	int st;
 
 	memset(&s, 0, sizeof(s));
@@ -844,11 +941,10 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		goto out;
 	}
 	judge_simple(ctx, &s);
-	if (ctx->hooks.command != NULL &&
-	    ctx->hooks.command(ctx->hooks.arg, s.hargv,
-	    s.nassigns + s.words.n, s.pj.verdict, s.pj.why) == -1) {
-		/* the hook (the audit log) reported why */
-		stop_line(ctx, 126);
+	if ((st = expand_redirs(ctx, c, &s.xr)) != 0)
+		goto out;
+	if (report(ctx, s.hargv, s.nassigns + s.words.n, &s.xr, s.pj.verdict,
+	    s.pj.why, &seq) == -1) {
 		st = 126;
 		goto out;
 	}
@@ -858,10 +954,11 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		st = 126;
 		goto out;
 	}
+	t0 = now_ms();
 	if (s.words.n == 0) {
 		/* NAME=value alone, or only redirections (>file) */
 		assign_shell(ctx, &s);
-		if ((st = apply_redirs(ctx, c, &rs)) == 0 && subs != cmdsubs)
+		if ((st = apply_redirs(c, &s.xr, &rs)) == 0 && subs != cmdsubs)
 			st = ctx->status;
 		restore_redirs(&rs);
 	} else if (s.pj.argv0 >= s.words.n)
@@ -870,8 +967,40 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		st = run_builtin(ctx, c, &s);
 	else
 		st = run_program(ctx, c, &s, forked);
+	report_end(ctx, seq, st, t0);
 out:
+	xredirs_free(&s.xr);
 	simple_free(&s);
+	return st;
+}
+
+/*
+ * The redirections of a compound command (`( ... ) >log`) are expanded,
+ * recorded like a command without words, and applied.  0, or the status.
+ */
+static int
+compound_redirs(struct exec_ctx *ctx, const struct command *c,
+    struct redirs *rs)
+{
+	struct xredirs xr;
+	long seq;
+	int st;
+
+	memset(&xr, 0, sizeof(xr));
+	if (rs != NULL) {
+		memset(rs, 0, sizeof(*rs));
+		rs->user_fds = user_fds;
+	}
+	if (c->nredirs == 0)
+		return 0;
+	if ((st = expand_redirs(ctx, c, &xr)) == 0) {
+		if (report(ctx, NULL, 0, &xr, V_ALLOW,
+		    "redirection of a compound command", &seq) == -1)
+			st = 126;
+		else
+			st = apply_redirs(c, &xr, rs);
+	}
+	xredirs_free(&xr);
 	return st;
 }
 
@@ -915,7 +1044,7 @@ run_subshell(struct exec_ctx *ctx, const struct command *c, int forked)
 		}
 	}
 	/* the child: cd, umask, variables and exit stay in here */
-	if ((st = apply_redirs(ctx, c, NULL)) == 0)
+	if ((st = compound_redirs(ctx, c, NULL)) == 0)
 		st = run_list(ctx, c->body);
 	child_exit(ctx, st);
 }
@@ -935,7 +1064,7 @@ run_command(struct exec_ctx *ctx, const struct command *c, int forked)
 	case C_SUBSHELL:
 		return run_subshell(ctx, c, forked);
 	case C_IF:
-		if ((st = apply_redirs(ctx, c, &rs)) == 0)
+		if ((st = compound_redirs(ctx, c, &rs)) == 0)
 			st = run_if(ctx, c);
 		restore_redirs(&rs);
 		return st;

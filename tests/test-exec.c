@@ -59,18 +59,21 @@ slurp(const char *path)
 }
 
 static int
-hook(void *arg, char *const *argv, size_t argc, enum verdict v,
-    const char *why)
+hook(void *arg, char *const *argv, size_t argc, const struct exec_redir *r,
+    size_t nr, enum verdict v, const char *why, long *seq)
 {
 	struct sbuf b;
 	size_t i;
 
 	(void)arg;
 	(void)why;
+	*seq = 0;
 	sbuf_init(&b);
 	sbuf_adds(&b, v == V_ALLOW ? "allow" : "deny");
 	for (i = 0; i < argc; i++)
 		sbuf_addf(&b, " %s", argv[i]);
+	for (i = 0; i < nr; i++)
+		sbuf_addf(&b, " [%d%s%s]", r[i].fd, r[i].op, r[i].target);
 	sbuf_addc(&b, '\n');
 	if (write(hookfd, b.s, b.len) != (ssize_t)b.len)
 		tap_diag("hook: short write");
@@ -350,7 +353,7 @@ test_redirections(void)
 	t("cat <&3", 1, "", "3: Bad file descriptor");
 	t("echo x >&3", 1, "", "3: Bad file descriptor");
 	run("(echo in) 3>f 4>g 9>h", &r);
-	is_str(r.hook, "allow echo in\n",
+	is_str(r.hook, "allow [3>f] [4>g] [9>h]\nallow echo in\n",
 	    "a subshell's 3>f does not take the hook's fd");
 	res_free(&r);
 	t("(cat <&3) 3<out", 0, "hi\na\nb\n", NULL);
@@ -527,6 +530,16 @@ test_denial(void)
 	run("echo $(echo in) out", &r);
 	is_str(r.hook, "allow echo in\nallow echo in out\n",
 	    "a substitution's commands reach the hook first");
+	res_free(&r);
+	run("echo x > $(echo out.txt)", &r);
+	is_str(r.hook, "allow echo out.txt\nallow echo x [1>out.txt]\n",
+	    "a redirection's target reaches the hook after expansion");
+	res_free(&r);
+	run("( echo y ) 2>&1 >> $(echo out.txt)", &r);
+	is_str(r.hook, "allow echo out.txt\nallow [2>&1] [1>>out.txt]\n"
+	    "allow echo y\n",
+	    "a compound command's redirections reach the hook too");
+	unlink("out.txt");
 	res_free(&r);
 
 	hook_fail = 1;
