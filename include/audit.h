@@ -1,12 +1,22 @@
 /*
- * The audit trail.  What happened (a record) is kept apart from where it
- * goes (a JSON line in log.file, a key=value line to syslog).
+ * The audit record: what happened, as a struct of facts (as sudo's
+ * eventlog keeps the event apart from its sinks), and its two forms,
+ * a JSON line for log.file and a key=value line for syslog.  Pure: no
+ * I/O here (auditfile.c writes, monitor.c decides what to write).
  *
- * The caged child never holds the log file: it sends the fields it
- * knows (cwd, line, commands, verdict, status, duration) over a socket
- * to the privileged parent, which stamps the identity fields (time,
- * session, user, uid, from, mode) and writes the whole record with one
- * write(2) under an exclusive lock.
+ * Every value that came from the user is a byte string (struct aval).
+ * Formatting makes it safe and keeps it distinct:
+ * - JSON: a valid UTF-8 string is written as itself (escaped as JSON
+ *   must); any other is written with each byte that is not part of a
+ *   valid UTF-8 sequence as the four characters \xHH and each
+ *   backslash doubled, and its JSON pointer is listed in the record's
+ *   "escaped" array.  Two different byte strings never log alike.
+ * - syslog: a plain token, or a quoted string with " \ and every byte
+ *   outside printable ASCII escaped as \xHH.
+ * - A record is at most cap bytes.  When it would be longer, the
+ *   longest values are cut to a common length; each cut value keeps
+ *   a prefix in place and the record says so in "cut": its JSON
+ *   pointer, its full length and the SHA-256 of all its bytes.
  */
 #ifndef CAGESH_AUDIT_H
 #define CAGESH_AUDIT_H
@@ -14,6 +24,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
 
@@ -21,12 +32,20 @@ struct sbuf;
 
 enum audit_event {
 	AE_SESSION_START,
-	AE_COMMAND,
+	AE_EXEC,		/* a simple command, before it starts */
+	AE_COMMAND,		/* a line, when it has ended */
 	AE_SESSION_END,
 	AE_SESSION_REFUSED,
 };
 
-/* Stamped by the parent, outside the cage. */
+/* The line's verdict: what of it ran. */
+enum audit_verdict {
+	AV_ALLOW,		/* it ran; nothing was denied */
+	AV_DENY,		/* nothing of it ran */
+	AV_PARTIAL,		/* some commands ran, a later one was denied */
+};
+
+/* Stamped by the monitor, outside the cage. */
 struct audit_ident {
 	const char	*session;	/* unique id */
 	const char	*user;		/* NULL before the user is known */
@@ -35,72 +54,69 @@ struct audit_ident {
 	const char	*mode;		/* "command", "forced", "interactive" */
 };
 
-struct audit_cmd {
-	char *const	*argv;
-	size_t		 argc;
-	enum verdict	 verdict;
-	const char	*why;		/* rule when allowed, reason when denied */
+#define AUDIT_SHA256_LEN	32
+
+/*
+ * A byte string.  When sha is set, s is a prefix of a longer value the
+ * sender already cut: full is its length and sha its SHA-256.
+ */
+struct aval {
+	const char	*s;		/* NULL: absent */
+	size_t		 len;
+	uint64_t	 full;
+	const unsigned char *sha;
 };
 
-/* The part of a command record the caged child knows. */
-struct audit_line {
-	const char	*cwd;
-	const char	*line;
-	size_t		 linelen;
-	const struct audit_cmd *cmds;
-	size_t		 ncmds;
+struct aredir {
+	int		 fd;
+	const char	*op;		/* "<" ">" ">>" "<&" ">&" */
+	struct aval	 target;	/* the file after expansion, or the fd */
+};
+
+struct acmd {
+	struct aval	*argv;
+	size_t		 argc;
+	struct aredir	*redirs;
+	size_t		 nredirs;
 	enum verdict	 verdict;
-	int		 ran;		/* status is meaningful */
+	struct aval	 why;		/* allow: the rule; deny: the reason */
+	int		 ended;		/* status and duration_ms are known */
 	int		 status;
 	long		 duration_ms;
 };
 
-/*
- * The fields of a command record, JSON (a fragment: "k":v,... without
- * braces) and key=value (for syslog).  Built by the child.
- */
-void	audit_line_fields(const struct audit_line *, struct sbuf *json,
-	    struct sbuf *kv);
-/*
- * One command as a JSON object {"argv":[..],"verdict":..,"rule"|"reason":..}
- * and as a key=value pair (cmd="..."): sent by the caged child (and its
- * forks) as each command is judged, joined into the line's record by the
- * parent.  audit_line_fields() leaves "commands" out when cmds is NULL.
- */
-void	audit_cmd_fields(const struct audit_cmd *, struct sbuf *json,
-	    struct sbuf *kv);
-/* The fields of session_refused / session_end: reason and/or status. */
-void	audit_end_fields(const char *reason, int status, struct sbuf *json,
-	    struct sbuf *kv);
+struct arecord {
+	enum audit_event ev;
+	long		 line_no;	/* AE_EXEC, AE_COMMAND; 0: none */
+	long		 cmd_no;	/* AE_EXEC */
+	struct aval	 cwd;
+	struct aval	 line;		/* AE_COMMAND */
+	const struct acmd *cmds;	/* AE_EXEC: one; AE_COMMAND: the line's */
+	size_t		 ncmds;
+	size_t		 omitted;	/* AE_COMMAND: commands left out (cap) */
+	enum audit_verdict verdict;	/* AE_COMMAND */
+	int		 has_status;
+	int		 status;
+	long		 duration_ms;	/* AE_COMMAND; -1: none */
+	int		 signal;	/* AE_SESSION_END: the shell died of it */
+	struct aval	 reason;
+};
+
+#define AUDIT_RECORD_MIN	4096		/* smallest cap */
+#define AUDIT_RECORD_DEFAULT	65536
+#define AUDIT_RECORD_MAX	(16u * 1024 * 1024)
 
 /*
- * A whole record: identity and time, then the fragments.  json ends
- * with "\n"; kv has no newline.  Fragments must come from the functions
- * above (audit_fragment_ok() checks one received from the child).
+ * The record as one JSON line (ending in "\n", at most cap bytes) and
+ * one key=value line (no newline).  Both are appended to.
  */
-void	audit_record(const struct audit_ident *, enum audit_event,
-	    const char *json_frag, const char *kv_frag, struct sbuf *json,
-	    struct sbuf *kv);
-int	audit_fragment_ok(const char *json_frag, const char *kv_frag);
-/* The same check for one command from audit_cmd_fields(). */
-int	audit_cmd_ok(const char *json, const char *kv);
+void	audit_format(const struct audit_ident *, const struct arecord *,
+	    size_t cap, struct sbuf *json, struct sbuf *kv);
 
-/* The file: opened by root, appended to with one write under flock. */
-int	audit_open(const char *path);		/* fd, or -1 with errno */
-int	audit_write(int fd, const struct sbuf *json);	/* 0 or -1 */
-/* Room for at least another record on the file system of fd? 0 or -1. */
-int	audit_writable(int fd);
-void	audit_syslog(const char *kv);
+const char *audit_event_name(enum audit_event);
+const char *audit_verdict_name(enum audit_verdict);
 
-/* Child -> parent transport: one SOCK_SEQPACKET datagram per message. */
-#define AUDIT_MSG_MAX	(8u * 1024 * 1024)
-int	audit_send(int sock, char type, const char *a, size_t alen,
-	    const char *b, size_t blen);
-/*
- * 1 with a message (malloc'd a and b, NUL-terminated; binary-safe with
- * the lengths), 0 on EOF, -1 on error.
- */
-int	audit_recv(int sock, char *type, char **a, size_t *alen, char **b,
-	    size_t *blen);
+/* SHA-256 of n bytes (sha256.c). */
+void	sha256(const void *, size_t, unsigned char out[AUDIT_SHA256_LEN]);
 
 #endif

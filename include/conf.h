@@ -100,6 +100,7 @@ struct logconf {
 	int		 syslog;
 	char		*file;		/* NULL: no file */
 	enum log_failure on_failure;
+	long		 record_max;	/* bytes in one record, newline included */
 };
 
 /* The interactive shell (logins with interactive = true). */

@@ -1,12 +1,17 @@
 /*
- * A caged session: the privileged steps before the cage (user, config,
- * audit log, PAM), the fork, the caged child that runs the line, and the
- * privileged parent that only writes the audit records and closes PAM.
+ * A caged session, split by process as OpenSSH splits its monitor:
+ * - session.c, the root set-up: the user by real uid, the config, the
+ *   audit log, PAM account and session, the fork.  Runs as root.
+ * - monitor.c, the root side after the fork: it serves the caged
+ *   shell's messages, writes every record and outlives the shell.
+ * - caged.c, the caged shell: enters the cage, drops every privilege
+ *   and runs the line, asking the monitor before each command.
  */
 #ifndef CAGESH_SESSION_H
 #define CAGESH_SESSION_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #include <stddef.h>
 
@@ -18,6 +23,8 @@ enum session_mode {
 	SM_FORCED,	/* SSH_ORIGINAL_COMMAND under command= / ForceCommand */
 	SM_LOGIN,	/* a login without a command */
 };
+
+#define SESSION_NLIMITS	RLIM_NLIMITS
 
 struct session {
 	enum session_mode mode;
@@ -42,8 +49,8 @@ struct session {
 	int		 logfd;
 	void		*pamh;
 	int		 pam_state;
-	int		 refused;	/* the child refused: no session_end */
-	const char	*end_reason;	/* for session_end, from the child */
+	/* the caller's limits, then what PAM made of them: the caged side's */
+	struct rlimit	 limits[SESSION_NLIMITS];
 	struct audit_ident ident;
 };
 
@@ -53,9 +60,28 @@ void	session_load_conf(struct session *);
 void	session_open_log(struct session *);
 void	session_find_entry(struct session *);
 void	session_pam_open(struct session *);
+/* Forks the caged shell and serves it; returns its exit status. */
 int	session_run(struct session *);
-void	session_end(struct session *, int status);
-void	session_refuse(struct session *, const char *fmt, ...)
-	    __attribute__((noreturn, format(printf, 2, 3)));
+void	session_end(struct session *);
+
+/*
+ * Refuses the session: shown (or the reason itself when NULL) on the
+ * caller's stderr, the whole reason in the session_refused record.  A
+ * reason that quotes the config is for the records only.
+ */
+void	session_refuse(struct session *, const char *shown,
+	    const char *fmt, ...)
+	    __attribute__((noreturn, format(printf, 3, 4)));
+
+/*
+ * One record, as the root side writes it: syslog (when on) and the
+ * file.  0, or -1 when it could not be written and on_failure is deny.
+ */
+int	session_record(struct session *, const struct arecord *);
+
+/* The root side's own resource limits (never the caged user's). */
+void	session_own_limits(void);
+/* Closes fds lo..hi, however high. */
+void	session_close_fds(unsigned int lo, unsigned int hi);
 
 #endif

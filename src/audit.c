@@ -1,64 +1,281 @@
+/*
+ * audit.c: a record of facts -> its JSON line and its syslog line (see
+ * audit.h for the rules that keep them safe, distinct and bounded).
+ * Pure: it formats and never writes.  Runs as root in the monitor, on
+ * values from the caged side.
+ */
 #include <sys/types.h>
-#include <sys/file.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "audit.h"
 #include "jsonw.h"
 #include "xmalloc.h"
 
-/* Room a record needs, with a margin, before the file system is full. */
-#define AUDIT_MIN_FREE	(1024ull * 1024)
-
-#define AUDIT_HDR_LEN	9	/* type, alen and blen as 32-bit big-endian */
-
 static const char *const event_names[] = {
 	[AE_SESSION_START] = "session_start",
+	[AE_EXEC] = "exec",
 	[AE_COMMAND] = "command",
 	[AE_SESSION_END] = "session_end",
 	[AE_SESSION_REFUSED] = "session_refused",
 };
 
-/*
- * The only keys a fragment may hold.  The identity keys (user, uid,
- * session...) are absent on purpose: a caged child that sends
- * "user":"root" must not overwrite the parent's stamp for a reader that
- * keeps the last of two equal keys.
- */
-static const char *const frag_keys[] = {
-	"cwd", "line", "commands", "verdict", "status", "duration_ms",
-	"reason",
+static const char *const verdict_names[] = {
+	[AV_ALLOW] = "allow",
+	[AV_DENY] = "deny",
+	[AV_PARTIAL] = "partial",
 };
-#define NFRAG_KEYS	(sizeof(frag_keys) / sizeof(frag_keys[0]))
 
 /* Bytes a key=value value may hold without quotes. */
 static const char kv_plain[] = "abcdefghijklmnopqrstuvwxyz"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._/:@+,%";
 
+/* Room kept for the fields of "cut" and "omitted" entries themselves. */
+#define CUT_ENTRY	(sizeof("{\"path\":\"\",\"length\":18446744073709551615," \
+			    "\"sha256\":\"\"},") + 2 * AUDIT_SHA256_LEN)
+#define SLACK		512	/* the arrays' own brackets and keys */
+
+const char *
+audit_event_name(enum audit_event ev)
+{
+	if ((size_t)ev < sizeof(event_names) / sizeof(event_names[0]))
+		return event_names[ev];
+	return "unknown";
+}
+
+const char *
+audit_verdict_name(enum audit_verdict v)
+{
+	if ((size_t)v < sizeof(verdict_names) / sizeof(verdict_names[0]))
+		return verdict_names[v];
+	return "deny";
+}
+
 static const char *
-verdict_name(enum verdict v)
+cmd_verdict(enum verdict v)
 {
 	return v == V_ALLOW ? "allow" : "deny";
+}
+
+static int
+utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, l;
+
+	for (i = 0; i < n; i += l)
+		if (s[i] == '\0' || (l = jsonw_utf8_len(s + i, n - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * One value as the record holds it: where it is (a JSON pointer), its
+ * bytes, how many of them are kept, and whether it is written escaped.
+ */
+struct val {
+	const struct aval *v;
+	char	*path;
+	size_t	 cost;		/* JSON length of the whole value */
+	size_t	 keep;		/* bytes kept; v->len when not cut here */
+	int	 escaped;
+	int	 cut;		/* cut here or by the sender */
+};
+
+struct vals {
+	struct val	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/*
+ * The JSON length of byte s[i] (and of the UTF-8 sequence it starts):
+ * *step is how many bytes it covers.
+ */
+static size_t
+unit_cost(const unsigned char *s, size_t n, int escaped, size_t *step)
+{
+	size_t l;
+
+	*step = 1;
+	switch (s[0]) {
+	case '"':
+		return 2;
+	case '\\':
+		return escaped ? 4 : 2;		/* \\\\ or \\ */
+	case '\n':
+	case '\t':
+	case '\r':
+		return 2;
+	}
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 6;			/* \u00XX */
+	if ((l = jsonw_utf8_len(s, n)) == 0)
+		return 5;			/* \\xHH, escaped strings only */
+	*step = l;
+	return l;
+}
+
+static void
+put_units(struct sbuf *b, const char *str, size_t n, int escaped)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, step, c;
+
+	sbuf_addc(b, '"');
+	for (i = 0; i < n; i += step) {
+		c = unit_cost(s + i, n - i, escaped, &step);
+		if (s[i] == '\\')
+			sbuf_adds(b, escaped ? "\\\\\\\\" : "\\\\");
+		else if (c == 5)
+			sbuf_addf(b, "\\\\x%02x", s[i]);
+		else if (s[i] == '"')
+			sbuf_adds(b, "\\\"");
+		else if (s[i] == '\n')
+			sbuf_adds(b, "\\n");
+		else if (s[i] == '\t')
+			sbuf_adds(b, "\\t");
+		else if (s[i] == '\r')
+			sbuf_adds(b, "\\r");
+		else if (c == 6)
+			sbuf_addf(b, "\\u%04x", s[i]);
+		else
+			sbuf_addn(b, str + i, step);
+	}
+	sbuf_addc(b, '"');
+}
+
+static void
+vals_add(struct vals *vs, const struct aval *v, char *path)
+{
+	struct val *x;
+	size_t i, step;
+
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 16;
+		vs->v = xreallocarray(vs->v, vs->cap, sizeof(*vs->v));
+	}
+	x = &vs->v[vs->n++];
+	memset(x, 0, sizeof(*x));
+	x->v = v;
+	x->path = path;
+	x->escaped = !utf8_valid(v->s, v->len);
+	x->cost = 2;
+	for (i = 0; i < v->len; i += step)
+		x->cost += unit_cost((const unsigned char *)v->s + i,
+		    v->len - i, x->escaped, &step);
+	x->keep = v->len;
+	x->cut = v->sha != NULL;
+}
+
+static void
+vals_free(struct vals *vs)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		free(vs->v[i].path);
+	free(vs->v);
+}
+
+/* Bytes of v whose JSON form is at most limit long (never half a sequence). */
+static size_t
+prefix_for(const struct val *x, size_t limit)
+{
+	const unsigned char *s = (const unsigned char *)x->v->s;
+	size_t i, step, c, used = 2;
+
+	for (i = 0; i < x->v->len; i += step) {
+		c = unit_cost(s + i, x->v->len - i, x->escaped, &step);
+		if (used + c > limit)
+			break;
+		used += c;
+	}
+	return i;
+}
+
+/* The record's size estimate when every value's JSON is at most limit. */
+static size_t
+estimate(const struct vals *vs, size_t limit, size_t base)
+{
+	size_t i, t = base;
+
+	for (i = 0; i < vs->n; i++) {
+		if (vs->v[i].cost <= limit)
+			t += vs->v[i].cost;
+		else
+			t += limit + CUT_ENTRY + strlen(vs->v[i].path);
+		if (vs->v[i].escaped)
+			t += strlen(vs->v[i].path) + 3;
+		if (vs->v[i].cut && vs->v[i].cost <= limit)
+			t += CUT_ENTRY + strlen(vs->v[i].path);
+	}
+	return t;
+}
+
+/* Applies the largest limit under which the estimate fits. */
+static void
+plan_cuts(struct vals *vs, size_t budget, size_t base)
+{
+	size_t i, lo = 2, hi = 2, mid;
+
+	for (i = 0; i < vs->n; i++)
+		if (vs->v[i].cost > hi)
+			hi = vs->v[i].cost;
+	if (estimate(vs, hi, base) > budget) {
+		while (lo + 1 < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (estimate(vs, mid, base) <= budget)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		for (i = 0; i < vs->n; i++) {
+			if (vs->v[i].cost <= lo)
+				continue;
+			vs->v[i].keep = prefix_for(&vs->v[i], lo);
+			vs->v[i].cut = 1;
+		}
+	}
+}
+
+static struct val *
+find_val(const struct vals *vs, const struct aval *v)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (vs->v[i].v == v)
+			return &vs->v[i];
+	return NULL;
+}
+
+static void
+json_key(struct sbuf *b, const char *key)
+{
+	sbuf_addf(b, ",\"%s\":", key);
+}
+
+static void
+json_val(struct sbuf *b, const struct vals *vs, const struct aval *v)
+{
+	const struct val *x = find_val(vs, v);
+
+	if (x == NULL)
+		sbuf_adds(b, "null");
+	else
+		put_units(b, v->s, x->keep, x->escaped);
 }
 
 /*
  * A syslog value that no user byte can break out of: a plain token, or
  * a quoted string in which " \ and every byte outside printable ASCII
  * are escaped, so neither a forged " user=root" nor a newline can start
- * a field or a line.  NULL is "-"; a real "-" is quoted.
+ * a field or a line.
  */
 static void
 kv_valn(struct sbuf *b, const char *s, size_t n)
@@ -66,10 +283,6 @@ kv_valn(struct sbuf *b, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i;
 
-	if (s == NULL) {
-		sbuf_addc(b, '-');
-		return;
-	}
 	for (i = 0; i < n; i++)
 		if (p[i] == '\0' || strchr(kv_plain, p[i]) == NULL)
 			break;
@@ -91,160 +304,119 @@ kv_valn(struct sbuf *b, const char *s, size_t n)
 }
 
 static void
-kv_val(struct sbuf *b, const char *s)
-{
-	kv_valn(b, s, s == NULL ? 0 : strlen(s));
-}
-
-/* " key=" with the separating space unless first. */
-static void
 kv_key(struct sbuf *b, const char *key)
 {
-	if (b->s != NULL && b->len > 0)
-		sbuf_addc(b, ' ');
-	sbuf_adds(b, key);
-	sbuf_addc(b, '=');
-}
-
-/* ",\"key\":" with the separating comma unless first. */
-static void
-json_key(struct sbuf *b, const char *key)
-{
-	if (b->s != NULL && b->len > 0)
-		sbuf_addc(b, ',');
-	sbuf_addc(b, '"');
-	sbuf_adds(b, key);
-	sbuf_adds(b, "\":");
+	sbuf_addf(b, " %s=", key);
 }
 
 static void
-cmd_json(const struct audit_cmd *c, struct sbuf *json)
+kv_aval(struct sbuf *b, const struct vals *vs, const struct aval *v)
 {
-	sbuf_adds(json, "{\"argv\":");
-	jsonw_strv(json, c->argv, c->argc);
-	sbuf_addf(json, ",\"verdict\":\"%s\",\"%s\":",
-	    verdict_name(c->verdict),
-	    c->verdict == V_ALLOW ? "rule" : "reason");
-	jsonw_str(json, c->why);
-	sbuf_addc(json, '}');
-}
+	const struct val *x = find_val(vs, v);
 
-void
-audit_cmd_fields(const struct audit_cmd *c, struct sbuf *json,
-    struct sbuf *kv)
-{
-	struct sbuf t;
-	size_t j;
-
-	cmd_json(c, json);
-	sbuf_init(&t);
-	for (j = 0; j < c->argc; j++) {
-		if (j > 0)
-			sbuf_addc(&t, ' ');
-		sbuf_adds(&t, c->argv[j] == NULL ? "" : c->argv[j]);
-	}
-	sbuf_addf(&t, " [%s: %s]", verdict_name(c->verdict),
-	    c->why == NULL ? "" : c->why);
-	kv_key(kv, "cmd");
-	kv_valn(kv, t.s, t.len);
-	sbuf_free(&t);
-}
-
-void
-audit_line_fields(const struct audit_line *al, struct sbuf *json,
-    struct sbuf *kv)
-{
-	struct sbuf cmds;
-	const struct audit_cmd *c;
-	size_t i, j;
-
-	json_key(json, "cwd");
-	jsonw_str(json, al->cwd);
-	json_key(json, "line");
-	if (al->line == NULL)
-		sbuf_adds(json, "null");
+	if (x == NULL)
+		sbuf_addc(b, '-');
 	else
-		jsonw_strn(json, al->line, al->linelen);
-	if (al->cmds != NULL) {
-		json_key(json, "commands");
-		sbuf_addc(json, '[');
-		for (i = 0; i < al->ncmds; i++) {
-			if (i > 0)
-				sbuf_addc(json, ',');
-			cmd_json(&al->cmds[i], json);
-		}
-		sbuf_addc(json, ']');
-	}
-	json_key(json, "verdict");
-	sbuf_addf(json, "\"%s\"", verdict_name(al->verdict));
-	if (al->ran) {
-		json_key(json, "status");
-		sbuf_addf(json, "%d", al->status);
-	}
-	json_key(json, "duration_ms");
-	sbuf_addf(json, "%ld", al->duration_ms);
-
-	kv_key(kv, "cwd");
-	kv_val(kv, al->cwd);
-	kv_key(kv, "verdict");
-	sbuf_adds(kv, verdict_name(al->verdict));
-	if (al->ran) {
-		kv_key(kv, "status");
-		sbuf_addf(kv, "%d", al->status);
-	}
-	kv_key(kv, "duration_ms");
-	sbuf_addf(kv, "%ld", al->duration_ms);
-	kv_key(kv, "line");
-	kv_valn(kv, al->line, al->line == NULL ? 0 : al->linelen);
-
-	if (al->cmds == NULL)
-		return;
-	/* Readable summary; escaped as a whole below. */
-	sbuf_init(&cmds);
-	for (i = 0; i < al->ncmds; i++) {
-		c = &al->cmds[i];
-		if (i > 0)
-			sbuf_adds(&cmds, "; ");
-		for (j = 0; j < c->argc; j++) {
-			if (j > 0)
-				sbuf_addc(&cmds, ' ');
-			sbuf_adds(&cmds, c->argv[j] == NULL ? "" : c->argv[j]);
-		}
-		sbuf_addf(&cmds, " [%s: %s]", verdict_name(c->verdict),
-		    c->why == NULL ? "" : c->why);
-	}
-	kv_key(kv, "commands");
-	kv_valn(kv, cmds.s, cmds.len);
-	sbuf_free(&cmds);
+		kv_valn(b, v->s, x->keep);
 }
 
-void
-audit_end_fields(const char *reason, int status, struct sbuf *json,
-    struct sbuf *kv)
+/* The values of one command, under prefix (e.g. "/commands/0"). */
+static void
+cmd_vals(struct vals *vs, const struct acmd *c, const char *prefix,
+    size_t nargs, size_t nredirs)
 {
-	if (reason != NULL) {
-		json_key(json, "reason");
-		jsonw_str(json, reason);
-		kv_key(kv, "reason");
-		kv_val(kv, reason);
+	char *p;
+	size_t i;
+
+	for (i = 0; i < nargs; i++) {
+		xasprintf(&p, "%s/argv/%zu", prefix, i);
+		vals_add(vs, &c->argv[i], p);
 	}
-	if (status >= 0) {
-		json_key(json, "status");
-		sbuf_addf(json, "%d", status);
-		kv_key(kv, "status");
-		sbuf_addf(kv, "%d", status);
+	for (i = 0; i < nredirs; i++) {
+		xasprintf(&p, "%s/redirs/%zu/target", prefix, i);
+		vals_add(vs, &c->redirs[i].target, p);
+	}
+	if (c->why.s != NULL) {
+		xasprintf(&p, "%s/%s", prefix, c->verdict == V_ALLOW ?
+		    "rule" : "reason");
+		vals_add(vs, &c->why, p);
 	}
 }
 
-void
-audit_record(const struct audit_ident *id, enum audit_event ev,
-    const char *json_frag, const char *kv_frag, struct sbuf *json,
-    struct sbuf *kv)
+static void
+cmd_json(struct sbuf *b, const struct vals *vs, const struct acmd *c,
+    size_t nargs, size_t nredirs, int inner)
+{
+	size_t i;
+
+	if (inner)
+		sbuf_adds(b, "{\"argv\":[");
+	else
+		sbuf_adds(b, ",\"argv\":[");
+	for (i = 0; i < nargs; i++) {
+		if (i > 0)
+			sbuf_addc(b, ',');
+		json_val(b, vs, &c->argv[i]);
+	}
+	sbuf_adds(b, "],\"redirs\":[");
+	for (i = 0; i < nredirs; i++) {
+		sbuf_addf(b, "%s{\"fd\":%d,\"op\":", i > 0 ? "," : "",
+		    c->redirs[i].fd);
+		jsonw_str(b, c->redirs[i].op);
+		sbuf_adds(b, ",\"target\":");
+		json_val(b, vs, &c->redirs[i].target);
+		sbuf_addc(b, '}');
+	}
+	sbuf_addf(b, "],\"verdict\":\"%s\"", cmd_verdict(c->verdict));
+	if (c->why.s != NULL) {
+		json_key(b, c->verdict == V_ALLOW ? "rule" : "reason");
+		json_val(b, vs, &c->why);
+	}
+	if (c->ended)
+		sbuf_addf(b, ",\"status\":%d,\"duration_ms\":%ld", c->status,
+		    c->duration_ms);
+	if (inner)
+		sbuf_addc(b, '}');
+}
+
+static void
+cmd_kv(struct sbuf *t, const struct vals *vs, const struct acmd *c,
+    size_t nargs, size_t nredirs)
+{
+	const struct val *x;
+	size_t i;
+
+	for (i = 0; i < nargs; i++) {
+		if (i > 0)
+			sbuf_addc(t, ' ');
+		x = find_val(vs, &c->argv[i]);
+		sbuf_addn(t, c->argv[i].s, x ? x->keep : 0);
+	}
+	for (i = 0; i < nredirs; i++) {
+		x = find_val(vs, &c->redirs[i].target);
+		sbuf_addf(t, " %d%s", c->redirs[i].fd, c->redirs[i].op);
+		sbuf_addn(t, c->redirs[i].target.s, x ? x->keep : 0);
+	}
+	x = find_val(vs, &c->why);
+	sbuf_addf(t, " [%s: ", cmd_verdict(c->verdict));
+	if (x != NULL)
+		sbuf_addn(t, c->why.s, x->keep);
+	sbuf_addc(t, ']');
+}
+
+struct shape {
+	size_t	 ncmds;		/* commands written (AE_COMMAND) */
+	size_t	 nargs;		/* argv words written (AE_EXEC) */
+	size_t	 nredirs;
+};
+
+static void
+head_json(struct sbuf *b, const struct audit_ident *id,
+    const struct arecord *r)
 {
 	struct timespec ts;
 	struct tm tm;
 	char when[32];
-	const char *evname = "unknown";
 
 	memset(&tm, 0, sizeof(tm));
 	if (clock_gettime(CLOCK_REALTIME, &ts) == -1) {
@@ -254,520 +426,272 @@ audit_record(const struct audit_ident *id, enum audit_event ev,
 	if (gmtime_r(&ts.tv_sec, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		snprintf(when, sizeof(when), "1970-01-01T00:00:00");
-	if ((size_t)ev < sizeof(event_names) / sizeof(event_names[0]))
-		evname = event_names[ev];
+	sbuf_addf(b, "{\"time\":\"%s.%03ldZ\",\"event\":\"%s\"", when,
+	    (long)(ts.tv_nsec / 1000000), audit_event_name(r->ev));
+	sbuf_adds(b, ",\"session\":");
+	jsonw_str(b, id->session);
+	sbuf_adds(b, ",\"user\":");
+	jsonw_str(b, id->user);
+	sbuf_addf(b, ",\"uid\":%lu", (unsigned long)id->uid);
+	sbuf_adds(b, ",\"from\":");
+	jsonw_str(b, id->from);
+	sbuf_adds(b, ",\"mode\":");
+	jsonw_str(b, id->mode);
+}
 
-	sbuf_addf(json, "{\"time\":\"%s.%03ldZ\",\"event\":\"%s\"", when,
-	    (long)(ts.tv_nsec / 1000000), evname);
-	sbuf_adds(json, ",\"session\":");
-	jsonw_str(json, id->session);
-	sbuf_adds(json, ",\"user\":");
-	jsonw_str(json, id->user);
-	sbuf_addf(json, ",\"uid\":%lu", (unsigned long)id->uid);
-	sbuf_adds(json, ",\"from\":");
-	jsonw_str(json, id->from);
-	sbuf_adds(json, ",\"mode\":");
-	jsonw_str(json, id->mode);
-	if (json_frag != NULL && *json_frag != '\0') {
-		sbuf_addc(json, ',');
-		sbuf_adds(json, json_frag);
+static void
+body_json(struct sbuf *b, const struct arecord *r, const struct vals *vs,
+    const struct shape *sh)
+{
+	const struct val *x;
+	size_t i, any;
+
+	if (r->line_no > 0)
+		sbuf_addf(b, ",\"line_no\":%ld", r->line_no);
+	if (r->ev == AE_EXEC)
+		sbuf_addf(b, ",\"cmd_no\":%ld", r->cmd_no);
+	if (r->cwd.s != NULL) {
+		json_key(b, "cwd");
+		json_val(b, vs, &r->cwd);
 	}
-	sbuf_adds(json, "}\n");
+	if (r->ev == AE_EXEC && r->ncmds == 1)
+		cmd_json(b, vs, &r->cmds[0], sh->nargs, sh->nredirs, 0);
+	if (r->ev == AE_COMMAND) {
+		json_key(b, "line");
+		json_val(b, vs, &r->line);
+		sbuf_adds(b, ",\"commands\":[");
+		for (i = 0; i < sh->ncmds; i++) {
+			if (i > 0)
+				sbuf_addc(b, ',');
+			cmd_json(b, vs, &r->cmds[i], r->cmds[i].argc,
+			    r->cmds[i].nredirs, 1);
+		}
+		sbuf_addc(b, ']');
+		if (r->omitted + (r->ncmds - sh->ncmds) > 0)
+			sbuf_addf(b, ",\"commands_omitted\":%zu",
+			    r->omitted + (r->ncmds - sh->ncmds));
+		sbuf_addf(b, ",\"verdict\":\"%s\"",
+		    audit_verdict_name(r->verdict));
+	}
+	if (r->has_status)
+		sbuf_addf(b, ",\"status\":%d", r->status);
+	if (r->ev == AE_COMMAND && r->duration_ms >= 0)
+		sbuf_addf(b, ",\"duration_ms\":%ld", r->duration_ms);
+	if (r->signal > 0)
+		sbuf_addf(b, ",\"signal\":%d", r->signal);
+	if (r->reason.s != NULL) {
+		json_key(b, "reason");
+		json_val(b, vs, &r->reason);
+	}
+	for (i = any = 0; i < vs->n; i++) {
+		x = &vs->v[i];
+		if (!x->escaped)
+			continue;
+		sbuf_adds(b, any++ ? "," : ",\"escaped\":[");
+		jsonw_str(b, x->path);
+	}
+	if (any)
+		sbuf_addc(b, ']');
+	for (i = any = 0; i < vs->n; i++) {
+		x = &vs->v[i];
+		if (!x->cut)
+			continue;
+		sbuf_adds(b, any++ ? ",{\"path\":" : ",\"cut\":[{\"path\":");
+		jsonw_str(b, x->path);
+		sbuf_addf(b, ",\"length\":%llu,\"sha256\":\"",
+		    (unsigned long long)(x->v->sha ? x->v->full : x->v->len));
+		{
+			unsigned char h[AUDIT_SHA256_LEN];
+			const unsigned char *p = x->v->sha;
+			size_t k;
 
-	sbuf_addf(kv, "event=%s session=", evname);
-	kv_val(kv, id->session);
+			if (p == NULL) {
+				sha256(x->v->s, x->v->len, h);
+				p = h;
+			}
+			for (k = 0; k < AUDIT_SHA256_LEN; k++)
+				sbuf_addf(b, "%02x", p[k]);
+		}
+		sbuf_adds(b, "\"}");
+	}
+	if (any)
+		sbuf_addc(b, ']');
+	if (r->ev == AE_EXEC && r->ncmds == 1 &&
+	    (sh->nargs < r->cmds[0].argc || sh->nredirs < r->cmds[0].nredirs)) {
+		sbuf_adds(b, ",\"omitted\":[");
+		any = 0;
+		if (sh->nargs < r->cmds[0].argc)
+			sbuf_addf(b, "%s{\"path\":\"/argv\",\"from\":%zu,"
+			    "\"count\":%zu}", any++ ? "," : "", sh->nargs,
+			    r->cmds[0].argc - sh->nargs);
+		if (sh->nredirs < r->cmds[0].nredirs)
+			sbuf_addf(b, "%s{\"path\":\"/redirs\",\"from\":%zu,"
+			    "\"count\":%zu}", any++ ? "," : "", sh->nredirs,
+			    r->cmds[0].nredirs - sh->nredirs);
+		sbuf_addc(b, ']');
+	}
+	sbuf_adds(b, "}\n");
+}
+
+static void
+body_kv(struct sbuf *kv, const struct audit_ident *id,
+    const struct arecord *r, const struct vals *vs, const struct shape *sh)
+{
+	struct sbuf t;
+	size_t i;
+
+	sbuf_addf(kv, "event=%s session=", audit_event_name(r->ev));
+	kv_valn(kv, id->session, strlen(id->session));
 	sbuf_adds(kv, " user=");
-	kv_val(kv, id->user);
+	if (id->user != NULL)
+		kv_valn(kv, id->user, strlen(id->user));
+	else
+		sbuf_addc(kv, '-');
 	sbuf_addf(kv, " uid=%lu from=", (unsigned long)id->uid);
-	kv_val(kv, id->from);
+	kv_valn(kv, id->from, strlen(id->from));
 	sbuf_adds(kv, " mode=");
-	kv_val(kv, id->mode);
-	if (kv_frag != NULL && *kv_frag != '\0') {
-		sbuf_addc(kv, ' ');
-		sbuf_adds(kv, kv_frag);
+	kv_valn(kv, id->mode, strlen(id->mode));
+	if (r->line_no > 0)
+		sbuf_addf(kv, " line_no=%ld", r->line_no);
+	if (r->ev == AE_EXEC)
+		sbuf_addf(kv, " cmd_no=%ld", r->cmd_no);
+	if (r->cwd.s != NULL) {
+		kv_key(kv, "cwd");
+		kv_aval(kv, vs, &r->cwd);
 	}
+	if (r->ev == AE_COMMAND)
+		sbuf_addf(kv, " verdict=%s", audit_verdict_name(r->verdict));
+	if (r->has_status)
+		sbuf_addf(kv, " status=%d", r->status);
+	if (r->ev == AE_COMMAND && r->duration_ms >= 0)
+		sbuf_addf(kv, " duration_ms=%ld", r->duration_ms);
+	if (r->signal > 0)
+		sbuf_addf(kv, " signal=%d", r->signal);
+	if (r->reason.s != NULL) {
+		kv_key(kv, "reason");
+		kv_aval(kv, vs, &r->reason);
+	}
+	if (r->ev == AE_COMMAND) {
+		kv_key(kv, "line");
+		kv_aval(kv, vs, &r->line);
+	}
+	if (r->ncmds == 0 || (r->ev != AE_EXEC && r->ev != AE_COMMAND))
+		return;
+	sbuf_init(&t);
+	if (r->ev == AE_EXEC)
+		cmd_kv(&t, vs, &r->cmds[0], sh->nargs, sh->nredirs);
+	for (i = 0; r->ev == AE_COMMAND && i < sh->ncmds; i++) {
+		if (i > 0)
+			sbuf_adds(&t, "; ");
+		cmd_kv(&t, vs, &r->cmds[i], r->cmds[i].argc,
+		    r->cmds[i].nredirs);
+	}
+	kv_key(kv, r->ev == AE_EXEC ? "cmd" : "commands");
+	kv_valn(kv, t.s != NULL ? t.s : "", t.len);
+	sbuf_free(&t);
 }
 
-/* Index of the fragment key [k, k + n) in frag_keys, or -1. */
-static int
-frag_key(const unsigned char *k, size_t n)
+static void
+collect(struct vals *vs, const struct arecord *r, const struct shape *sh)
 {
+	char *p;
 	size_t i;
 
-	for (i = 0; i < NFRAG_KEYS; i++)
-		if (strlen(frag_keys[i]) == n &&
-		    memcmp(frag_keys[i], k, n) == 0)
-			return (int)i;
-	return -1;
+	if (r->cwd.s != NULL)
+		vals_add(vs, &r->cwd, xstrdup("/cwd"));
+	if (r->ev == AE_COMMAND && r->line.s != NULL)
+		vals_add(vs, &r->line, xstrdup("/line"));
+	if (r->reason.s != NULL)
+		vals_add(vs, &r->reason, xstrdup("/reason"));
+	if (r->ev == AE_EXEC && r->ncmds == 1)
+		cmd_vals(vs, &r->cmds[0], "", sh->nargs, sh->nredirs);
+	for (i = 0; r->ev == AE_COMMAND && i < sh->ncmds; i++) {
+		xasprintf(&p, "/commands/%zu", i);
+		cmd_vals(vs, &r->cmds[i], p, r->cmds[i].argc,
+		    r->cmds[i].nredirs);
+		free(p);
+	}
 }
 
-/*
- * The fragment checks accept exactly the shapes our writers produce
- * (no white space, integers only) and nothing that could end the
- * record, the line or a string early.
- */
+/* Fewer array elements: the last command, else the last word or redirection. */
 static int
-json_string(const unsigned char **pp)
+shrink(const struct arecord *r, struct shape *sh)
 {
-	const unsigned char *p = *pp;
-	size_t n;
-	int i;
-
-	if (*p++ != '"')
-		return -1;
-	for (;;) {
-		if (*p == '"') {
-			*pp = p + 1;
-			return 0;
-		}
-		/* NUL here means the fragment ends inside a string. */
-		if (*p < 0x20 || *p == 0x7f)
-			return -1;
-		if (*p == '\\') {
-			p++;
-			if (*p != '\0' && strchr("\"\\/bfnrt", *p) != NULL) {
-				p++;
-				continue;
-			}
-			if (*p++ != 'u')
-				return -1;
-			for (i = 0; i < 4; i++, p++)
-				if (!isxdigit(*p))
-					return -1;
-			continue;
-		}
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		/* a NUL ends a sequence early: never read past it */
-		if ((n = jsonw_utf8_len(p, 4)) == 0)
-			return -1;
-		p += n;
+	if (r->ev == AE_COMMAND && sh->ncmds > 0) {
+		sh->ncmds--;
+		return 1;
 	}
-}
-
-#define JSON_MAX_DEPTH	4	/* commands -> command -> argv */
-
-static int
-json_value(const unsigned char **pp, int depth)
-{
-	const unsigned char *p = *pp;
-	static const char *const lits[] = { "true", "false", "null" };
-	size_t i;
-
-	if (depth > JSON_MAX_DEPTH)
-		return -1;
-	if (*p == '"')
-		return json_string(pp);
-	if (*p == '-' || (*p >= '0' && *p <= '9')) {
-		if (*p == '-')
-			p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		*pp = p;
-		return 0;
+	if (r->ev == AE_EXEC && sh->nredirs > 0) {
+		sh->nredirs--;
+		return 1;
 	}
-	if (*p == '[' || *p == '{') {
-		char close = *p == '[' ? ']' : '}';
-
-		if (*++p == (unsigned char)close) {
-			*pp = p + 1;
-			return 0;
-		}
-		for (;;) {
-			if (close == '}') {
-				if (json_string(&p) == -1 || *p++ != ':')
-					return -1;
-			}
-			if (json_value(&p, depth + 1) == -1)
-				return -1;
-			if (*p == (unsigned char)close) {
-				*pp = p + 1;
-				return 0;
-			}
-			if (*p++ != ',')
-				return -1;
-		}
-	}
-	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
-		if (strncmp((const char *)p, lits[i], strlen(lits[i])) == 0) {
-			*pp = p + strlen(lits[i]);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
-json_frag_ok(const unsigned char *p)
-{
-	const unsigned char *k;
-	unsigned int seen = 0;
-	int i;
-
-	if (*p != '"')
-		return 0;
-	for (;;) {
-		k = p;
-		if (json_string(&p) == -1)
-			return 0;
-		if ((i = frag_key(k + 1, (size_t)(p - k - 2))) == -1 ||
-		    (seen & (1u << i)))
-			return 0;
-		seen |= 1u << i;
-		if (*p++ != ':' || json_value(&p, 1) == -1)
-			return 0;
-		if (*p == '\0')
-			return 1;
-		if (*p++ != ',')
-			return 0;
-	}
-}
-
-static int
-kv_frag_ok(const unsigned char *p)
-{
-	const unsigned char *k;
-	unsigned int seen = 0;
-	int i;
-
-	for (;;) {
-		k = p;
-		while ((*p >= 'a' && *p <= 'z') || *p == '_')
-			p++;
-		if (*p != '=' || (i = frag_key(k, (size_t)(p - k))) == -1 ||
-		    (seen & (1u << i)))
-			return 0;
-		seen |= 1u << i;
-		p++;
-		if (*p == '"') {
-			for (p++; *p != '"'; p++) {
-				if (*p < 0x20 || *p >= 0x7f)
-					return 0;
-				if (*p != '\\')
-					continue;
-				p++;
-				if (*p == '"' || *p == '\\')
-					continue;
-				if (*p != 'x' || !isxdigit(p[1]) ||
-				    !isxdigit(p[2]))
-					return 0;
-				p += 2;
-			}
-			p++;
-		} else {
-			k = p;
-			while (*p != '\0' && strchr(kv_plain, *p) != NULL)
-				p++;
-			if (p == k)
-				return 0;
-		}
-		if (*p == '\0')
-			return 1;
-		if (*p++ != ' ')
-			return 0;
-	}
-}
-
-/*
- * What the caged child sent, before the parent puts its name on it: a
- * forged fragment could add identity fields, end the record, or start
- * another line.  Either check failing rejects both.
- */
-int
-audit_fragment_ok(const char *json_frag, const char *kv_frag)
-{
-	if (json_frag == NULL || kv_frag == NULL)
-		return 0;
-	return json_frag_ok((const unsigned char *)json_frag) &&
-	    kv_frag_ok((const unsigned char *)kv_frag);
-}
-
-/* One command object and its cmd="..." twin, as audit_cmd_fields makes. */
-int
-audit_cmd_ok(const char *json, const char *kv)
-{
-	const unsigned char *p = (const unsigned char *)json;
-	size_t i;
-
-	if (json == NULL || kv == NULL || *p != '{' ||
-	    json_value(&p, 2) == -1 || *p != '\0')
-		return 0;
-	if (strncmp(kv, "cmd=\"", 5) != 0)
-		return 0;
-	for (i = 5; kv[i] != '\0' && kv[i] != '"'; i++) {
-		if ((unsigned char)kv[i] < 0x20 || (unsigned char)kv[i] >= 0x7f)
-			return 0;
-		if (kv[i] == '\\' && kv[i + 1] != '\0')
-			i++;
-	}
-	return kv[i] == '"' && kv[i + 1] == '\0';
-}
-
-/* Root-owned and writable by root alone: nobody else can swap or edit it. */
-static int
-root_only(const struct stat *st)
-{
-	return st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
-}
-
-/*
- * Requires root.  Returns a descriptor on a regular file owned by root,
- * writable by root alone, with one link, in a directory with the same
- * properties; it is checked through the descriptors that are then used,
- * so a path swapped between check and use changes nothing.  Refuses
- * (EPERM, ELOOP, ENOTDIR...) rather than repair: a log someone else
- * could edit or truncate cannot be trusted.
- */
-int
-audit_open(const char *path)
-{
-	struct stat st;
-	char *dir = NULL;
-	const char *base;
-	char *slash;
-	int dfd = -1, fd = -1, fl, saved;
-
-	if (path == NULL || *path == '\0') {
-		errno = EINVAL;
-		return -1;
-	}
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) == NULL) {
-		free(dir);
-		dir = xstrdup(".");
-		base = path;
-	} else {
-		base = path + (slash - dir) + 1;
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	if (*base == '\0') {
-		errno = EISDIR;
-		goto out;
-	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		goto out;
-	if (fstat(dfd, &st) == -1)
-		goto out;
-	if (!S_ISDIR(st.st_mode) || !root_only(&st)) {
-		errno = EPERM;
-		goto out;
-	}
-	/* O_NONBLOCK: a FIFO in place of the log must not hang the login. */
-	if ((fd = openat(dfd, base, O_WRONLY | O_APPEND | O_CREAT |
-	    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600)) == -1)
-		goto out;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	/* A second link is a name elsewhere that may not be ours to write. */
-	if (!S_ISREG(st.st_mode) || !root_only(&st) || st.st_nlink != 1) {
-		errno = EPERM;
-		goto fail;
-	}
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
-		goto fail;
-	goto out;
-fail:
-	saved = errno;
-	close(fd);
-	fd = -1;
-	errno = saved;
-out:
-	saved = errno;
-	if (dfd != -1)
-		close(dfd);
-	free(dir);
-	errno = saved;
-	return fd;
-}
-
-static int
-lock_fd(int fd, int op)
-{
-	while (flock(fd, op) == -1) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * One write(2) of the whole record under an exclusive lock: records from
- * concurrent sessions never interleave.  A short write is a failure and
- * is not repaired: with O_APPEND another writer may already follow it.
- */
-int
-audit_write(int fd, const struct sbuf *json)
-{
-	ssize_t n;
-	int ret = -1, saved;
-
-	if (json == NULL || json->s == NULL || json->len == 0 ||
-	    memchr(json->s, '\n', json->len) != json->s + json->len - 1 ||
-	    json->len > SSIZE_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (lock_fd(fd, LOCK_EX) == -1)
-		return -1;
-	while ((n = write(fd, json->s, json->len)) == -1 && errno == EINTR)
-		;
-	if (n == -1)
-		goto out;
-	if ((size_t)n != json->len) {
-		errno = EIO;
-		goto out;
-	}
-	ret = 0;
-out:
-	saved = errno;
-	if (lock_fd(fd, LOCK_UN) == -1 && ret == 0)
-		return -1;
-	errno = saved;
-	return ret;
-}
-
-int
-audit_writable(int fd)
-{
-	struct statvfs sv;
-	int fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1)
-		return -1;
-	if ((fl & O_ACCMODE) == O_RDONLY) {
-		errno = EBADF;
-		return -1;
-	}
-	if (fstatvfs(fd, &sv) == -1)
-		return -1;
-	if (sv.f_frsize == 0 ||
-	    (unsigned long long)sv.f_bfree <
-	    (AUDIT_MIN_FREE + sv.f_frsize - 1) / sv.f_frsize) {
-		errno = ENOSPC;
-		return -1;
+	if (r->ev == AE_EXEC && sh->nargs > 0) {
+		sh->nargs = sh->nargs > 16 ? sh->nargs - sh->nargs / 8 :
+		    sh->nargs - 1;
+		return 1;
 	}
 	return 0;
 }
 
 void
-audit_syslog(const char *kv)
+audit_format(const struct audit_ident *id, const struct arecord *r,
+    size_t cap, struct sbuf *json, struct sbuf *kv)
 {
-	syslog(LOG_AUTHPRIV | LOG_INFO, "%s", kv);
-}
+	struct shape sh;
+	struct vals vs;
+	struct sbuf head, b;
+	size_t base, try;
 
-static void
-put_be32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-static uint32_t
-get_be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-/*
- * One message is one send() on a SOCK_SEQPACKET socket: the caged child
- * and the processes it forks (pipelines, substitutions) all write to
- * the same socket, and a datagram is never interleaved with another.
- */
-int
-audit_send(int sock, char type, const char *a, size_t alen, const char *b,
-    size_t blen)
-{
-	unsigned char *msg;
-	size_t len;
-	ssize_t n;
-
-	if (alen > AUDIT_MSG_MAX || blen > AUDIT_MSG_MAX ||
-	    AUDIT_HDR_LEN + alen + blen > AUDIT_MSG_MAX) {
-		errno = EMSGSIZE;
-		return -1;
+	if (cap < AUDIT_RECORD_MIN)
+		cap = AUDIT_RECORD_MIN;
+	memset(&sh, 0, sizeof(sh));
+	sh.ncmds = r->ev == AE_COMMAND ? r->ncmds : 0;
+	if (r->ev == AE_EXEC && r->ncmds == 1) {
+		sh.nargs = r->cmds[0].argc;
+		sh.nredirs = r->cmds[0].nredirs;
 	}
-	len = AUDIT_HDR_LEN + alen + blen;
-	msg = xmalloc(len);
-	msg[0] = (unsigned char)type;
-	put_be32(msg + 1, (uint32_t)alen);
-	put_be32(msg + 5, (uint32_t)blen);
-	if (alen > 0)
-		memcpy(msg + AUDIT_HDR_LEN, a, alen);
-	if (blen > 0)
-		memcpy(msg + AUDIT_HDR_LEN + alen, b, blen);
-	/* MSG_NOSIGNAL: a parent gone away is an error, not SIGPIPE. */
-	do
-		n = send(sock, msg, len, MSG_NOSIGNAL);
-	while (n == -1 && errno == EINTR);
-	free(msg);
-	if (n == -1)
-		return -1;
-	if ((size_t)n != len) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return 0;
-}
+	sbuf_init(&head);
+	head_json(&head, id, r);
+	for (try = 0;; try++) {
+		memset(&vs, 0, sizeof(vs));
+		collect(&vs, r, &sh);
+		/* the record with every value empty: its fixed part */
+		sbuf_init(&b);
+		{
+			struct vals empty = vs;
+			size_t i;
 
-/*
- * The message comes from the caged side: its size is checked against
- * the cap before anything is allocated, and the lengths in its header
- * must add up to exactly the datagram's size.
- */
-int
-audit_recv(int sock, char *type, char **a, size_t *alen, char **b,
-    size_t *blen)
-{
-	unsigned char *msg = NULL;
-	uint64_t la, lb;
-	ssize_t n;
-	char junk;
-
-	*a = *b = NULL;
-	*alen = *blen = 0;
-	do
-		n = recv(sock, &junk, 1, MSG_PEEK | MSG_TRUNC);
-	while (n == -1 && errno == EINTR);
-	if (n <= 0)
-		return (int)n;
-	if ((size_t)n > AUDIT_MSG_MAX || (size_t)n < AUDIT_HDR_LEN) {
-		(void)recv(sock, &junk, 1, 0);	/* drop it */
-		errno = (size_t)n > AUDIT_MSG_MAX ? EMSGSIZE : EPROTO;
-		return -1;
+			empty.v = xreallocarray(NULL, vs.n + 1, sizeof(*vs.v));
+			for (i = 0; i < vs.n; i++) {
+				empty.v[i] = vs.v[i];
+				empty.v[i].keep = 0;
+				empty.v[i].escaped = 0;
+				empty.v[i].cut = 0;
+			}
+			body_json(&b, r, &empty, &sh);
+			free(empty.v);
+		}
+		/* each value's cost counts its own quotes */
+		base = head.len + b.len + SLACK - 2 * vs.n;
+		sbuf_free(&b);
+		if (estimate(&vs, 2, base) <= cap || !shrink(r, &sh))
+			break;
+		vals_free(&vs);
 	}
-	msg = xmalloc((size_t)n);
-	do
-		n = recv(sock, msg, (size_t)n, 0);
-	while (n == -1 && errno == EINTR);
-	if (n < (ssize_t)AUDIT_HDR_LEN) {
-		free(msg);
-		errno = EPROTO;
-		return -1;
+	plan_cuts(&vs, cap, base);
+	sbuf_init(&b);
+	sbuf_addn(&b, head.s, head.len);
+	body_json(&b, r, &vs, &sh);
+	if (b.len > cap) {
+		/* never: the estimate is an upper bound; fail safe anyway */
+		sbuf_free(&b);
+		sbuf_init(&b);
+		sbuf_addn(&b, head.s, head.len);
+		sbuf_adds(&b, ",\"error\":\"record too large to log\"}\n");
 	}
-	la = get_be32(msg + 1);
-	lb = get_be32(msg + 5);
-	if (AUDIT_HDR_LEN + la + lb != (uint64_t)n) {
-		free(msg);
-		errno = EPROTO;
-		return -1;
-	}
-	*type = (char)msg[0];
-	*a = xstrndup((char *)msg + AUDIT_HDR_LEN, (size_t)la);
-	*b = xstrndup((char *)msg + AUDIT_HDR_LEN + la, (size_t)lb);
-	*alen = (size_t)la;
-	*blen = (size_t)lb;
-	free(msg);
-	return 1;
+	sbuf_addn(json, b.s, b.len);
+	sbuf_free(&b);
+	sbuf_free(&head);
+	body_kv(kv, id, r, &vs, &sh);
+	vals_free(&vs);
 }

@@ -25,6 +25,7 @@
 
 #include <libconfig.h>
 
+#include "audit.h"
 #include "conf.h"
 #include "parse.h"
 #include "policy.h"
@@ -1412,6 +1413,7 @@ static const struct key log_keys[] = {
 	{ "syslog",	KT_BOOL,	0 },
 	{ "file",	KT_STRING,	0 },
 	{ "on_failure",	KT_STRING,	0 },
+	{ "record_max",	KT_INT,		0 },
 };
 
 static const struct key shell_keys[] = {
@@ -1488,6 +1490,8 @@ parse_log(struct ld *ld, const config_setting_t *g, struct conf *c)
 			ld_err(ld, s, "log.on_failure must be \"deny\" or "
 			    "\"allow\", not \"%s\"", str);
 	}
+	int_between(ld, g, "log", "record_max", AUDIT_RECORD_MIN,
+	    AUDIT_RECORD_MAX, &c->log.record_max);
 }
 
 /*
@@ -1672,6 +1676,7 @@ conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 	parse_limits_default(&c->limits);
 	c->log.syslog = 1;
 	c->log.on_failure = LOGFAIL_DENY;
+	c->log.record_max = AUDIT_RECORD_DEFAULT;
 	c->shell.prompt = xstrdup(SHELL_PROMPT_DEFAULT);
 	c->shell.idle_timeout = SHELL_IDLE_DEFAULT;
 	c->shell.history_size = SHELL_HISTORY_DEFAULT;

@@ -22,6 +22,7 @@
 #include "bench.h"
 #include "conf.h"
 #include "explain.h"
+#include "judge.h"
 #include "parse.h"
 #include "policy.h"
 #include "priv.h"
@@ -128,10 +129,8 @@ static int
 explain(const char *path, const char *user, const char *line, int json)
 {
 	const struct userent *ent;
-	struct parse_error perr;
 	struct passwd *pw;
-	struct pline pl;
-	struct list *ast;
+	struct judged j;
 	struct conf *conf;
 	struct sbuf out;
 	gid_t *gids;
@@ -159,24 +158,22 @@ explain(const char *path, const char *user, const char *line, int json)
 	free(gids);
 
 	sbuf_init(&out);
-	if ((ast = parse_line(line, len, &conf->limits, &perr)) == NULL) {
+	if (judge_line(ent->profile, &conf->limits, line, len, &j) == -1) {
 		if (json)
 			explain_json(&out, user, ent->profile->name, line, len,
-			    NULL, &perr);
+			    NULL, &j.perr);
 		else
-			explain_text(&out, NULL, &perr);
+			explain_text(&out, NULL, &j.perr);
 		status = 1;
 	} else {
-		policy_judge_line(ent->profile, ast, &pl);
 		if (json)
 			explain_json(&out, user, ent->profile->name, line, len,
-			    &pl, NULL);
+			    &j.pl, NULL);
 		else
-			explain_text(&out, &pl, NULL);
-		status = pl.verdict == V_ALLOW ? 0 : 1;
-		pline_free(&pl);
-		ast_free(ast);
+			explain_text(&out, &j.pl, NULL);
+		status = j.pl.verdict == V_ALLOW ? 0 : 1;
 	}
+	judged_free(&j);
 	fwrite(out.s, 1, out.len, stdout);
 	sbuf_free(&out);
 	conf_free(conf);
@@ -249,7 +246,7 @@ main(int argc, char *argv[])
 	session_begin(&s, argc, argv);
 	BENCH_MARK("begin");
 	if (geteuid() != 0)
-		session_refuse(&s, "not installed setuid root");
+		session_refuse(&s, NULL, "not installed setuid root");
 	session_identify(&s);
 	BENCH_MARK("identify");
 	session_load_conf(&s);
@@ -261,7 +258,7 @@ main(int argc, char *argv[])
 	BENCH_MARK("pam_open");
 	status = session_run(&s);
 	BENCH_MARK("run");
-	session_end(&s, status);
+	session_end(&s);
 	BENCH_MARK("end");
 	exit(status);
 	exit(1);	/* fail safe */

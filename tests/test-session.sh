@@ -201,18 +201,20 @@ chown "$u" "$cage"
 out=$(as_user "$bin" -c 'touch bad1' 2>&1)
 st=$?
 chown root "$cage"
-[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'not owned by root' &&
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'cage cannot be entered' &&
+    tail -n 1 "$log" | grep -q '"reason":"[^"]*not owned by root' &&
     [ ! -e "$cage/home/$u/bad1" ]
-ok $? "a user-owned cage component refuses the session"
+ok $? "a user-owned cage component refuses the session (why: in the log)"
 
 ln -s "$cage" "$work/link"
 write_conf "$work/link"
 out=$(as_user "$bin" -c 'touch bad2' 2>&1)
 st=$?
 write_conf "$cage"
-[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'symlink' &&
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'cage cannot be entered' &&
+    tail -n 1 "$log" | grep -q '"reason":"[^"]*symlink' &&
     [ ! -e "$cage/home/$u/bad2" ]
-ok $? "a symlinked cage component refuses the session"
+ok $? "a symlinked cage component refuses the session (why: in the log)"
 
 chage -E 0 "$u"
 out=$(as_user "$bin" -c 'touch bad3' 2>&1)

@@ -1,0 +1,29 @@
+/*
+ * judge.c: a line to its syntax tree and its static judgement, for
+ * --explain and for the caged shell alike.  Pure: no I/O.
+ */
+#include <string.h>
+
+#include "ast.h"
+#include "judge.h"
+
+int
+judge_line(const struct profile *p, const struct parse_limits *limits,
+    const char *line, size_t len, struct judged *j)
+{
+	memset(j, 0, sizeof(*j));
+	if ((j->ast = parse_line(line, len, limits, &j->perr)) == NULL)
+		return -1;
+	policy_judge_line(p, j->ast, &j->pl);
+	return 0;
+}
+
+void
+judged_free(struct judged *j)
+{
+	if (j->ast != NULL) {
+		pline_free(&j->pl);
+		ast_free(j->ast);
+	}
+	memset(j, 0, sizeof(*j));
+}

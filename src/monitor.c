@@ -1,0 +1,715 @@
+/*
+ * monitor.c: the root side of a session after the fork.  Runs as root
+ * (real, effective and saved), outside the cage, for as long as the
+ * caged shell lives, and writes the session's end however it ends.
+ *
+ * Everything it gets comes from the caged side and is checked here: a
+ * message's type must be one the table lists for the session's state,
+ * its fields the ones that type takes, in order, each of the right kind
+ * and size.  Anything else ends the session ("lost").  Its memory is
+ * bounded: one datagram buffer (MSG_MAX) and the current line's record,
+ * at most log.record_max bytes of values.
+ */
+#include <sys/types.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "auditfile.h"
+#include "monitor.h"
+#include "msg.h"
+#include "session.h"
+#include "xmalloc.h"
+
+/* After SIGHUP or SIGTERM, the caged shell has this long to end. */
+#define GRACE_MS	5000
+
+enum mstate {
+	ST_NEW = 1,		/* before the shell is caged */
+	ST_READY = 2,		/* between lines */
+	ST_LINE = 4,		/* a line is running */
+	ST_REFUSED = 8,		/* the shell could not start */
+};
+
+/* A value the monitor keeps (the line's record): its own copy. */
+struct kept {
+	struct aval	 v;
+	char		*s;
+	unsigned char	 sha[AUDIT_SHA256_LEN];
+};
+
+struct kcmd {
+	long		 seq;
+	struct acmd	 c;
+	struct kept	*vals;		/* argv, then redirection targets, why */
+	size_t		 nvals;
+	struct aredir	*redirs;
+	struct aval	*argv;
+};
+
+struct mline {
+	long		 line_no;
+	struct kept	 cwd;
+	struct kept	 line;
+	struct kcmd	*cmds;
+	size_t		 ncmds;
+	size_t		 omitted;
+	size_t		 bytes;		/* of values kept */
+	int		 ran;		/* an allowed command was recorded */
+	int		 denied;
+	long		 t0;
+};
+
+struct monitor {
+	struct session	*s;
+	int		 sock;
+	int		 sigfd;
+	pid_t		 child;
+	int		 status;	/* of the shell, once it has ended */
+	int		 ended;
+	enum mstate	 state;
+	long		 line_no;
+	long		 cmd_no;
+	struct mline	 line;
+	char		*refused;
+	const char	*end_reason;
+	int		 term_signal;	/* SIGHUP/SIGTERM the session got */
+	long		 kill_at;	/* when the shell is killed, or 0 */
+	const char	*lost;		/* why the protocol broke */
+	unsigned char	*buf;
+};
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keeps at most max bytes of f; a cut keeps the whole value's length and hash. */
+static void
+keep(struct kept *k, const struct msg_field *f, size_t max)
+{
+	size_t n = f->len < max ? f->len : max;
+
+	memset(k, 0, sizeof(*k));
+	k->s = xmalloc(n + 1);
+	memcpy(k->s, f->s, n);
+	k->s[n] = '\0';
+	k->v.s = k->s;
+	k->v.len = n;
+	if (f->cut) {
+		memcpy(k->sha, f->sha, sizeof(k->sha));
+		k->v.full = f->full;
+		k->v.sha = k->sha;
+	} else if (n < f->len) {
+		sha256(f->s, f->len, k->sha);
+		k->v.full = f->len;
+		k->v.sha = k->sha;
+	}
+}
+
+static void
+kept_free(struct kept *k)
+{
+	free(k->s);
+	memset(k, 0, sizeof(*k));
+}
+
+static void
+line_free(struct mline *l)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->ncmds; i++) {
+		for (j = 0; j < l->cmds[i].nvals; j++)
+			kept_free(&l->cmds[i].vals[j]);
+		free(l->cmds[i].vals);
+		free(l->cmds[i].redirs);
+		free(l->cmds[i].argv);
+	}
+	free(l->cmds);
+	kept_free(&l->cwd);
+	kept_free(&l->line);
+	memset(l, 0, sizeof(*l));
+}
+
+/* A field as a value the formatter reads (it points into the datagram). */
+static struct aval
+field_aval(const struct msg_field *f)
+{
+	struct aval v;
+
+	v.s = f->s;
+	v.len = f->len;
+	v.full = f->cut ? f->full : 0;
+	v.sha = f->cut ? f->sha : NULL;
+	return v;
+}
+
+static const char *const redir_ops[] = { "<", ">", ">>", "<&", ">&" };
+
+/*
+ * The fields of M_EXEC and M_JUDGED, in order: T_CWD, T_ARG..., then
+ * (T_REDIR_FD T_REDIR_OP T_REDIR_TARGET)..., T_VERDICT, T_WHY.  Fills
+ * c (pointing into the message; argv and redirs malloc'd).  -1 when
+ * the message is not of that shape.
+ */
+static int
+parse_cmd(const struct msg *m, struct aval *cwd, struct acmd *c)
+{
+	const struct msg_field *f = m->f;
+	size_t i = 0, k, n = m->n;
+
+	memset(c, 0, sizeof(*c));
+	if (n < 2 || f[0].tag != T_CWD)
+		return -1;
+	*cwd = field_aval(&f[i++]);
+	c->argv = xcalloc(n + 1, sizeof(*c->argv));
+	c->redirs = xcalloc(n / 3 + 1, sizeof(*c->redirs));
+	for (; i < n && f[i].tag == T_ARG; i++) {
+		if (memchr(f[i].s, '\0', f[i].len) != NULL)
+			return -1;
+		c->argv[c->argc++] = field_aval(&f[i]);
+	}
+	for (; i + 2 < n && f[i].tag == T_REDIR_FD; i += 3) {
+		if (f[i].num < 0 || f[i].num > 9 ||
+		    f[i + 1].tag != T_REDIR_OP || f[i + 2].tag != T_REDIR_TARGET ||
+		    f[i + 1].cut || memchr(f[i + 2].s, '\0', f[i + 2].len))
+			return -1;
+		for (k = 0; k < sizeof(redir_ops) / sizeof(redir_ops[0]); k++)
+			if (strlen(redir_ops[k]) == f[i + 1].len &&
+			    memcmp(redir_ops[k], f[i + 1].s, f[i + 1].len) == 0)
+				break;
+		if (k == sizeof(redir_ops) / sizeof(redir_ops[0]))
+			return -1;
+		c->redirs[c->nredirs].fd = (int)f[i].num;
+		c->redirs[c->nredirs].op = redir_ops[k];
+		c->redirs[c->nredirs].target = field_aval(&f[i + 2]);
+		c->nredirs++;
+	}
+	if (i >= n || f[i].tag != T_VERDICT || (f[i].num != 0 && f[i].num != 1))
+		return -1;
+	c->verdict = f[i++].num == 0 ? V_ALLOW : V_DENY;
+	if (i < n && f[i].tag == T_WHY)
+		c->why = field_aval(&f[i++]);
+	return i == n ? 0 : -1;
+}
+
+static void
+cmd_free(struct acmd *c)
+{
+	free(c->argv);
+	free(c->redirs);
+}
+
+/*
+ * Keeps a command for the line's record, its values cut to a share of
+ * what is left of the budget; past the budget it is only counted.
+ */
+static void
+line_keep(struct monitor *mo, const struct acmd *c, const struct msg *m,
+    long seq)
+{
+	struct mline *l = &mo->line;
+	struct kcmd *k;
+	struct msg_field f;
+	size_t budget = (size_t)mo->s->conf->log.record_max, left, share;
+	size_t i, nvals = c->argc + c->nredirs + 1;
+
+	(void)m;
+	left = budget > l->bytes ? budget - l->bytes : 0;
+	share = left / nvals;
+	if (share < 16 || l->ncmds >= budget / 64) {
+		l->omitted++;
+		return;
+	}
+	l->cmds = xreallocarray(l->cmds, l->ncmds + 1, sizeof(*l->cmds));
+	k = &l->cmds[l->ncmds++];
+	memset(k, 0, sizeof(*k));
+	k->seq = seq;
+	k->vals = xcalloc(nvals, sizeof(*k->vals));
+	k->argv = xcalloc(c->argc + 1, sizeof(*k->argv));
+	k->redirs = xcalloc(c->nredirs + 1, sizeof(*k->redirs));
+#define KEEP(av) do {							\
+	memset(&f, 0, sizeof(f));					\
+	f.s = (av).s; f.len = (av).len;					\
+	f.cut = (av).sha != NULL; f.full = (av).full; f.sha = (av).sha;	\
+	keep(&k->vals[k->nvals], &f, share);				\
+	l->bytes += k->vals[k->nvals].v.len;				\
+} while (0)
+	for (i = 0; i < c->argc; i++) {
+		KEEP(c->argv[i]);
+		k->argv[i] = k->vals[k->nvals++].v;
+	}
+	for (i = 0; i < c->nredirs; i++) {
+		KEEP(c->redirs[i].target);
+		k->redirs[i].fd = c->redirs[i].fd;
+		k->redirs[i].op = c->redirs[i].op;
+		k->redirs[i].target = k->vals[k->nvals++].v;
+	}
+	if (c->why.s != NULL) {
+		KEEP(c->why);
+		k->c.why = k->vals[k->nvals++].v;
+	}
+#undef KEEP
+	k->c.argv = k->argv;
+	k->c.argc = c->argc;
+	k->c.redirs = k->redirs;
+	k->c.nredirs = c->nredirs;
+	k->c.verdict = c->verdict;
+}
+
+static int
+record(struct monitor *mo, struct arecord *r)
+{
+	return session_record(mo->s, r);
+}
+
+/* The line's record, from what the monitor kept of it. */
+static int
+line_record(struct monitor *mo, int has_status, int status,
+    const char *reason)
+{
+	struct mline *l = &mo->line;
+	struct arecord r;
+	struct acmd *cmds;
+	size_t i;
+	int ret;
+
+	cmds = xcalloc(l->ncmds + 1, sizeof(*cmds));
+	for (i = 0; i < l->ncmds; i++)
+		cmds[i] = l->cmds[i].c;
+	memset(&r, 0, sizeof(r));
+	r.ev = AE_COMMAND;
+	r.line_no = l->line_no;
+	r.cwd = l->cwd.v;
+	r.line = l->line.v;
+	r.cmds = cmds;
+	r.ncmds = l->ncmds;
+	r.omitted = l->omitted;
+	r.verdict = !l->denied ? AV_ALLOW : l->ran ? AV_PARTIAL : AV_DENY;
+	r.has_status = has_status;
+	r.status = status;
+	r.duration_ms = now_ms() - l->t0;
+	if (reason != NULL) {
+		r.reason.s = reason;
+		r.reason.len = strlen(reason);
+	}
+	ret = record(mo, &r);
+	free(cmds);
+	line_free(l);
+	return ret;
+}
+
+/* Handlers: 1 answers yes, 0 no, -1 breaks the protocol. */
+
+static int
+h_start(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	struct arecord r;
+
+	(void)num;
+	if (m->n != 0)
+		return -1;
+	if (mo->s->logfd != -1 &&
+	    mo->s->conf->log.on_failure == LOGFAIL_DENY &&
+	    auditfile_room(mo->s->logfd) == -1) {
+		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: audit log %s: no room",
+		    mo->s->conf->log.file);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ev = AE_SESSION_START;
+	r.duration_ms = -1;
+	if (record(mo, &r) == -1)
+		return 0;
+	mo->state = ST_READY;
+	return 1;
+}
+
+static int
+h_refused(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	(void)num;
+	if (m->n != 1 || m->f[0].tag != T_REASON || m->f[0].len > 4096)
+		return -1;
+	mo->refused = xstrndup(m->f[0].s, m->f[0].len);
+	mo->state = ST_REFUSED;
+	return 1;
+}
+
+static int
+h_probe(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	(void)num;
+	if (m->n != 0)
+		return -1;
+	if (mo->s->logfd == -1 || mo->s->conf->log.on_failure != LOGFAIL_DENY)
+		return 1;
+	return auditfile_room(mo->s->logfd) == 0;
+}
+
+static int
+h_line(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	size_t max = (size_t)mo->s->conf->log.record_max / 2;
+
+	(void)num;
+	if (m->n != 2 || m->f[0].tag != T_CWD || m->f[1].tag != T_LINE)
+		return -1;
+	line_free(&mo->line);
+	mo->line.line_no = ++mo->line_no;
+	mo->line.t0 = now_ms();
+	keep(&mo->line.cwd, &m->f[0], max / 4);
+	keep(&mo->line.line, &m->f[1], max);
+	mo->line.bytes = mo->line.cwd.v.len + mo->line.line.v.len;
+	mo->state = ST_LINE;
+	return 1;
+}
+
+/* Written before the command starts; no record, no command. */
+static int
+h_exec(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	struct arecord r;
+	struct acmd c;
+	struct aval cwd;
+	int ok;
+
+	if (parse_cmd(m, &cwd, &c) == -1) {
+		cmd_free(&c);
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ev = AE_EXEC;
+	r.line_no = mo->line.line_no;
+	r.cmd_no = ++mo->cmd_no;
+	r.cwd = cwd;
+	r.cmds = &c;
+	r.ncmds = 1;
+	r.duration_ms = -1;
+	ok = record(mo, &r) == 0;
+	if (ok) {
+		if (c.verdict == V_ALLOW)
+			mo->line.ran = 1;
+		else
+			mo->line.denied = 1;
+		line_keep(mo, &c, m, r.cmd_no);
+	} else
+		mo->line.denied = 1;
+	cmd_free(&c);
+	*num = r.cmd_no;
+	return ok;
+}
+
+static int
+h_judged(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	struct acmd c;
+	struct aval cwd;
+
+	(void)num;
+	if (parse_cmd(m, &cwd, &c) == -1) {
+		cmd_free(&c);
+		return -1;
+	}
+	if (c.verdict != V_ALLOW)
+		mo->line.denied = 1;
+	line_keep(mo, &c, m, 0);
+	cmd_free(&c);
+	return 1;
+}
+
+static int
+h_exec_end(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	size_t i;
+
+	(void)num;
+	if (m->n != 3 || m->f[0].tag != T_SEQ || m->f[1].tag != T_STATUS ||
+	    m->f[2].tag != T_DURATION || m->f[1].num < 0 ||
+	    m->f[1].num > 255 || m->f[2].num < 0)
+		return -1;
+	for (i = 0; i < mo->line.ncmds; i++) {
+		if (mo->line.cmds[i].seq != m->f[0].num)
+			continue;
+		mo->line.cmds[i].c.ended = 1;
+		mo->line.cmds[i].c.status = (int)m->f[1].num;
+		mo->line.cmds[i].c.duration_ms = (long)m->f[2].num;
+	}
+	return 1;
+}
+
+static int
+h_line_end(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	(void)num;
+	if (m->n != 1 || m->f[0].tag != T_STATUS || m->f[0].num < 0 ||
+	    m->f[0].num > 255)
+		return -1;
+	mo->state = ST_READY;
+	return line_record(mo, mo->line.ran, (int)m->f[0].num, NULL) == 0;
+}
+
+static int
+h_end(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	(void)num;
+	if (m->n != 1 || m->f[0].tag != T_REASON ||
+	    m->f[0].len != strlen(MONITOR_END_IDLE) ||
+	    memcmp(m->f[0].s, MONITOR_END_IDLE, m->f[0].len) != 0)
+		return -1;
+	mo->end_reason = MONITOR_END_IDLE;
+	return 1;
+}
+
+static const struct handler {
+	unsigned char	 type;
+	unsigned	 states;	/* in which it may come */
+	int		 answered;	/* it carries an answer channel */
+	int		(*fn)(struct monitor *, const struct msg *, int64_t *);
+} handlers[] = {
+	{ M_START,	ST_NEW,		1, h_start },
+	{ M_REFUSED,	ST_NEW,		0, h_refused },
+	{ M_PROBE,	ST_READY,	1, h_probe },
+	{ M_LINE,	ST_READY,	0, h_line },
+	{ M_EXEC,	ST_LINE,	1, h_exec },
+	{ M_JUDGED,	ST_LINE,	0, h_judged },
+	{ M_EXEC_END,	ST_LINE,	0, h_exec_end },
+	{ M_LINE_END,	ST_LINE,	1, h_line_end },
+	{ M_END,	ST_READY,	0, h_end },
+};
+
+/* One message from the socket.  0: served (or none), -1: EOF or broken. */
+static int
+serve_one(struct monitor *mo, int dontwait)
+{
+	const struct handler *h = NULL;
+	struct msg m;
+	int64_t num = 0;
+	size_t i;
+	int r, reply, yes;
+
+	r = msg_recv(mo->sock, mo->buf, MSG_MAX, dontwait, &m, &reply);
+	if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 1;
+	if (r <= 0) {
+		msg_answer(reply, 0, 0);
+		if (r == -1)
+			mo->lost = "a malformed message from the caged shell";
+		return -1;
+	}
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].type == m.type)
+			h = &handlers[i];
+	if (h == NULL || !(h->states & mo->state) ||
+	    (reply != -1) != h->answered) {
+		mo->lost = "a message out of place from the caged shell";
+		yes = -1;
+	} else if ((yes = h->fn(mo, &m, &num)) == -1)
+		mo->lost = "a malformed message from the caged shell";
+	msg_answer(reply, yes == 1, num);
+	msg_free(&m);
+	return yes == -1 ? -1 : 0;
+}
+
+/* The shell has ended (or was stopped, and goes on). */
+static void
+reap(struct monitor *mo)
+{
+	pid_t pgrp;
+	int st;
+
+	while (!mo->ended) {
+		if (waitpid(mo->child, &st, WNOHANG | WUNTRACED) <= 0)
+			return;
+		if (WIFSTOPPED(st)) {
+			/* nobody may park the session: it goes on, its jobs too */
+			if ((pgrp = getpgid(mo->child)) > 0)
+				(void)killpg(pgrp, SIGCONT);
+			(void)kill(mo->child, SIGCONT);
+			continue;
+		}
+		mo->ended = 1;
+		mo->status = WIFEXITED(st) ? WEXITSTATUS(st) :
+		    128 + WTERMSIG(st);
+		if (WIFSIGNALED(st))
+			mo->status = -WTERMSIG(st);
+	}
+}
+
+static void
+on_signal(struct monitor *mo)
+{
+	struct signalfd_siginfo si;
+
+	while (read(mo->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap(mo);
+			break;
+		case SIGHUP:
+		case SIGTERM:
+			mo->term_signal = (int)si.ssi_signo;
+			if (mo->kill_at == 0)
+				mo->kill_at = now_ms() + GRACE_MS;
+			/* FALLTHROUGH */
+		case SIGINT:
+			(void)kill(mo->child, (int)si.ssi_signo);
+			break;
+		}
+	}
+}
+
+static void
+loop(struct monitor *mo)
+{
+	struct pollfd pf[2];
+	int timeout, broken = 0;
+
+	pf[0].fd = mo->sigfd;
+	pf[0].events = POLLIN;
+	pf[1].fd = mo->sock;
+	pf[1].events = POLLIN;
+	while (!mo->ended) {
+		timeout = -1;
+		if (mo->kill_at != 0) {
+			timeout = (int)(mo->kill_at - now_ms());
+			if (timeout <= 0) {
+				(void)kill(mo->child, SIGKILL);
+				timeout = 100;
+			}
+		}
+		/* after EOF or a broken message only the shell's end matters */
+		pf[1].fd = broken ? -1 : mo->sock;
+		if (poll(pf, 2, timeout) == -1 && errno != EINTR)
+			break;
+		if (pf[0].revents & POLLIN)
+			on_signal(mo);
+		if (!broken && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    serve_one(mo, 1) == -1) {
+			broken = 1;
+			if (mo->lost != NULL)
+				(void)kill(mo->child, SIGKILL);
+		}
+		reap(mo);
+	}
+	/* what the shell (or a process it left) sent before its end */
+	while (!broken && serve_one(mo, 1) == 0)
+		;
+}
+
+/* The record of how the session ended. */
+static void
+end_record(struct monitor *mo)
+{
+	struct arecord r;
+	char why[96];
+	int sig = mo->status < 0 ? -mo->status : 0;
+
+	if (mo->state == ST_REFUSED || mo->state == ST_NEW) {
+		memset(&r, 0, sizeof(r));
+		r.ev = AE_SESSION_REFUSED;
+		r.duration_ms = -1;
+		r.reason.s = mo->refused != NULL ? mo->refused :
+		    "the caged shell ended before it started";
+		r.reason.len = strlen(r.reason.s);
+		(void)record(mo, &r);
+		return;
+	}
+	why[0] = '\0';
+	if (mo->lost != NULL)
+		snprintf(why, sizeof(why), "lost: %s", mo->lost);
+	else if (mo->term_signal != 0)
+		snprintf(why, sizeof(why), "signal");
+	else if (sig != 0)
+		snprintf(why, sizeof(why), "killed by signal %d", sig);
+	else if (mo->end_reason != NULL)
+		snprintf(why, sizeof(why), "%s", mo->end_reason);
+	if (mo->state == ST_LINE) {
+		char lw[128];
+
+		snprintf(lw, sizeof(lw), "the caged shell ended before the "
+		    "line did (%s)", why[0] ? why : "exit");
+		(void)line_record(mo, 1, sig ? 128 + sig : mo->status, lw);
+	}
+	memset(&r, 0, sizeof(r));
+	r.ev = AE_SESSION_END;
+	r.duration_ms = -1;
+	r.has_status = 1;
+	r.status = sig ? 128 + sig : mo->status;
+	r.signal = sig;
+	if (why[0] != '\0') {
+		r.reason.s = why;
+		r.reason.len = strlen(why);
+	}
+	(void)record(mo, &r);
+}
+
+int
+monitor_run(struct session *s, int sock, pid_t child)
+{
+	struct monitor mo;
+	sigset_t set;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.s = s;
+	mo.sock = sock;
+	mo.child = child;
+	mo.state = ST_NEW;
+	/* the caged side is not ours to be stopped by, nor its terminal */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	mo.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	mo.buf = xmalloc(MSG_MAX);
+	if (mo.sigfd == -1) {
+		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: signalfd: %s",
+		    strerror(errno));
+		(void)kill(child, SIGKILL);
+		mo.lost = "the monitor could not watch its signals";
+		while (!mo.ended) {
+			int st;
+
+			if (waitpid(child, &st, 0) == child ||
+			    errno != EINTR)
+				mo.ended = 1;
+		}
+		mo.status = -SIGKILL;
+	} else
+		loop(&mo);
+	end_record(&mo);
+	if (mo.lost != NULL)
+		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: %s", s->id,
+		    mo.lost);
+	line_free(&mo.line);
+	free(mo.refused);
+	free(mo.buf);
+	close(sock);
+	if (mo.sigfd != -1)
+		close(mo.sigfd);
+	if (mo.state == ST_REFUSED || mo.state == ST_NEW)
+		return 1;
+	return mo.status < 0 ? 128 - mo.status : mo.status;
+}
