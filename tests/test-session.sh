@@ -293,4 +293,18 @@ for line in open(sys.argv[1]):
 assert len(seen) == 200 and set(seen.values()) == {1}, (len(seen), seen)
 PY
 ok $? "200 concurrent sessions: 200 whole command records, one per line"
+python3 - "$log" <<'PY'
+import json, sys
+n = {}
+echoes = set()
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    n[r["event"]] = n.get(r["event"], 0) + 1
+    if r["event"] == "exec":
+        echoes.add(tuple(r["argv"]))
+want = {"session_start": 200, "exec": 200, "command": 200, "session_end": 200}
+assert n == want, n
+assert echoes == {("echo", "line-%d" % i) for i in range(1, 201)}, len(echoes)
+PY
+ok $? "and 200 session_start, exec (one per echo), session_end records"
 done_testing
