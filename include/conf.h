@@ -126,10 +126,17 @@ struct conf {
 	size_t		 nusers;
 };
 
-/* Problems found while loading: each "FILE:LINE: message". */
+/*
+ * Problems found while loading: each "FILE:LINE: message".  When the
+ * config parsed and its log group had no problem of its own, log holds
+ * that group (log_ok), so a refusal can still be written where the
+ * admin reads the log.
+ */
 struct conf_errors {
 	char		**msg;
 	size_t		 n;
+	struct logconf	 log;
+	int		 log_ok;
 };
 
 /*

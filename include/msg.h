@@ -11,6 +11,9 @@
  * SHA-256 and then a prefix of the value: the sender cut it so that
  * the message fits.
  *
+ * The root set-up, which holds PAM, tells the monitor on a socket of
+ * its own when the shell may start (the M_CTL_ messages).
+ *
  * Every process of the session (the shell and the cagesh processes it
  * forks) shares one socket to the monitor.  A message that needs an
  * answer carries, as SCM_RIGHTS, one end of a fresh socketpair on which
@@ -36,6 +39,10 @@ enum msg_type {
 	M_JUDGED,	/* a command of a line denied before it ran */
 	M_LINE_END,	/* T_STATUS: the line ended; answered */
 	M_END,		/* T_REASON: why the shell ends (idle timeout) */
+	/* between the root set-up (session.c) and the monitor */
+	M_CTL_GO,	/* T_LIMIT x 2N: PAM is open; the shell's limits */
+	M_CTL_REFUSED,	/* T_REASON: refused before the shell started */
+	M_CTL_SHELL,	/* T_SEQ: the caged shell's pid, to the root set-up */
 	M_TYPE_MAX
 };
 
@@ -52,6 +59,7 @@ enum msg_tag {
 	T_DURATION,	/* milliseconds */
 	T_SEQ,		/* the cmd_no the monitor answered for M_EXEC */
 	T_REASON,
+	T_LIMIT,	/* rlim_cur, rlim_max of each resource, in order */
 	T_TAG_MAX
 };
 

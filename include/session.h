@@ -1,9 +1,12 @@
 /*
  * A caged session, split by process as OpenSSH splits its monitor:
  * - session.c, the root set-up: the user by real uid, the config, the
- *   audit log, PAM account and session, the fork.  Runs as root.
- * - monitor.c, the root side after the fork: it serves the caged
- *   shell's messages, writes every record and outlives the shell.
+ *   audit log, the monitor's fork, PAM account and session, the shell's
+ *   fork; then it waits for the shell, tells the monitor how it ended
+ *   and closes PAM.  Runs as root.
+ * - monitor.c, the root side that serves the caged shell's messages
+ *   and writes every record; forked before PAM, so that no limit of
+ *   the user's ever applies to it.
  * - caged.c, the caged shell: enters the cage, drops every privilege
  *   and runs the line, asking the monitor before each command.
  */
@@ -12,6 +15,8 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
+
+#include <signal.h>
 
 #include <stddef.h>
 
@@ -47,6 +52,10 @@ struct session {
 	struct conf	*conf;
 	const struct userent *ent;
 	int		 logfd;
+	pid_t		 monitor;	/* the monitor's pid, once forked */
+	int		 ctl;		/* our end of its control socket */
+	unsigned char	 ctlbuf[64];	/* what the monitor tells us */
+	sigset_t	 sigmask;	/* before session_fork_monitor() */
 	void		*pamh;
 	int		 pam_state;
 	/* the caller's limits, then what PAM made of them: the caged side's */
@@ -59,8 +68,10 @@ void	session_identify(struct session *);
 void	session_load_conf(struct session *);
 void	session_open_log(struct session *);
 void	session_find_entry(struct session *);
+/* Forks the monitor (monitor.c), before PAM: it holds the log from here. */
+void	session_fork_monitor(struct session *);
 void	session_pam_open(struct session *);
-/* Forks the caged shell and serves it; returns its exit status. */
+/* Lets the monitor fork the caged shell; returns the session's status. */
 int	session_run(struct session *);
 void	session_end(struct session *);
 

@@ -42,6 +42,7 @@ struct ld {
 	const char		*file;
 	struct conf_errors	*errs;
 	size_t			 nerr;
+	int			 log_bad;	/* the log group had errors */
 };
 
 static const char	 letters[] = "abcdefghijklmnopqrstuvwxyz"
@@ -1552,13 +1553,17 @@ static void
 validate(struct ld *ld, const config_setting_t *root, struct conf *c)
 {
 	const config_setting_t *s;
+	size_t n;
 
 	(void)check_keys(ld, root, top_keys, sizeof(top_keys) /
 	    sizeof(top_keys[0]), "");
 	if ((s = member(root, "limits", KT_GROUP)) != NULL)
 		parse_limits(ld, s, c);
-	if ((s = member(root, "log", KT_GROUP)) != NULL)
+	if ((s = member(root, "log", KT_GROUP)) != NULL) {
+		n = ld->nerr;
 		parse_log(ld, s, c);
+		ld->log_bad = ld->nerr != n;
+	}
 	if ((s = member(root, "shell", KT_GROUP)) != NULL)
 		parse_shell(ld, s, c);
 	if ((s = member(root, "profiles", KT_GROUP)) != NULL)
@@ -1652,7 +1657,7 @@ read_all(struct ld *ld, int fd, size_t *lenp)
 struct conf *
 conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 {
-	struct ld ld = { name, errs, 0 };
+	struct ld ld = { name, errs, 0, 0 };
 	struct conf *c = NULL;
 	config_t cfg;
 	char *text;
@@ -1682,6 +1687,12 @@ conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 	c->shell.history_size = SHELL_HISTORY_DEFAULT;
 	validate(&ld, config_root_setting(&cfg), c);
 	if (ld.nerr > 0) {
+		/* the refusal still goes to the log the config names */
+		if (!ld.log_bad) {
+			errs->log = c->log;
+			errs->log_ok = 1;
+			c->log.file = NULL;
+		}
 		conf_free(c);
 		c = NULL;
 	}
@@ -1694,7 +1705,7 @@ out:
 struct conf *
 conf_load_file(const char *path, struct conf_errors *errs)
 {
-	struct ld ld = { path, errs, 0 };
+	struct ld ld = { path, errs, 0, 0 };
 	struct conf *c;
 	int fd;
 
@@ -1744,6 +1755,9 @@ conf_errors_free(struct conf_errors *errs)
 	free(errs->msg);
 	errs->msg = NULL;
 	errs->n = 0;
+	free(errs->log.file);
+	errs->log.file = NULL;
+	errs->log_ok = 0;
 }
 
 const struct profile *

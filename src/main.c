@@ -74,7 +74,7 @@ sane_stdfds(void)
 static struct conf *
 load_conf(const char *path, int accounts)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *conf;
 	size_t i;
 
@@ -254,6 +254,8 @@ main(int argc, char *argv[])
 	session_open_log(&s);
 	BENCH_MARK("log_open");
 	session_find_entry(&s);
+	session_fork_monitor(&s);
+	BENCH_MARK("monitor");
 	session_pam_open(&s);
 	BENCH_MARK("pam_open");
 	status = session_run(&s);

@@ -12,6 +12,7 @@
  */
 #include <sys/types.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 
 #include "audit.h"
 #include "auditfile.h"
+#include "caged.h"
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
@@ -73,7 +75,8 @@ struct mline {
 
 struct monitor {
 	struct session	*s;
-	int		 sock;
+	int		 sock;		/* the caged shell's messages */
+	int		 ctl;		/* the root set-up's socket */
 	int		 sigfd;
 	pid_t		 child;
 	int		 status;	/* of the shell, once it has ended */
@@ -567,24 +570,40 @@ on_signal(struct monitor *mo)
 			mo->term_signal = (int)si.ssi_signo;
 			if (mo->kill_at == 0)
 				mo->kill_at = now_ms() + GRACE_MS;
-			/* FALLTHROUGH */
-		case SIGINT:
 			(void)kill(mo->child, (int)si.ssi_signo);
 			break;
 		}
 	}
 }
 
+/*
+ * The root set-up writes nothing more once the shell runs: its socket
+ * only ends, when the root set-up is gone.  Without it the session has
+ * no PAM and no parent: the shell is killed.
+ */
+static void
+ctl_gone(struct monitor *mo)
+{
+	char c;
+
+	if (recv(mo->ctl, &c, 1, MSG_DONTWAIT) == 0) {
+		mo->lost = "the session's root process went away";
+		(void)kill(mo->child, SIGKILL);
+	}
+}
+
 static void
 loop(struct monitor *mo)
 {
-	struct pollfd pf[2];
+	struct pollfd pf[3];
 	int timeout, broken = 0;
 
 	pf[0].fd = mo->sigfd;
 	pf[0].events = POLLIN;
 	pf[1].fd = mo->sock;
 	pf[1].events = POLLIN;
+	pf[2].fd = mo->ctl;
+	pf[2].events = POLLIN;
 	while (!mo->ended) {
 		timeout = -1;
 		if (mo->kill_at != 0) {
@@ -596,8 +615,11 @@ loop(struct monitor *mo)
 		}
 		/* after EOF or a broken message only the shell's end matters */
 		pf[1].fd = broken ? -1 : mo->sock;
-		if (poll(pf, 2, timeout) == -1 && errno != EINTR)
+		pf[2].fd = mo->lost != NULL ? -1 : mo->ctl;
+		if (poll(pf, 3, timeout) == -1 && errno != EINTR)
 			break;
+		if (pf[2].revents & (POLLIN | POLLHUP | POLLERR))
+			ctl_gone(mo);
 		if (pf[0].revents & POLLIN)
 			on_signal(mo);
 		if (!broken && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
@@ -660,18 +682,67 @@ end_record(struct monitor *mo)
 	(void)record(mo, &r);
 }
 
-int
-monitor_run(struct session *s, int sock, pid_t child)
+/*
+ * The go-ahead of the root set-up once PAM has opened the session: the
+ * limits PAM made for the user (for the caged shell), or a refusal.
+ * 0 with the limits in s->limits, -1 with mo->refused set.
+ */
+static int
+wait_go(struct monitor *mo)
+{
+	struct msg m;
+	size_t i;
+	int r, reply;
+
+	do
+		r = msg_recv(mo->ctl, mo->buf, MSG_MAX, 0, &m, &reply);
+	while (r == -1 && errno == EINTR);
+	msg_answer(reply, 0, 0);
+	if (r == 1 && m.type == M_CTL_GO && m.n == 2 * SESSION_NLIMITS) {
+		for (i = 0; i < m.n; i++)
+			if (m.f[i].tag != T_LIMIT)
+				break;
+		if (i == m.n) {
+			for (i = 0; i < SESSION_NLIMITS; i++) {
+				mo->s->limits[i].rlim_cur =
+				    (rlim_t)m.f[2 * i].num;
+				mo->s->limits[i].rlim_max =
+				    (rlim_t)m.f[2 * i + 1].num;
+			}
+			msg_free(&m);
+			return 0;
+		}
+	}
+	if (r == 1 && m.type == M_CTL_REFUSED && m.n == 1 &&
+	    m.f[0].tag == T_REASON)
+		mo->refused = xstrndup(m.f[0].s, m.f[0].len);
+	else
+		mo->refused = xstrdup("the session's root process went away "
+		    "before the shell started");
+	msg_free(&m);
+	return -1;
+}
+
+void
+monitor_run(struct session *s, int ctl)
 {
 	struct monitor mo;
+	struct msg m;
 	sigset_t set;
+	int sv[2], bufsize = (int)MSG_MAX + 65536;
+	pid_t pid;
 
 	memset(&mo, 0, sizeof(mo));
 	mo.s = s;
-	mo.sock = sock;
-	mo.child = child;
+	mo.ctl = ctl;
+	mo.sigfd = -1;
 	mo.state = ST_NEW;
-	/* the caged side is not ours to be stopped by, nor its terminal */
+	/*
+	 * Not ours to be stopped by, nor the terminal's: its ^C reaches the
+	 * shell itself, and SIGHUP and SIGTERM are served below.
+	 */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
@@ -681,35 +752,41 @@ monitor_run(struct session *s, int sock, pid_t child)
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	mo.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	mo.buf = xmalloc(MSG_MAX);
-	if (mo.sigfd == -1) {
-		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: signalfd: %s",
-		    strerror(errno));
-		(void)kill(child, SIGKILL);
-		mo.lost = "the monitor could not watch its signals";
-		while (!mo.ended) {
-			int st;
-
-			if (waitpid(child, &st, 0) == child ||
-			    errno != EINTR)
-				mo.ended = 1;
-		}
-		mo.status = -SIGKILL;
-	} else
+	if ((mo.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		mo.lost = "the monitor cannot watch its signals";
+	else if (wait_go(&mo) == -1)
+		mo.state = ST_REFUSED;
+	else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv) == -1 || setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE,
+	    &bufsize, sizeof(bufsize)) == -1)
+		mo.lost = "the monitor cannot make the shell's socket";
+	else if ((pid = fork()) == -1)
+		mo.lost = "the monitor cannot fork the shell";
+	else if (pid == 0) {
+		close(sv[0]);
+		close(ctl);
+		close(mo.sigfd);
+		caged_run(s, sv[1], &s->sigmask);
+	} else {
+		close(sv[1]);
+		mo.sock = sv[0];
+		mo.child = pid;
+		/* the root set-up kills the shell if we go away */
+		msg_init(&m, M_CTL_SHELL);
+		msg_num(&m, T_SEQ, pid);
+		(void)msg_send(ctl, &m);
+		msg_free(&m);
 		loop(&mo);
+		close(mo.sock);
+	}
+	if (mo.lost != NULL && mo.child == 0)
+		mo.refused = xstrdup(mo.lost);
 	end_record(&mo);
 	if (mo.lost != NULL)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: %s", s->id,
 		    mo.lost);
-	line_free(&mo.line);
-	free(mo.refused);
-	free(mo.buf);
-	close(sock);
-	if (mo.sigfd != -1)
-		close(mo.sigfd);
 	if (mo.state == ST_REFUSED || mo.state == ST_NEW)
-		return 1;
-	return mo.status < 0 ? 128 - mo.status : mo.status;
+		_exit(1);
+	_exit(mo.status < 0 ? 128 - mo.status : mo.status);
 }

@@ -29,6 +29,7 @@ tag_is_num(unsigned char tag)
 	case T_STATUS:
 	case T_DURATION:
 	case T_SEQ:
+	case T_LIMIT:
 		return 1;
 	}
 	return 0;

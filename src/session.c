@@ -12,13 +12,16 @@
 #include <sys/types.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
@@ -36,6 +40,7 @@
 #include "caged.h"
 #include "conf.h"
 #include "monitor.h"
+#include "msg.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -177,6 +182,7 @@ session_begin(struct session *s, int argc, char *argv[])
 
 	memset(s, 0, sizeof(*s));
 	s->logfd = -1;
+	s->ctl = -1;
 	session_close_fds(3, ~0U);
 	save_limits(s->limits);
 	session_own_limits();
@@ -273,7 +279,7 @@ session_identify(struct session *s)
 void
 session_load_conf(struct session *s)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct stat st;
 	size_t i;
 	int fd;
@@ -295,6 +301,9 @@ session_load_conf(struct session *s)
 	if (s->conf == NULL) {
 		for (i = 0; i < errs.n; i++)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "%s", errs.msg[i]);
+		/* the log the broken config names, if its log group is sound */
+		if (errs.log_ok && errs.log.file != NULL)
+			s->logfd = auditfile_open(errs.log.file);
 		session_refuse(s, "the configuration is invalid; an "
 		    "administrator can run cagesh --check-config",
 		    "%s: %zu problem%s; the first: %s", CAGESH_CONF, errs.n,
@@ -371,6 +380,60 @@ session_record(struct session *s, const struct arecord *r)
 	return 0;
 }
 
+/* The monitor has written the session's end once it exits. */
+static void
+wait_monitor(struct session *s)
+{
+	int st;
+
+	if (s->ctl != -1) {
+		close(s->ctl);
+		s->ctl = -1;
+	}
+	while (s->monitor > 0 && waitpid(s->monitor, &st, 0) == -1 &&
+	    errno == EINTR)
+		;
+	s->monitor = 0;
+}
+
+/*
+ * Before PAM: pam_limits sets the user's limits on the process that
+ * opens the session, and a lowered hard limit cannot be raised again
+ * without CAP_SYS_RESOURCE.  The monitor, forked here, never has them;
+ * it forks the caged shell once we say PAM is open.  The signals we
+ * wait for are blocked from here on, in the monitor too.
+ */
+void
+session_fork_monitor(struct session *s)
+{
+	sigset_t set;
+	int ctl[2];
+	pid_t pid;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, &s->sigmask) == -1)
+		session_refuse(s, NULL, "sigprocmask: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) == -1)
+		session_refuse(s, NULL, "socketpair: %s", strerror(errno));
+	if ((pid = fork()) == -1)
+		session_refuse(s, NULL, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(ctl[0]);
+		monitor_run(s, ctl[1]);
+	}
+	close(ctl[1]);
+	s->monitor = pid;
+	s->ctl = ctl[0];
+	/* from here only the monitor writes records */
+	if (s->logfd != -1)
+		close(s->logfd);
+	s->logfd = -1;
+}
+
 void
 session_end(struct session *s)
 {
@@ -388,6 +451,7 @@ void
 session_refuse(struct session *s, const char *shown, const char *fmt, ...)
 {
 	struct arecord r;
+	struct msg m;
 	va_list ap;
 	char *why;
 
@@ -402,7 +466,15 @@ session_refuse(struct session *s, const char *shown, const char *fmt, ...)
 	r.duration_ms = -1;
 	r.reason.s = why != NULL ? why : "refused";
 	r.reason.len = strlen(r.reason.s);
-	(void)session_record(s, &r);
+	if (s->monitor > 0) {
+		/* the monitor holds the log: it writes the refusal */
+		msg_init(&m, M_CTL_REFUSED);
+		msg_str(&m, T_REASON, r.reason.s, r.reason.len);
+		(void)msg_send(s->ctl, &m);
+		msg_free(&m);
+		wait_monitor(s);
+	} else
+		(void)session_record(s, &r);
 	session_end(s);
 	exit(1);
 }
@@ -482,34 +554,102 @@ session_pam_open(struct session *s)
 	s->pam_state |= PAM_OPENED;
 }
 
+/* After SIGHUP or SIGTERM, the session has this long to end. */
+#define GRACE_MS	5000
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
- * The fork.  Signals the monitor serves (SIGCHLD, SIGHUP, SIGTERM,
- * SIGINT) are blocked before it, so none is lost in between; the caged
- * side unblocks them and takes default actions back.
+ * PAM is open: the monitor may fork the caged shell, with the limits
+ * PAM made.  Then we wait for the monitor, passing on the signals the
+ * session gets; should it die, the shell dies with it (nothing may run
+ * unrecorded).  Returns the session's exit status.
  */
 int
 session_run(struct session *s)
 {
-	sigset_t set, old;
-	int sv[2];
-	pid_t pid;
+	struct signalfd_siginfo si;
+	struct pollfd pf[2];
+	sigset_t set;
+	struct msg m;
+	pid_t shell = 0;
+	long kill_at = 0;
+	int i, r, reply, sigfd, st, timeout;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		session_refuse(s, NULL, "socketpair: %s", strerror(errno));
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, &old) == -1)
-		session_refuse(s, NULL, "sigprocmask: %s", strerror(errno));
-	if ((pid = fork()) == -1)
-		session_refuse(s, NULL, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		BENCH_MARK("fork");
-		close(sv[0]);
-		caged_run(s, sv[1], &old);
+	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		session_refuse(s, NULL, "signalfd: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	msg_init(&m, M_CTL_GO);
+	for (i = 0; i < SESSION_NLIMITS; i++) {
+		msg_num(&m, T_LIMIT, (int64_t)s->limits[i].rlim_cur);
+		msg_num(&m, T_LIMIT, (int64_t)s->limits[i].rlim_max);
 	}
-	close(sv[1]);
-	return monitor_run(s, sv[0], pid);
+	r = msg_send(s->ctl, &m);
+	msg_free(&m);
+	if (r == -1)
+		session_refuse(s, NULL, "the monitor is gone: %s",
+		    strerror(errno));
+	BENCH_MARK("go");
+	pf[0].fd = sigfd;
+	pf[0].events = POLLIN;
+	pf[1].fd = s->ctl;
+	pf[1].events = POLLIN;
+	for (;;) {
+		timeout = -1;
+		if (kill_at != 0 && (timeout = (int)(kill_at - now_ms())) <= 0) {
+			(void)kill(s->monitor, SIGKILL);
+			timeout = 100;
+		}
+		if (poll(pf, 2, timeout) == -1 && errno != EINTR)
+			break;
+		if (pf[1].revents & POLLIN) {
+			if (msg_recv(s->ctl, s->ctlbuf, sizeof(s->ctlbuf), 1,
+			    &m, &reply) == 1 && m.type == M_CTL_SHELL &&
+			    m.n == 1 && m.f[0].num > 1)
+				shell = (pid_t)m.f[0].num;
+			msg_answer(reply, 0, 0);
+			msg_free(&m);
+		}
+		if (pf[1].revents & (POLLHUP | POLLERR))
+			pf[1].fd = -1;
+		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo != SIGHUP && si.ssi_signo != SIGTERM)
+				continue;
+			/* the monitor passes it on and records it */
+			(void)kill(s->monitor, (int)si.ssi_signo);
+			if (kill_at == 0)
+				kill_at = now_ms() + GRACE_MS + 1000;
+		}
+		if ((r = waitpid(s->monitor, &st, WNOHANG)) == s->monitor)
+			break;
+		if (r == -1 && errno != EINTR)
+			break;
+	}
+	close(sigfd);
+	close(s->ctl);
+	s->ctl = -1;
+	s->monitor = 0;
+	if (r != -1 && WIFEXITED(st))
+		return WEXITSTATUS(st);
+	/* the monitor was killed: so is the shell */
+	if (shell > 0)
+		(void)kill(shell, SIGKILL);
+	syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: the monitor "
+	    "died", s->id);
+	return 1;
 }

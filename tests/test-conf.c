@@ -87,7 +87,7 @@ msg_matches(const char *got, const char *want)
 static void
 test_bad_fixture(const char *name)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
 	char line[1024], *path, *want[64];
 	size_t nwant = 0, i;
@@ -138,7 +138,7 @@ find_rule(const struct rule *v, size_t n, const char *name)
 static void
 test_good(void)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	const struct profile *p, *g;
 	const struct rule *git, *clone, *remote, *seturl, *r;
 	struct conf *c;
@@ -337,7 +337,7 @@ static const char minimal[] =
 static void
 test_defaults(void)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
 	char *path;
 
@@ -379,7 +379,7 @@ test_prompt_escapes(void)
 		{ "cut %", "shell.prompt: unknown escape '%' (%u %h %H %w %W "
 		    "%$ %%)" },
 	};
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
 	char *text, *path, *want;
 	size_t i;
@@ -405,7 +405,7 @@ test_prompt_escapes(void)
 static void
 test_files(void)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
 	const char *text;
 	char *path, *big, *want, *dir;
@@ -546,7 +546,7 @@ pick_account(char **user, char **group, gid_t *gid)
 static void
 test_users(void)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	const struct userent *ent;
 	struct passwd *pw;
 	struct group *gr;

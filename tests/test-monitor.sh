@@ -154,6 +154,19 @@ ppid_of() {
 	awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
 
+monitor_of() {	# monitor_of PID: the nearest cagesh above PID with real uid 0
+	local p
+	p=$(ppid_of "$1")
+	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+		if proc_exe_is_bin "$p" &&
+		    [ "$(awk '/^Uid:/ { print $2 }' "/proc/$p/status")" = 0 ]; then
+			echo "$p"
+			return
+		fi
+		p=$(ppid_of "$p")
+	done
+}
+
 # --- the first session creates the log: root:root 0600, whatever the umask
 rm -f "$log"
 out=$(as_user bash -c 'umask 000; exec "$0" -c true' "$bin" 2>&1)
@@ -268,25 +281,25 @@ for i in $(seq 1 30); do
 	sleep_pid=$(pgrep -u "$u" -x sleep) && break
 	sleep 0.1
 done
-# The monitor: the topmost cagesh above sleep (the caged shell's parent).
-mon=$(ppid_of "$sleep_pid")
-while [ -n "$mon" ] && proc_exe_is_bin "$(ppid_of "$mon")"; do
-	mon=$(ppid_of "$mon")
-done
+# The monitor: the caged shell's parent, the nearest root cagesh above sleep.
+mon=$(monitor_of "$sleep_pid")
 [ -n "$sleep_pid" ] && proc_exe_is_bin "$mon" ||
     diag "no session running sleep 5 (sleep $sleep_pid, monitor $mon)"
 
-seen=1
-deadline=$(( $(date +%s%N) + 3000000000 ))
-while [ "$(date +%s%N)" -lt $deadline ]; do
-	PYTHONPATH=$scratch python3 - "$log" "$mark" >/dev/null 2>&1 <<'PY' &&
-	    { seen=0; break; }
+cat > "$scratch/sleep5.py" <<'PY'
 from audit import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 sys.exit(0 if [r for r in execs(recs) if r["argv"] == ["sleep", "5"]] else 1)
 PY
+seen=1
+deadline=$(( $(date +%s%N) + 3000000000 ))
+while [ "$(date +%s%N)" -lt $deadline ]; do
+	why=$(PYTHONPATH=$scratch python3 "$scratch/sleep5.py" "$log" "$mark" 2>&1) &&
+	    { seen=0; break; }
 	sleep 0.1
 done
+[ $seen = 0 ] || diag "$why"
+[ -n "$sleep_pid" ] && kill -0 "$sleep_pid" 2>/dev/null || diag "sleep $sleep_pid is not running"
 [ $seen = 0 ] && [ -n "$sleep_pid" ] && kill -0 "$sleep_pid" 2>/dev/null
 ok $? "the exec record of 'sleep 5' is in the log while sleep runs" ||
     diag "$(tail -n 3 "$log" 2>&1 | cut -c 1-300)"
@@ -392,10 +405,7 @@ for i in $(seq 1 30); do
 	sleep_pid=$(pgrep -u "$u" -x sleep) && break
 	sleep 0.1
 done
-mon=$(ppid_of "$sleep_pid")
-while [ -n "$mon" ] && proc_exe_is_bin "$(ppid_of "$mon")"; do
-	mon=$(ppid_of "$mon")
-done
+mon=$(monitor_of "$sleep_pid")
 [ -n "$sleep_pid" ] || diag "no session running sleep 1"
 mlim=$(grep '^Max file size' "/proc/$mon/limits" 2>&1)
 slim=$(grep '^Max file size' "/proc/$sleep_pid/limits" 2>&1)

@@ -39,7 +39,7 @@ usage(void)
 static struct conf *
 load(const char *file)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
 	size_t i;
 

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *conf;
 	int fd;
 
