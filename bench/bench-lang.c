@@ -112,7 +112,7 @@ bench_lines(const struct lines *l, const struct profile *p,
 static size_t __attribute__((noinline))
 bench_confs(const char *path, long reps)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	struct conf *conf;
 	size_t bad = 0;
 	long r;
@@ -154,7 +154,7 @@ default_conf(void)
 int
 main(int argc, char *argv[])
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	const struct profile *p;
 	const char *mode = "lang", *pname = "capistrano";
 	char *confpath = NULL, *sessions = NULL, *end;

@@ -27,19 +27,23 @@ PHASES = [
     ("config: open, fstat, libconfig, regcomp", "identify", "config",
      "config"),
     ("audit log open", "config", "log_open", "log"),
-    ("PAM: acct_mgmt, setcred, open_session", "log_open", "pam_open", "pam"),
-    ("socketpair, fork", "pam_open", "fork", "cage"),
+    ("fork of the monitor", "log_open", "monitor", "exec"),
+    ("PAM: acct_mgmt, setcred, open_session", "monitor", "pam_open", "pam"),
+    ("go to the monitor, its socketpair and fork", "pam_open", "fork",
+     "cage"),
     ("child closes fds (to the fd limit)", "fork", "child", "closefrom"),
     ("cage walk, chroot", "child", "cage", "cage"),
     ("privilege drop and checks", "cage", "priv", "cage"),
     ("session_start record (round trip)", "priv", "started", "log"),
     ("parse and judge the line", "started", "judge", "exec"),
-    ("run the line (builtin, or fork+exec+wait)", "judge", "exec", "exec"),
-    ("command record, child exit, waitpid", "exec", "run", "log"),
-    ("session_end record", "run", "end_record", "log"),
-    ("PAM: close_session, setcred, end", "end_record", "end", "pam"),
+    ("run the line (exec record, builtin or fork+exec+wait)", "judge",
+     "exec", "exec"),
+    ("command and session_end records, exits, waitpid", "exec", "run",
+     "log"),
+    ("PAM: close_session, setcred, end", "run", "end", "pam"),
     ("exit and reap", "end", "reap", "exec"),
 ]
+
 GROUPS = ["exec", "closefrom", "config", "pam", "cage", "log"]
 
 

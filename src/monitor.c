@@ -28,6 +28,7 @@
 
 #include "audit.h"
 #include "auditfile.h"
+#include "bench.h"
 #include "caged.h"
 #include "monitor.h"
 #include "msg.h"
@@ -764,6 +765,7 @@ monitor_run(struct session *s, int ctl)
 	else if ((pid = fork()) == -1)
 		mo.lost = "the monitor cannot fork the shell";
 	else if (pid == 0) {
+		BENCH_MARK("fork");
 		close(sv[0]);
 		close(ctl);
 		close(mo.sigfd);

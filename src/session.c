@@ -604,7 +604,6 @@ session_run(struct session *s)
 	if (r == -1)
 		session_refuse(s, NULL, "the monitor is gone: %s",
 		    strerror(errno));
-	BENCH_MARK("go");
 	pf[0].fd = sigfd;
 	pf[0].events = POLLIN;
 	pf[1].fd = s->ctl;
