@@ -220,21 +220,36 @@ cmd_free(struct acmd *c)
 	free(c->redirs);
 }
 
+/* Keeps v in the next of k's values, at most max bytes of it. */
+static struct aval
+keep_val(struct mline *l, struct kcmd *k, const struct aval *v, size_t max)
+{
+	struct msg_field f;
+	struct kept *kv = &k->vals[k->nvals++];
+
+	memset(&f, 0, sizeof(f));
+	f.s = v->s;
+	f.len = v->len;
+	f.cut = v->sha != NULL;
+	f.full = v->full;
+	f.sha = v->sha;
+	keep(kv, &f, max);
+	l->bytes += kv->v.len;
+	return kv->v;
+}
+
 /*
  * Keeps a command for the line's record, its values cut to a share of
  * what is left of the budget; past the budget it is only counted.
  */
 static void
-line_keep(struct monitor *mo, const struct acmd *c, const struct msg *m,
-    long seq)
+line_keep(struct monitor *mo, const struct acmd *c, long seq)
 {
 	struct mline *l = &mo->line;
 	struct kcmd *k;
-	struct msg_field f;
 	size_t budget = (size_t)mo->s->conf->log.record_max, left, share;
 	size_t i, nvals = c->argc + c->nredirs + 1;
 
-	(void)m;
 	left = budget > l->bytes ? budget - l->bytes : 0;
 	share = left / nvals;
 	if (share < 16 || l->ncmds >= budget / 64) {
@@ -248,28 +263,16 @@ line_keep(struct monitor *mo, const struct acmd *c, const struct msg *m,
 	k->vals = xcalloc(nvals, sizeof(*k->vals));
 	k->argv = xcalloc(c->argc + 1, sizeof(*k->argv));
 	k->redirs = xcalloc(c->nredirs + 1, sizeof(*k->redirs));
-#define KEEP(av) do {							\
-	memset(&f, 0, sizeof(f));					\
-	f.s = (av).s; f.len = (av).len;					\
-	f.cut = (av).sha != NULL; f.full = (av).full; f.sha = (av).sha;	\
-	keep(&k->vals[k->nvals], &f, share);				\
-	l->bytes += k->vals[k->nvals].v.len;				\
-} while (0)
-	for (i = 0; i < c->argc; i++) {
-		KEEP(c->argv[i]);
-		k->argv[i] = k->vals[k->nvals++].v;
-	}
+	for (i = 0; i < c->argc; i++)
+		k->argv[i] = keep_val(l, k, &c->argv[i], share);
 	for (i = 0; i < c->nredirs; i++) {
-		KEEP(c->redirs[i].target);
 		k->redirs[i].fd = c->redirs[i].fd;
 		k->redirs[i].op = c->redirs[i].op;
-		k->redirs[i].target = k->vals[k->nvals++].v;
+		k->redirs[i].target = keep_val(l, k, &c->redirs[i].target,
+		    share);
 	}
-	if (c->why.s != NULL) {
-		KEEP(c->why);
-		k->c.why = k->vals[k->nvals++].v;
-	}
-#undef KEEP
+	if (c->why.s != NULL)
+		k->c.why = keep_val(l, k, &c->why, share);
 	k->c.argv = k->argv;
 	k->c.argc = c->argc;
 	k->c.redirs = k->redirs;
@@ -412,7 +415,7 @@ h_exec(struct monitor *mo, const struct msg *m, int64_t *num)
 			mo->line.ran = 1;
 		else
 			mo->line.denied = 1;
-		line_keep(mo, &c, m, r.cmd_no);
+		line_keep(mo, &c, r.cmd_no);
 	} else
 		mo->line.denied = 1;
 	cmd_free(&c);
@@ -433,7 +436,7 @@ h_judged(struct monitor *mo, const struct msg *m, int64_t *num)
 	}
 	if (c.verdict != V_ALLOW)
 		mo->line.denied = 1;
-	line_keep(mo, &c, m, 0);
+	line_keep(mo, &c, 0);
 	cmd_free(&c);
 	return 1;
 }
