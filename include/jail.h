@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf.h"
 
@@ -54,6 +55,7 @@ enum jail_err {
 
 #define JAIL_DIR	".cagesh-jail"
 #define JAIL_MANIFEST	".cagesh-jail/manifest"
+#define JAIL_DEPTH	512	/* directory levels a walk goes down */
 
 /* plan.c */
 void		 jplan_free(struct jplan *);
@@ -67,6 +69,15 @@ char		*jpath_rel(const char *from_dir, const char *to);
 char		*jpath_join(const char *, const char *);
 int		 jpath_cage_safe(const char *cage, int create, char *why,
 		    size_t len);
+int		 jpath_cage_open(const char *cage, char *why, size_t len);
+int		 jpath_in_cage(int cagefd, const char *ns, int flags);
+int		 jpath_openat2_ok(int cagefd, char *why, size_t len);
+int		 jpath_parent(int cagefd, const char *cage, const char *ns,
+		    const char **base, char *why, size_t len);
+void		 jpath_tmpname(char *, size_t);
+#define JAIL_TMPLEN	32
+void		 jail_say(FILE *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 /* elf.c: deps of an ELF file, searched under root ("" for the host). */
 struct jelf_deps {
