@@ -79,7 +79,7 @@ void		 jpath_tmpname(char *, size_t);
 void		 jail_say(FILE *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/* elf.c: deps of an ELF file, searched under root ("" for the host). */
+/* elf.c: deps of an ELF file, searched in the cage at rootfd (-1: host). */
 struct jelf_deps {
 	char		**path;		/* resolved, in root's namespace */
 	size_t		 n;
@@ -87,22 +87,22 @@ struct jelf_deps {
 	size_t		 nmissing;
 };
 int		 jelf_is_elf(const char *file);
-int		 jelf_deps(const char *root, const char *nsfile,
-		    int use_ldconf, struct jelf_deps *);
+int		 jelf_deps(int rootfd, const char *nsfile, int use_ldconf,
+		    struct jelf_deps *);
 void		 jelf_deps_free(struct jelf_deps *);
 
-/* manifest.c and apply.c */
-int		 jmanifest_read(const char *cage, struct jplan *, char *why,
-		    size_t len);
-int		 jmanifest_write(const char *cage, const struct jplan *,
+/* apply.c: making a cage match its plan, and its manifest */
+int		 jmanifest_read(int cagefd, const char *cage, struct jplan *,
 		    char *why, size_t len);
-int		 jail_apply(const char *cage, const struct jplan *plan,
-		    const struct jplan *old, size_t *changes,
-		    char *why, size_t len);
-int		 jail_same_file(const char *a, const char *b);
+int		 jmanifest_write(int cagefd, const char *cage,
+		    const struct jplan *, char *why, size_t len);
+int		 jail_apply(int cagefd, const char *cage,
+		    const struct jplan *plan, const struct jplan *old,
+		    size_t *changes, char *why, size_t len);
+int		 jail_same_fd(int fd, const char *hostfile);
 
 /* check.c */
-int		 jail_check(const char *cage, int json);
+int		 jail_check(const struct conf *, const char *cage, int json);
 
 /* relink.c */
 int		 jail_relink(const char *cage, const char *dir, int dry_run);
