@@ -317,7 +317,49 @@ okrc 1 $? "relink outside a cage fails"
 # The home is the caged user's: it plants links and names there and races
 # root's tools.  A process of the user's on the host has the same power
 # over the tree as one inside the chroot, so the racers run there.
+mkdir -p "$work/hostonly"
+echo key > "$work/hostonly/secret"
+up=$(printf '../%.0s' $(seq 1 40))
+# probe_make: a fresh probe dir of the user's.  probe_run TAG: that,
+# relinked; what relink said, its exit status and the link afterwards
+# go to $work/probe.TAG.
+probe_make() {
+	rm -rf "$app/probe"
+	mkdir "$app/probe"
+	ln -s "$up" "$app/probe/esc"
+	ln -s "/var/www/app/probe/esc$work/hostonly/secret" "$app/probe/probe"
+	chown -hR "$u:$u" "$app/probe"
+}
+probe_run() {
+	probe_make
+	"$J" relink "$app/probe" >"$work/probe.$1" 2>&1
+	echo "rc=$?" >> "$work/probe.$1"
+	readlink "$app/probe/probe" >> "$work/probe.$1"
+}
+probe_run there
+mv "$work/hostonly/secret" "$work/hostonly/secret.away"
+probe_run gone
+mv "$work/hostonly/secret.away" "$work/hostonly/secret"
+cmp -s "$work/probe.there" "$work/probe.gone"
+ok $? "relink: the same answer whether a host file exists or not" ||
+    diag "$(cat "$work/probe.there" "$work/probe.gone")"
+grep -q "not in the cage, left alone" "$work/probe.gone" &&
+    grep -qx "rc=0" "$work/probe.gone" &&
+    grep -qx "/var/www/app/probe/esc$work/hostonly/secret" "$work/probe.gone"
+ok $? "relink: a link through esc to a host file is left alone"
+ln -s /var/www/app/probe/esc/etc/passwd "$app/probe/incage"
+chown -h "$u:$u" "$app/probe/incage"
+"$J" relink "$app/probe" >"$out" 2>&1 &&
+    [ "$(readlink "$app/probe/incage")" = esc/etc/passwd ]
+ok $? "relink: esc resolves as in the chroot (to the cage's /)" ||
+    diag "$(cat "$out")"
 if command -v strace >/dev/null; then
+	probe_make
+	strace -f -qq -s 8192 -e trace=%file -o "$work/strace" \
+	    "$J" relink "$app/probe" >/dev/null 2>&1
+	! grep -F "\"$app/probe/esc" "$work/strace" >/dev/null
+	ok $? "relink: nothing looked up on the host through the user's link" ||
+	    diag "$(grep -F "\"$app/probe/esc" "$work/strace" | head -3)"
 	for c in check update; do
 		strace -f -qq -s 8192 -e trace=%file -o "$work/strace" \
 		    "$J" --config "$conf" $c --cage "$cage" >/dev/null 2>&1
@@ -326,6 +368,11 @@ if command -v strace >/dev/null; then
 		    diag "$(grep -F "\"$cage/" "$work/strace" | head -3)"
 	done
 	strace -f -qq -o /dev/null -e inject=openat2:error=ENOSYS \
+	    "$J" relink "$app/probe" >"$out" 2>"$err"
+	okrc 1 $? "relink: fails closed on a kernel without openat2"
+	grep -q "openat2" "$err"
+	ok $? "relink: says openat2 is missing" || diag "$(cat "$out" "$err")"
+	strace -f -qq -o /dev/null -e inject=openat2:error=ENOSYS \
 	    "$J" --config "$conf" check --cage "$cage" >"$out" 2>"$err"
 	okrc 1 $? "check: fails closed on a kernel without openat2"
 	grep -q "openat2" "$out" "$err"
@@ -333,6 +380,7 @@ if command -v strace >/dev/null; then
 else
 	diag "no strace: the host lookups and openat2 cases not run"
 fi
+rm -rf "$app/probe"
 
 # A setuid file deeper than PATH_MAX: the walk has no length limit.
 python3 - "$app" "$(id -u "$u")" "$(id -g "$u")" <<'PY'
@@ -363,6 +411,8 @@ for n in $'\e]0;pwned\a' $'\e[2J' $'\x9b' $'c1-\xc2\x9b' 'back\slash'; do
 	: > "$app/names/$n"
 	chown "$u:$u" "$app/names/$n"
 	chmod 4755 "$app/names/$n"
+	ln -s /var/www/app/releases/20260101 "$app/names/l$n"
+	chown -h "$u:$u" "$app/names/l$n"
 done
 chown "$u:$u" "$app/names"
 visible() {	# visible FILE WHAT PREFIX: no raw control byte, names escaped
@@ -392,6 +442,8 @@ for n in ["\x1b]0;pwned\x07", "\x1b[2J", "\x9b", "c1-\x9b", "back\\slash"]:
     assert "/var/www/app/names/" + n in paths, n
 PY
 ok $? "check --json: valid JSON that carries every name"
+"$J" relink "$app/names" >"$out" 2>&1
+visible "$out" relink names/l
 rm -rf "$app/names"
 clean "hostile names removed"
 
@@ -437,6 +489,34 @@ if command -v setpriv >/dev/null && [ -x /usr/bin/python3 ]; then
 		find "$cage" -user root ! -samefile "$canary" -printf '%P\n' |
 		    sort
 	}
+	# Many links: many windows for the racer.
+	mkdir "$app/race"
+	python3 -c 'import os, sys
+for i in range(3000):
+    p = "%s/l%d" % (sys.argv[1], i)
+    os.symlink("/var/www/app/releases/20260101", p)
+    os.lchown(p, int(sys.argv[2]), int(sys.argv[3]))' \
+	    "$app/race" "$(id -u "$u")" "$(id -g "$u")"
+	chown "$u:$u" "$app/race"
+	rootowned > "$work/root.before"
+	$race steal 120 "$app/race" "$cage/tmp" "$canary" &
+	racer=$!
+	sleep 1
+	"$J" relink "$app/race" >"$out" 2>&1
+	rc=$?
+	kill "$racer"
+	wait "$racer"
+	diag "relink under a race: exit $rc, $(ls "$cage/tmp" |
+	    grep -c stolen) names stolen"
+	rootowned > "$work/root.after"
+	cmp -s "$work/root.before" "$work/root.after"
+	ok $? "relink under a race: no root-owned file or link appeared" ||
+	    diag "$(diff "$work/root.before" "$work/root.after" | head -5)"
+	[ "$(stat -c %U "$canary")" = root ]
+	ok $? "relink under a race: nothing outside the cage chowned"
+	rm -rf "$app/race" "$cage"/tmp/stolen.*
+	chown root:root "$canary"
+
 	rootowned > "$work/root.before"
 	# The user's directories hold names of the host's setuid programs:
 	# a walk that looks a name up again after the user swapped its

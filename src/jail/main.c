@@ -200,15 +200,19 @@ main(int argc, char *argv[])
 		if (optind + 1 != argc || user != NULL || json)
 			usage();
 		if ((real = realpath(argv[optind], NULL)) == NULL) {
-			fprintf(stderr, "cagesh-jail: %s: %s\n", argv[optind],
+			jail_say(stderr, "cagesh-jail: %s: %s", argv[optind],
 			    strerror(errno));
 			return 1;
 		}
-		rcage = cagearg != NULL ? realpath(cagearg, NULL) :
-		    jail_find_cage(real);
-		if (rcage == NULL) {
-			fprintf(stderr, "cagesh-jail: %s: not inside a cage "
-			    "(no %s above it)\n", real, JAIL_DIR);
+		if (cagearg != NULL &&
+		    (rcage = realpath(cagearg, NULL)) == NULL) {
+			jail_say(stderr, "cagesh-jail: %s: %s", cagearg,
+			    strerror(errno));
+			goto out;
+		}
+		if (rcage == NULL && (rcage = jail_find_cage(real)) == NULL) {
+			jail_say(stderr, "cagesh-jail: %s: not inside a cage "
+			    "(no root-only %s above it)", real, JAIL_DIR);
 			goto out;
 		}
 		ret = jail_relink(rcage, real, dry) == 0 ? 0 : 1;
