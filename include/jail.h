@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf.h"
 
@@ -54,6 +55,7 @@ enum jail_err {
 
 #define JAIL_DIR	".cagesh-jail"
 #define JAIL_MANIFEST	".cagesh-jail/manifest"
+#define JAIL_DEPTH	512	/* directory levels a walk goes down */
 
 /* plan.c */
 void		 jplan_free(struct jplan *);
@@ -67,8 +69,17 @@ char		*jpath_rel(const char *from_dir, const char *to);
 char		*jpath_join(const char *, const char *);
 int		 jpath_cage_safe(const char *cage, int create, char *why,
 		    size_t len);
+int		 jpath_cage_open(const char *cage, char *why, size_t len);
+int		 jpath_in_cage(int cagefd, const char *ns, int flags);
+int		 jpath_openat2_ok(int cagefd, char *why, size_t len);
+int		 jpath_parent(int cagefd, const char *cage, const char *ns,
+		    const char **base, char *why, size_t len);
+void		 jpath_tmpname(char *, size_t);
+#define JAIL_TMPLEN	32
+void		 jail_say(FILE *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
-/* elf.c: deps of an ELF file, searched under root ("" for the host). */
+/* elf.c: deps of an ELF file, searched in the cage at rootfd (-1: host). */
 struct jelf_deps {
 	char		**path;		/* resolved, in root's namespace */
 	size_t		 n;
@@ -76,22 +87,22 @@ struct jelf_deps {
 	size_t		 nmissing;
 };
 int		 jelf_is_elf(const char *file);
-int		 jelf_deps(const char *root, const char *nsfile,
-		    int use_ldconf, struct jelf_deps *);
+int		 jelf_deps(int rootfd, const char *nsfile, int use_ldconf,
+		    struct jelf_deps *);
 void		 jelf_deps_free(struct jelf_deps *);
 
-/* manifest.c and apply.c */
-int		 jmanifest_read(const char *cage, struct jplan *, char *why,
-		    size_t len);
-int		 jmanifest_write(const char *cage, const struct jplan *,
+/* apply.c: making a cage match its plan, and its manifest */
+int		 jmanifest_read(int cagefd, const char *cage, struct jplan *,
 		    char *why, size_t len);
-int		 jail_apply(const char *cage, const struct jplan *plan,
-		    const struct jplan *old, size_t *changes,
-		    char *why, size_t len);
-int		 jail_same_file(const char *a, const char *b);
+int		 jmanifest_write(int cagefd, const char *cage,
+		    const struct jplan *, char *why, size_t len);
+int		 jail_apply(int cagefd, const char *cage,
+		    const struct jplan *plan, const struct jplan *old,
+		    size_t *changes, char *why, size_t len);
+int		 jail_same_fd(int fd, const char *hostfile);
 
 /* check.c */
-int		 jail_check(const char *cage, int json);
+int		 jail_check(const struct conf *, const char *cage, int json);
 
 /* relink.c */
 int		 jail_relink(const char *cage, const char *dir, int dry_run);

@@ -18,8 +18,10 @@ work=$(mktemp -d /var/lib/cagesh-jail-test.XXXXXX) || exit 1
 chmod 755 "$work"
 u=cjt$$
 small_mounted=0
+mnt_mounted=0
 cleanup() {
 	[ $small_mounted = 1 ] && umount "$work/small"
+	[ $mnt_mounted = 1 ] && umount "$work/srv/cage/var/www/app/mnt"
 	userdel "$u" 2>/dev/null
 	rm -rf "$work"
 }
@@ -310,6 +312,255 @@ ok $? "resolves outside the cage"
 ok $? "resolves inside the cage"
 "$J" relink "$work/hostlib" >"$out" 2>&1
 okrc 1 $? "relink outside a cage fails"
+
+# --- the caged user's tree is hostile ------------------------------------
+# The home is the caged user's: it plants links and names there and races
+# root's tools.  A process of the user's on the host has the same power
+# over the tree as one inside the chroot, so the racers run there.
+mkdir -p "$work/hostonly"
+echo key > "$work/hostonly/secret"
+up=$(printf '../%.0s' $(seq 1 40))
+# probe_make: a fresh probe dir of the user's.  probe_run TAG: that,
+# relinked; what relink said, its exit status and the link afterwards
+# go to $work/probe.TAG.
+probe_make() {
+	rm -rf "$app/probe"
+	mkdir "$app/probe"
+	ln -s "$up" "$app/probe/esc"
+	ln -s "/var/www/app/probe/esc$work/hostonly/secret" "$app/probe/probe"
+	chown -hR "$u:$u" "$app/probe"
+}
+probe_run() {
+	probe_make
+	"$J" relink "$app/probe" >"$work/probe.$1" 2>&1
+	echo "rc=$?" >> "$work/probe.$1"
+	readlink "$app/probe/probe" >> "$work/probe.$1"
+}
+probe_run there
+mv "$work/hostonly/secret" "$work/hostonly/secret.away"
+probe_run gone
+mv "$work/hostonly/secret.away" "$work/hostonly/secret"
+cmp -s "$work/probe.there" "$work/probe.gone"
+ok $? "relink: the same answer whether a host file exists or not" ||
+    diag "$(cat "$work/probe.there" "$work/probe.gone")"
+grep -q "not in the cage, left alone" "$work/probe.gone" &&
+    grep -qx "rc=0" "$work/probe.gone" &&
+    grep -qx "/var/www/app/probe/esc$work/hostonly/secret" "$work/probe.gone"
+ok $? "relink: a link through esc to a host file is left alone"
+ln -s /var/www/app/probe/esc/etc/passwd "$app/probe/incage"
+chown -h "$u:$u" "$app/probe/incage"
+"$J" relink "$app/probe" >"$out" 2>&1 &&
+    [ "$(readlink "$app/probe/incage")" = esc/etc/passwd ]
+ok $? "relink: esc resolves as in the chroot (to the cage's /)" ||
+    diag "$(cat "$out")"
+if command -v strace >/dev/null; then
+	probe_make
+	strace -f -qq -s 8192 -e trace=%file -o "$work/strace" \
+	    "$J" relink "$app/probe" >/dev/null 2>&1
+	! grep -F "\"$app/probe/esc" "$work/strace" >/dev/null
+	ok $? "relink: nothing looked up on the host through the user's link" ||
+	    diag "$(grep -F "\"$app/probe/esc" "$work/strace" | head -3)"
+	for c in check update; do
+		strace -f -qq -s 8192 -e trace=%file -o "$work/strace" \
+		    "$J" --config "$conf" $c --cage "$cage" >/dev/null 2>&1
+		! grep -F "\"$cage/" "$work/strace" >/dev/null
+		ok $? "$c: no path in the cage looked up on the host" ||
+		    diag "$(grep -F "\"$cage/" "$work/strace" | head -3)"
+	done
+	strace -f -qq -o /dev/null -e inject=openat2:error=ENOSYS \
+	    "$J" relink "$app/probe" >"$out" 2>"$err"
+	okrc 1 $? "relink: fails closed on a kernel without openat2"
+	grep -q "openat2" "$err"
+	ok $? "relink: says openat2 is missing" || diag "$(cat "$out" "$err")"
+	strace -f -qq -o /dev/null -e inject=openat2:error=ENOSYS \
+	    "$J" --config "$conf" check --cage "$cage" >"$out" 2>"$err"
+	okrc 1 $? "check: fails closed on a kernel without openat2"
+	grep -q "openat2" "$out" "$err"
+	ok $? "check: says openat2 is missing" || diag "$(cat "$out" "$err")"
+else
+	diag "no strace: the host lookups and openat2 cases not run"
+fi
+rm -rf "$app/probe"
+
+# A setuid file deeper than PATH_MAX: the walk has no length limit.
+python3 - "$app" "$(id -u "$u")" "$(id -g "$u")" <<'PY'
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+name = "deep"
+for i in range(26):
+    os.mkdir(name, dir_fd=fd)
+    nfd = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    os.fchown(nfd, int(sys.argv[2]), int(sys.argv[3]))
+    os.close(fd)
+    fd = nfd
+    name = "d" * 200
+f = os.open("deep-suid", os.O_WRONLY | os.O_CREAT, 0o755, dir_fd=fd)
+os.fchown(f, int(sys.argv[2]), int(sys.argv[3]))
+os.fchmod(f, 0o4755)
+PY
+"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+okrc 1 $? "check fails: a setuid file deeper than PATH_MAX"
+grep -q "/deep/d\{200\}/.*/deep-suid: setuid or setgid file" "$out"
+ok $? "check names it" || diag "$(cut -c1-300 "$out")"
+rm -rf "$app/deep"
+clean "deep tree removed"
+
+# Names that would drive the admin's terminal are shown escaped.
+mkdir "$app/names"
+for n in $'\e]0;pwned\a' $'\e[2J' $'\x9b' $'c1-\xc2\x9b' 'back\slash'; do
+	: > "$app/names/$n"
+	chown "$u:$u" "$app/names/$n"
+	chmod 4755 "$app/names/$n"
+	ln -s /var/www/app/releases/20260101 "$app/names/l$n"
+	chown -h "$u:$u" "$app/names/l$n"
+done
+chown "$u:$u" "$app/names"
+visible() {	# visible FILE WHAT PREFIX: no raw control byte, names escaped
+	python3 - "$1" "$3" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+p = sys.argv[2].encode()
+bad = [c for c in b"\x1b\x07\x9b" if bytes([c]) in b]
+want = [p + w for w in [rb"\x1b]0;pwned\x07", rb"\x1b[2J", rb"\x9b",
+        rb"c1-\xc2\x9b", rb"back\\slash"]]
+miss = [w for w in want if w not in b]
+if bad or miss:
+    print("raw bytes %r, missing %r" % (bad, miss))
+    sys.exit(1)
+PY
+	ok $? "$2: names escaped, no raw ESC, BEL or C1 byte"
+}
+"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+okrc 1 $? "check fails: setuid files with hostile names"
+visible "$out" check names/
+"$J" --config "$conf" check --json --cage "$cage" >"$out" 2>&1
+python3 - "$out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+paths = {f["path"] for f in d["findings"]}
+for n in ["\x1b]0;pwned\x07", "\x1b[2J", "\x9b", "c1-\x9b", "back\\slash"]:
+    assert "/var/www/app/names/" + n in paths, n
+PY
+ok $? "check --json: valid JSON that carries every name"
+"$J" relink "$app/names" >"$out" 2>&1
+visible "$out" relink names/l
+rm -rf "$app/names"
+clean "hostile names removed"
+
+# A passwd home inside the cage, the user's to write, and a login shell
+# other than cagesh: sshd would run that shell's rc files there.
+usermod -d "$app" "$u"
+"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+ok $? "check: a passwd home in the cage is no error"
+grep -q "warning: /var/www/app: passwd home of $u" "$out"
+ok $? "check warns about the passwd home in the cage" || diag "$(cat "$out")"
+usermod -s /usr/sbin/cagesh "$u" 2>/dev/null
+"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+! grep -q "passwd home" "$out"
+ok $? "check: no warning when the login shell is cagesh" || diag "$(cat "$out")"
+usermod -d /nonexistent -s /bin/false "$u"
+
+# A filesystem mounted in the cage is not walked, and check says so.
+mkdir "$app/mnt"
+if mount -t tmpfs -o size=64k tmpfs "$app/mnt" 2>/dev/null; then
+	mnt_mounted=1
+	"$J" --config "$conf" check --cage "$cage" >"$out" 2>&1
+	ok $? "check: a mount point in the cage is no error"
+	grep -q "warning: /var/www/app/mnt: a mount point" "$out"
+	ok $? "check: a mount point not walked is said" || diag "$(cat "$out")"
+	umount "$app/mnt" && mnt_mounted=0
+else
+	diag "cannot mount a tmpfs: mount point case not run"
+fi
+rmdir "$app/mnt"
+
+# Racers in the cage while root's tools run.
+if command -v setpriv >/dev/null && [ -x /usr/bin/python3 ]; then
+	cp "$top_srcdir/tests/jail-race.py" "$work/race.py"
+	chmod 755 "$work/race.py"
+	race="setpriv --reuid=$u --regid=$u --clear-groups /usr/bin/python3
+	    $work/race.py"
+	# Outside the cage, root's, and writable by the user: a hard link
+	# to it is allowed even with protected_hardlinks.
+	canary=$work/canary
+	echo canary > "$canary"
+	chmod 666 "$canary"
+	rootowned() {
+		find "$cage" -user root ! -samefile "$canary" -printf '%P\n' |
+		    sort
+	}
+	# Many links: many windows for the racer.
+	mkdir "$app/race"
+	python3 -c 'import os, sys
+for i in range(3000):
+    p = "%s/l%d" % (sys.argv[1], i)
+    os.symlink("/var/www/app/releases/20260101", p)
+    os.lchown(p, int(sys.argv[2]), int(sys.argv[3]))' \
+	    "$app/race" "$(id -u "$u")" "$(id -g "$u")"
+	chown "$u:$u" "$app/race"
+	rootowned > "$work/root.before"
+	$race steal 120 "$app/race" "$cage/tmp" "$canary" &
+	racer=$!
+	sleep 1
+	"$J" relink "$app/race" >"$out" 2>&1
+	rc=$?
+	kill "$racer"
+	wait "$racer"
+	diag "relink under a race: exit $rc, $(ls "$cage/tmp" |
+	    grep -c stolen) names stolen"
+	rootowned > "$work/root.after"
+	cmp -s "$work/root.before" "$work/root.after"
+	ok $? "relink under a race: no root-owned file or link appeared" ||
+	    diag "$(diff "$work/root.before" "$work/root.after" | head -5)"
+	[ "$(stat -c %U "$canary")" = root ]
+	ok $? "relink under a race: nothing outside the cage chowned"
+	rm -rf "$app/race" "$cage"/tmp/stolen.*
+	chown root:root "$canary"
+
+	rootowned > "$work/root.before"
+	# The user's directories hold names of the host's setuid programs:
+	# a walk that looks a name up again after the user swapped its
+	# directory for a link finds the host's file.
+	mkdir -p "$app/sw1" "$app/sw2/usr/bin"
+	for n in $(find /usr/bin -perm /6000 -printf '%f\n') passwd su; do
+		: > "$app/sw1/$n"
+		: > "$app/sw2/usr/bin/$n"
+	done
+	chown -R "$u:$u" "$app/sw1" "$app/sw2"
+	$race swap 600 "$app/sw1" /usr/bin "$app/sw2" / &
+	racer=$!
+	sleep 1
+	leak=0
+	for i in $(seq 1 40); do
+		timeout 60 "$J" --config "$conf" check --cage "$cage" \
+		    >"$out" 2>&1
+		rc=$?
+		if [ $rc = 124 ] ||
+		    grep -q "/var/www/app/sw[12][.l]*/.*setuid" "$out"; then
+			leak=1
+			diag "check run $i: exit $rc"
+			diag "$(grep "/var/www/app/sw" "$out" | head -3)"
+			break
+		fi
+	done
+	ok $leak "check under a race: never walks or reports the host"
+	$race steal 600 "$app" "$cage/tmp" "$canary" &
+	racer2=$!
+	"$J" --config "$conf" update --cage "$cage" >"$out" 2>&1
+	ok $? "update under a race" || diag "$(cat "$out")"
+	kill "$racer" "$racer2"
+	wait "$racer" "$racer2"
+	rootowned > "$work/root.after"
+	cmp -s "$work/root.before" "$work/root.after"
+	ok $? "check and update under a race: no root-owned file appeared" ||
+	    diag "$(diff "$work/root.before" "$work/root.after" | head -5)"
+	[ "$(stat -c %U "$canary")" = root ]
+	ok $? "check and update under a race: nothing outside chowned"
+	rm -rf "$app/sw1" "$app/sw2" "$cage"/tmp/stolen.*
+	clean "racers gone"
+else
+	diag "no setpriv or /usr/bin/python3: the race cases not run"
+fi
 
 # --- a full disk -------------------------------------------------------
 mkdir -m 755 "$work/small"

@@ -30,26 +30,23 @@ ent_cmp(const void *a, const void *b)
 	    ((const struct jent *)b)->path);
 }
 
+/* fd (a copy in the cage, at its start) has the bytes of hostfile. */
 int
-jail_same_file(const char *a, const char *b)
+jail_same_fd(int fd, const char *hostfile)
 {
 	char ba[65536], bb[65536];
 	struct stat sa, sb;
 	ssize_t ra, rb;
-	int fa, fb, same = 0;
+	int fb, same = 0;
 
-	if ((fa = open(a, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if ((fb = open(hostfile, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	if ((fb = open(b, O_RDONLY | O_CLOEXEC)) == -1) {
-		close(fa);
-		return 0;
-	}
-	if (fstat(fa, &sa) == -1 || fstat(fb, &sb) == -1 ||
+	if (fstat(fd, &sa) == -1 || fstat(fb, &sb) == -1 ||
 	    !S_ISREG(sa.st_mode) || !S_ISREG(sb.st_mode) ||
 	    sa.st_size != sb.st_size)
 		goto out;
 	for (;;) {
-		ra = read(fa, ba, sizeof(ba));
+		ra = read(fd, ba, sizeof(ba));
 		rb = read(fb, bb, sizeof(bb));
 		if (ra != rb || ra < 0)
 			goto out;
@@ -60,33 +57,41 @@ jail_same_file(const char *a, const char *b)
 	}
 	same = 1;
 out:
-	close(fa);
 	close(fb);
 	return same;
 }
 
 static int
-same_data(const char *file, const char *data, size_t len)
+same_data(int fd, const char *data, size_t len)
 {
 	char buf[65536];
 	struct stat st;
 	ssize_t r;
 	size_t off = 0;
-	int fd, same = 0;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return 0;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size != len)
-		goto out;
+		return 0;
 	while ((r = read(fd, buf, sizeof(buf))) > 0) {
 		if (off + (size_t)r > len || memcmp(buf, data + off,
 		    (size_t)r) != 0)
-			goto out;
+			return 0;
 		off += (size_t)r;
 	}
-	same = r == 0 && off == len;
-out:
+	return r == 0 && off == len;
+}
+
+/* The entry base in pfd holds what e says (a file's bytes). */
+static int
+same_content(int pfd, const char *base, const struct jent *e)
+{
+	int fd, same;
+
+	if ((fd = openat(pfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC)) == -1)
+		return 0;
+	same = e->type == JT_FILE ? jail_same_fd(fd, e->src) :
+	    same_data(fd, e->data, e->size);
 	close(fd);
 	return same;
 }
@@ -108,35 +113,28 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static char *
-tmp_name(const char *full)
-{
-	char *dir, *s, *t;
-
-	dir = xstrdup(full);
-	if ((s = strrchr(dir, '/')) != NULL)
-		*s = '\0';
-	xasprintf(&t, "%s/.cagesh-jail.XXXXXX", dir);
-	free(dir);
-	return t;
-}
-
-/* Writes src's bytes (or data) to full through a temp name. */
+/*
+ * Writes src's bytes (or data) to base in pfd, a root-only directory
+ * (jpath_parent), through a fresh temp name there.  shown names the
+ * file in messages.
+ */
 static int
-put_file(const char *full, const char *src, const char *data, size_t len,
-    mode_t mode, uid_t uid, gid_t gid, char *why, size_t wlen)
+put_file(int pfd, const char *base, const char *shown, const char *src,
+    const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+    char *why, size_t wlen)
 {
-	char buf[65536];
-	char *tmp;
+	char buf[65536], tmp[JAIL_TMPLEN];
 	ssize_t r;
-	int fd, in = -1, ret = JE_SYS;
+	int fd, in = -1, tries = 0, ret = JE_SYS;
 
-	tmp = tmp_name(full);
-	if ((fd = mkstemp(tmp)) == -1) {
-		snprintf(why, wlen, "%s: %s", tmp, strerror(errno));
-		ret = errno == ENOSPC ? JE_NOSPACE : JE_SYS;
-		free(tmp);
-		return ret;
+	do {
+		jpath_tmpname(tmp, sizeof(tmp));
+		fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	} while (fd == -1 && errno == EEXIST && ++tries < 16);
+	if (fd == -1) {
+		snprintf(why, wlen, "%s: %s", shown, strerror(errno));
+		return errno == ENOSPC ? JE_NOSPACE : JE_SYS;
 	}
 	if (src != NULL) {
 		if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -159,7 +157,7 @@ put_file(const char *full, const char *src, const char *data, size_t len,
 	if (fsync(fd) == -1)
 		goto wfail;
 	if (fchown(fd, uid, gid) == -1 || fchmod(fd, mode) == -1) {
-		snprintf(why, wlen, "%s: %s", tmp, strerror(errno));
+		snprintf(why, wlen, "%s: %s", shown, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) == -1) {
@@ -167,111 +165,115 @@ put_file(const char *full, const char *src, const char *data, size_t len,
 		goto wfail;
 	}
 	fd = -1;
-	if (rename(tmp, full) == -1) {
-		snprintf(why, wlen, "%s: %s", full, strerror(errno));
+	if (renameat(pfd, tmp, pfd, base) == -1) {
+		snprintf(why, wlen, "%s: %s", shown, strerror(errno));
 		goto fail;
 	}
 	ret = JE_OK;
 	goto out;
 wfail:
-	snprintf(why, wlen, "%s: %s", full, strerror(errno));
+	snprintf(why, wlen, "%s: %s", shown, strerror(errno));
 	if (errno == ENOSPC)
 		ret = JE_NOSPACE;
 fail:
-	(void)unlink(tmp);
+	(void)unlinkat(pfd, tmp, 0);
 out:
 	if (fd != -1)
 		close(fd);
 	if (in != -1)
 		close(in);
-	free(tmp);
 	return ret;
 }
 
-/* Makes a symlink or a device at a temp name, then renames it in place. */
+/* A symlink or a device at a fresh temp name in pfd, renamed in place. */
 static int
-put_special(const char *full, const struct jent *e, char *why, size_t len)
+put_special(int pfd, const char *base, const char *shown,
+    const struct jent *e, char *why, size_t len)
 {
-	char *tmp;
-	int fd, r;
+	char tmp[JAIL_TMPLEN];
+	int r, tries = 0;
 
-	tmp = tmp_name(full);
-	/* mkstemp for a free name, then the node takes its place. */
-	if ((fd = mkstemp(tmp)) == -1) {
-		snprintf(why, len, "%s: %s", tmp, strerror(errno));
-		free(tmp);
+	do {
+		jpath_tmpname(tmp, sizeof(tmp));
+		if (e->type == JT_LINK)
+			r = symlinkat(e->data, pfd, tmp);
+		else
+			r = mknodat(pfd, tmp, S_IFCHR | (e->mode & 0777),
+			    e->rdev);
+	} while (r == -1 && errno == EEXIST && ++tries < 16);
+	if (r == -1) {
+		snprintf(why, len, "%s: %s", shown, strerror(errno));
 		return errno == ENOSPC ? JE_NOSPACE : JE_SYS;
 	}
-	close(fd);
-	(void)unlink(tmp);
-	if (e->type == JT_LINK)
-		r = symlink(e->data, tmp);
-	else
-		r = mknod(tmp, S_IFCHR | e->mode, e->rdev);
-	if (r == -1 || lchown(tmp, 0, 0) == -1 || (e->type == JT_DEV &&
-	    chmod(tmp, e->mode) == -1) || rename(tmp, full) == -1) {
-		snprintf(why, len, "%s: %s", full, strerror(errno));
+	/* umask took bits off the device; the directory is root's alone. */
+	if (fchownat(pfd, tmp, 0, 0, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    (e->type == JT_DEV && fchmodat(pfd, tmp, e->mode, 0) == -1) ||
+	    renameat(pfd, tmp, pfd, base) == -1) {
+		snprintf(why, len, "%s: %s", shown, strerror(errno));
 		r = errno == ENOSPC ? JE_NOSPACE : JE_SYS;
-		(void)unlink(tmp);
-		free(tmp);
+		(void)unlinkat(pfd, tmp, 0);
 		return r;
 	}
-	free(tmp);
 	return JE_OK;
 }
 
-/*
- * Every directory above an entry, inside the cage, must be one that only
- * root controls: a caged user must not be able to point our root-owned
- * writes elsewhere with a symlink.
- */
+/* A directory of the plan: made if missing, its owner and mode set. */
 static int
-parents_safe(const char *cage, const char *path, char *why, size_t len)
+put_dir(int pfd, const char *base, const char *shown, const struct jent *e,
+    int exists, char *why, size_t len)
 {
 	struct stat st;
-	char *full, *s;
-	size_t clen = strlen(cage);
-	int ret = JE_OK;
+	int fd, ret = JE_OK;
 
-	full = jpath_join(cage, path);
-	for (s = full + clen + 1; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (lstat(full, &st) == -1 || !S_ISDIR(st.st_mode) ||
-		    st.st_uid != 0 || (st.st_mode & 022)) {
-			snprintf(why, len, "%s: not a root-only directory",
-			    full);
-			ret = JE_UNSAFE;
-			break;
-		}
-		*s = '/';
+	if (!exists && mkdirat(pfd, base, 0700) == -1) {
+		snprintf(why, len, "%s: %s", shown, strerror(errno));
+		return errno == ENOSPC ? JE_NOSPACE : JE_SYS;
 	}
-	free(full);
+	/* The fd checked is the fd changed (a home is its user's). */
+	if ((fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
+	    fchown(fd, e->uid, e->gid) == -1 || fchmod(fd, e->mode) == -1) {
+		snprintf(why, len, "%s: %s", shown, strerror(errno));
+		ret = JE_SYS;
+	}
+	if (fd != -1)
+		close(fd);
 	return ret;
 }
 
 static void
 report(const char *cage, const char *what, const char *path, size_t *n)
 {
-	printf("cagesh-jail: %s: %s %s\n", cage, what, path);
+	jail_say(stdout, "cagesh-jail: %s: %s %s", cage, what, path);
 	(*n)++;
 }
 
+/*
+ * Every directory above an entry must be one only root controls
+ * (jpath_parent): a caged user must not be able to point our root-owned
+ * writes elsewhere.  Each change is made from that directory's fd.
+ */
 static int
-apply_one(const char *cage, const struct jent *e, const struct jplan *old,
-    size_t *changes, char *why, size_t len)
+apply_one(int cagefd, const char *cage, const struct jent *e,
+    const struct jplan *old, size_t *changes, char *why, size_t len)
 {
 	struct stat st;
-	char *full, buf[4096];
-	const char *what = "added";
+	const char *base, *what = "added";
+	char *shown, buf[4096];
 	ssize_t n;
-	int exists, ret = JE_OK;
+	int pfd, exists, ret = JE_OK;
 
-	if ((ret = parents_safe(cage, e->path, why, len)) != JE_OK)
-		return ret;
-	full = jpath_join(cage, e->path);
-	exists = lstat(full, &st) == 0;
-	if (exists)
+	if ((pfd = jpath_parent(cagefd, cage, e->path, &base, why,
+	    len)) == -1)
+		return JE_UNSAFE;
+	shown = jpath_join(cage, e->path);
+	if ((exists = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0))
 		what = "updated";
+	else if (errno != ENOENT) {
+		snprintf(why, len, "%s: %s", shown, strerror(errno));
+		ret = JE_SYS;
+		goto out;
+	}
 	switch (e->type) {
 	case JT_DIR:
 		if (exists && S_ISDIR(st.st_mode)) {
@@ -281,47 +283,41 @@ apply_one(const char *cage, const struct jent *e, const struct jplan *old,
 		} else if (exists) {
 			if (jplan_find(old, e->path) == NULL) {
 				snprintf(why, len, "%s: exists and is not a "
-				    "directory", full);
+				    "directory", shown);
 				ret = JE_SYS;
 				break;
 			}
-			(void)unlink(full);
+			if (unlinkat(pfd, base, 0) == -1) {
+				snprintf(why, len, "%s: %s", shown,
+				    strerror(errno));
+				ret = JE_SYS;
+				break;
+			}
+			exists = 0;
 		}
-		if (!(exists && S_ISDIR(st.st_mode)) &&
-		    mkdir(full, 0700) == -1) {
-			snprintf(why, len, "%s: %s", full, strerror(errno));
-			ret = errno == ENOSPC ? JE_NOSPACE : JE_SYS;
-			break;
-		}
-		if (chown(full, e->uid, e->gid) == -1 ||
-		    chmod(full, e->mode) == -1) {
-			snprintf(why, len, "%s: %s", full, strerror(errno));
-			ret = JE_SYS;
-			break;
-		}
-		report(cage, what, e->path, changes);
+		if ((ret = put_dir(pfd, base, shown, e, exists, why,
+		    len)) == JE_OK)
+			report(cage, what, e->path, changes);
 		break;
 	case JT_FILE:
 	case JT_GEN:
 		if (exists && S_ISREG(st.st_mode) &&
 		    (st.st_mode & 07777) == e->mode && st.st_uid == e->uid &&
-		    st.st_gid == e->gid && (e->type == JT_FILE ?
-		    jail_same_file(full, e->src) :
-		    same_data(full, e->data, e->size)))
+		    st.st_gid == e->gid && same_content(pfd, base, e))
 			break;
 		if (exists && S_ISDIR(st.st_mode)) {
-			snprintf(why, len, "%s: is a directory", full);
+			snprintf(why, len, "%s: is a directory", shown);
 			ret = JE_SYS;
 			break;
 		}
-		ret = put_file(full, e->src, e->data, e->size, e->mode,
-		    e->uid, e->gid, why, len);
+		ret = put_file(pfd, base, shown, e->src, e->data, e->size,
+		    e->mode, e->uid, e->gid, why, len);
 		if (ret == JE_OK)
 			report(cage, what, e->path, changes);
 		break;
 	case JT_LINK:
 		if (exists && S_ISLNK(st.st_mode) &&
-		    (n = readlink(full, buf, sizeof(buf) - 1)) >= 0) {
+		    (n = readlinkat(pfd, base, buf, sizeof(buf) - 1)) >= 0) {
 			buf[n] = '\0';
 			if (strcmp(buf, e->data) == 0)
 				break;
@@ -333,68 +329,113 @@ apply_one(const char *cage, const struct jent *e, const struct jplan *old,
 			break;
 special:
 		if (exists && S_ISDIR(st.st_mode)) {
-			snprintf(why, len, "%s: is a directory", full);
+			snprintf(why, len, "%s: is a directory", shown);
 			ret = JE_SYS;
 			break;
 		}
-		ret = put_special(full, e, why, len);
+		ret = put_special(pfd, base, shown, e, why, len);
 		if (ret == JE_OK)
 			report(cage, what, e->path, changes);
 		break;
 	}
-	free(full);
+out:
+	free(shown);
+	close(pfd);
 	return ret;
 }
 
-/* What the old manifest had and the plan no longer needs. */
-static int
-remove_stale(const char *cage, const struct jplan *plan,
-    const struct jplan *old, size_t *changes)
+/*
+ * What the old manifest had and the plan no longer needs.  An entry that
+ * cannot be removed is reported and kept (in *kept) for the manifest, so
+ * the next update tries again; one that is no longer what was made is
+ * reported and left alone.  Returns the number of errors.
+ */
+static size_t
+remove_stale(int cagefd, const char *cage, const struct jplan *plan,
+    const struct jplan *old, size_t *changes, struct jplan *kept)
 {
 	struct stat st;
 	const struct jent *e;
-	char *full;
-	size_t i;
-	char why[512];
+	const char *base;
+	char why[1024];
+	size_t i, errors = 0;
+	int pfd, r;
 
 	for (i = old->n; i-- > 0;) {
 		e = &old->v[i];
 		if (jplan_find(plan, e->path) != NULL)
 			continue;
-		if (parents_safe(cage, e->path, why, sizeof(why)) != JE_OK) {
-			fprintf(stderr, "cagesh-jail: %s\n", why);
+		if ((pfd = jpath_parent(cagefd, cage, e->path, &base, why,
+		    sizeof(why))) == -1) {
+			if (errno == ENOENT)
+				continue;
+			jail_say(stderr, "cagesh-jail: %s (%s not removed)",
+			    why, e->path);
+			goto keep;
+		}
+		r = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW);
+		if (r == -1 && errno == ENOENT) {
+			close(pfd);
 			continue;
 		}
-		full = jpath_join(cage, e->path);
-		if (lstat(full, &st) == -1) {
-			free(full);
+		if (r == -1)
+			jail_say(stderr, "cagesh-jail: %s: %s: not removed: %s",
+			    cage, e->path, strerror(errno));
+		else if ((e->type == JT_DIR) != !!S_ISDIR(st.st_mode)) {
+			jail_say(stderr, "cagesh-jail: %s: %s: not what was "
+			    "made, left alone", cage, e->path);
+			errors++;
+			close(pfd);
 			continue;
-		}
-		if (e->type == JT_DIR) {
-			if (S_ISDIR(st.st_mode) && rmdir(full) == 0)
-				report(cage, "removed", e->path, changes);
-		} else if (!S_ISDIR(st.st_mode) && unlink(full) == 0)
+		} else if (unlinkat(pfd, base, e->type == JT_DIR ?
+		    AT_REMOVEDIR : 0) == 0) {
 			report(cage, "removed", e->path, changes);
-		free(full);
+			close(pfd);
+			continue;
+		} else
+			jail_say(stderr, "cagesh-jail: %s: %s: not removed: %s",
+			    cage, e->path, strerror(errno));
+		close(pfd);
+keep:
+		errors++;
+		kept->v = xreallocarray(kept->v, kept->n + 1,
+		    sizeof(*kept->v));
+		kept->v[kept->n++] = *e;
 	}
-	return 0;
+	return errors;
 }
 
 int
-jail_apply(const char *cage, const struct jplan *plan,
+jail_apply(int cagefd, const char *cage, const struct jplan *plan,
     const struct jplan *old, size_t *changes, char *why, size_t len)
 {
-	size_t i;
+	struct jplan all, kept = { NULL, 0, 0 };
+	size_t i, errors;
 	int ret;
 
 	*changes = 0;
 	qsort(plan->v, plan->n, sizeof(*plan->v), ent_cmp);
 	for (i = 0; i < plan->n; i++)
-		if ((ret = apply_one(cage, &plan->v[i], old, changes, why,
-		    len)) != JE_OK)
+		if ((ret = apply_one(cagefd, cage, &plan->v[i], old, changes,
+		    why, len)) != JE_OK)
 			return ret;
-	remove_stale(cage, plan, old, changes);
-	return jmanifest_write(cage, plan, why, len);
+	errors = remove_stale(cagefd, cage, plan, old, changes, &kept);
+	/* The manifest: the plan and what is still there to remove. */
+	all.n = all.cap = plan->n + kept.n;
+	all.v = xreallocarray(NULL, all.n + 1, sizeof(*all.v));
+	memcpy(all.v, plan->v, plan->n * sizeof(*all.v));
+	if (kept.n > 0)
+		memcpy(all.v + plan->n, kept.v, kept.n * sizeof(*all.v));
+	qsort(all.v, all.n, sizeof(*all.v), ent_cmp);
+	ret = jmanifest_write(cagefd, cage, &all, why, len);
+	free(all.v);
+	free(kept.v);
+	if (ret == JE_OK && errors > 0) {
+		snprintf(why, len, "%s: %zu entr%s of the old manifest not "
+		    "removed", cage, errors, errors == 1 ? "y" : "ies");
+		ret = JE_SYS;
+	}
+	return ret;
 }
 
 /* ---------------------------------------------------------------- */
@@ -405,30 +446,55 @@ field_ok(const char *s)
 	return s == NULL || strpbrk(s, "\t\n") == NULL;
 }
 
-int
-jmanifest_write(const char *cage, const struct jplan *plan, char *why,
+/*
+ * CAGE/.cagesh-jail, opened from the cage's fd and checked on its own:
+ * a real directory, root's, 0700 (made so with create).
+ */
+static int
+jail_dir_open(int cagefd, const char *cage, int create, char *why,
     size_t len)
 {
-	struct sbuf b;
 	struct stat st;
-	const struct jent *e;
-	char *dir, *file;
-	size_t i;
-	int ret;
+	int fd, err;
 
-	dir = jpath_join(cage, JAIL_DIR);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		snprintf(why, len, "%s: %s", dir, strerror(errno));
-		free(dir);
-		return JE_SYS;
+	if (create && mkdirat(cagefd, JAIL_DIR, 0700) == -1 &&
+	    errno != EEXIST) {
+		snprintf(why, len, "%s/%s: %s", cage, JAIL_DIR,
+		    strerror(errno));
+		return -1;
 	}
-	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    chmod(dir, 0700) == -1) {
-		snprintf(why, len, "%s: not a root-owned directory", dir);
-		free(dir);
+	if ((fd = openat(cagefd, JAIL_DIR, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		err = errno;
+		snprintf(why, len, "%s/%s: %s", cage, JAIL_DIR,
+		    err == ELOOP || err == ENOTDIR ?
+		    "not a root-owned directory" : strerror(err));
+		errno = err;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || st.st_uid != 0 ||
+	    (create ? fchmod(fd, 0700) == -1 : (st.st_mode & 077) != 0)) {
+		snprintf(why, len, "%s/%s: not a root-only directory", cage,
+		    JAIL_DIR);
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+int
+jmanifest_write(int cagefd, const char *cage, const struct jplan *plan,
+    char *why, size_t len)
+{
+	struct sbuf b;
+	const struct jent *e;
+	char *file;
+	size_t i, skipped = 0;
+	int dfd, ret;
+
+	if ((dfd = jail_dir_open(cagefd, cage, 1, why, len)) == -1)
 		return JE_UNSAFE;
-	}
-	free(dir);
 	sbuf_init(&b);
 	sbuf_adds(&b, "# cagesh-jail manifest 1: type mode uid gid size "
 	    "major:minor path source target\n");
@@ -436,8 +502,9 @@ jmanifest_write(const char *cage, const struct jplan *plan, char *why,
 		e = &plan->v[i];
 		if (!field_ok(e->path) || !field_ok(e->src) ||
 		    (e->type == JT_LINK && !field_ok(e->data))) {
-			fprintf(stderr, "cagesh-jail: %s: tab or newline in "
-			    "a name, not recorded\n", e->path);
+			jail_say(stderr, "cagesh-jail: %s: %s: tab or newline "
+			    "in a name, not recorded", cage, e->path);
+			skipped++;
 			continue;
 		}
 		sbuf_addf(&b, "%c\t%04o\t%u\t%u\t%zu\t%u:%u\t%s\t%s\t%s\n",
@@ -447,26 +514,40 @@ jmanifest_write(const char *cage, const struct jplan *plan, char *why,
 		    e->type == JT_LINK ? e->data : "-");
 	}
 	file = jpath_join(cage, JAIL_MANIFEST);
-	ret = put_file(file, NULL, b.s, b.len, 0600, 0, 0, why, len);
+	ret = put_file(dfd, "manifest", file, NULL, b.s, b.len, 0600, 0, 0,
+	    why, len);
 	free(file);
 	sbuf_free(&b);
+	close(dfd);
+	if (ret == JE_OK && skipped > 0) {
+		snprintf(why, len, "%s: %zu name%s not in the manifest", cage,
+		    skipped, skipped == 1 ? "" : "s");
+		ret = JE_SYS;
+	}
 	return ret;
 }
 
 int
-jmanifest_read(const char *cage, struct jplan *plan, char *why, size_t len)
+jmanifest_read(int cagefd, const char *cage, struct jplan *plan, char *why,
+    size_t len)
 {
 	char *file, *line = NULL, *f[9], *p;
 	size_t cap = 0, k;
 	unsigned int mode, uid, gid, ma, mi;
+	struct stat st;
 	struct jent *e;
 	FILE *fp;
 	ssize_t n;
-	int lineno = 0;
+	int dfd, fd, lineno = 0;
 
 	memset(plan, 0, sizeof(*plan));
+	if ((dfd = jail_dir_open(cagefd, cage, 0, why, len)) == -1)
+		return errno == ENOENT ? JE_OK : JE_UNSAFE;
 	file = jpath_join(cage, JAIL_MANIFEST);
-	if ((fp = fopen(file, "re")) == NULL) {
+	fd = openat(dfd, "manifest", O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	close(dfd);
+	if (fd == -1) {
 		if (errno == ENOENT) {
 			free(file);
 			return JE_OK;
@@ -474,6 +555,13 @@ jmanifest_read(const char *cage, struct jplan *plan, char *why, size_t len)
 		snprintf(why, len, "%s: %s", file, strerror(errno));
 		free(file);
 		return JE_SYS;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022) || (fp = fdopen(fd, "r")) == NULL) {
+		snprintf(why, len, "%s: not a root-only file", file);
+		close(fd);
+		free(file);
+		return JE_UNSAFE;
 	}
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		lineno++;
@@ -520,6 +608,14 @@ jmanifest_read(const char *cage, struct jplan *plan, char *why, size_t len)
 			e->src = xstrdup(f[7]);
 		if (e->type == JT_LINK)
 			e->data = xstrdup(f[8]);
+	}
+	if (ferror(fp)) {
+		snprintf(why, len, "%s: %s", file, strerror(errno));
+		fclose(fp);
+		free(line);
+		free(file);
+		jplan_free(plan);
+		return JE_SYS;
 	}
 	fclose(fp);
 	free(line);

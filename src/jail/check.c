@@ -1,9 +1,17 @@
 /*
  * The audit of a cage: what would let a caged user out or up (a path
  * component someone else controls, a setuid file, a device beyond the
- * harmless five, a world-writable dir without the sticky bit), and what
- * would break it (a copy that differs from the host, a library the
- * loader cannot find inside).
+ * harmless five, a world-writable dir without the sticky bit, a home
+ * that sshd's login shell reads outside the cage), and what would break
+ * it (a copy that differs from the host, a library the loader cannot
+ * find inside).
+ *
+ * The users write parts of the tree while it is audited.  Nothing in
+ * the cage is looked up by a host path: the walk goes from fd to fd
+ * (openat O_NOFOLLOW|O_DIRECTORY, checked with fstat on the fd that is
+ * then read), the manifest's paths are resolved inside the cage
+ * (jpath_in_cage).  What changes under the walk is an error finding,
+ * never a walk of the host.
  */
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -11,10 +19,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jail.h"
 #include "jsonw.h"
@@ -32,6 +44,7 @@ struct finding {
 
 struct audit {
 	const char	*cage;
+	int		 cfd;
 	struct finding	*v;
 	size_t		 n;
 	dev_t		 dev;
@@ -76,48 +89,113 @@ dev_allowed(const char *ns, dev_t rdev)
 	return 0;
 }
 
-/* Walks the cage without following links or leaving its filesystem. */
+/* What the mode of one entry says, whatever its name. */
 static void
-walk(struct audit *a, const char *full, const char *ns)
+audit_entry(struct audit *a, const char *ns, const struct stat *st)
 {
-	struct dirent *de;
-	struct stat st;
-	char *cf, *cn;
-	DIR *d;
-
-	if (lstat(full, &st) == -1)
-		return;
-	if ((st.st_mode & (S_ISUID | S_ISGID)) && !S_ISDIR(st.st_mode))
+	if ((st->st_mode & (S_ISUID | S_ISGID)) && !S_ISDIR(st->st_mode))
 		find(a, 1, ns, "setuid or setgid file (mode %04o)",
-		    (unsigned)(st.st_mode & 07777));
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-		if (S_ISBLK(st.st_mode) || !dev_allowed(ns, st.st_rdev))
+		    (unsigned)(st->st_mode & 07777));
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		if (S_ISBLK(st->st_mode) || !dev_allowed(ns, st->st_rdev))
 			find(a, 1, ns, "device node %u:%u not allowed",
-			    major(st.st_rdev), minor(st.st_rdev));
-		else if ((st.st_mode & 0777) != 0666)
+			    major(st->st_rdev), minor(st->st_rdev));
+		else if ((st->st_mode & 0777) != 0666)
 			find(a, 1, ns, "device node mode %04o",
-			    (unsigned)(st.st_mode & 07777));
+			    (unsigned)(st->st_mode & 07777));
 	}
-	if (!S_ISDIR(st.st_mode))
-		return;
-	if ((st.st_mode & 0002) && !(st.st_mode & S_ISVTX))
+	if (S_ISDIR(st->st_mode) && (st->st_mode & 0002) &&
+	    !(st->st_mode & S_ISVTX))
 		find(a, 1, ns, "world-writable directory without the sticky "
 		    "bit");
-	if (st.st_dev != a->dev)
+}
+
+/*
+ * The entries of the directory open at dfd (taken over), whose cage path
+ * is ns.  ns grows and shrinks as the walk goes: no length limit.  The
+ * walk stays on the cage's filesystem (/proc may be mounted there) and
+ * JAIL_DEPTH levels deep, and says where it stopped.
+ */
+static void
+walk(struct audit *a, int dfd, struct sbuf *ns, int depth)
+{
+	struct dirent *de;
+	struct stat st, dst;
+	size_t mark = ns->len;
+	DIR *d;
+	int fd;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		find(a, 1, ns->s, "cannot read: %s", strerror(errno));
+		close(dfd);
 		return;
-	if ((d = opendir(full)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				find(a, 1, ns->s, "cannot read: %s",
+				    strerror(errno));
+			break;
+		}
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		cf = jpath_join(full, de->d_name);
-		cn = jpath_join(ns, de->d_name);
-		walk(a, cf, cn);
-		free(cf);
-		free(cn);
+		if (mark > 1)
+			sbuf_addc(ns, '/');
+		sbuf_adds(ns, de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			find(a, 1, ns->s, "%s while checked", errno == ENOENT ?
+			    "removed" : strerror(errno));
+		else if (!S_ISDIR(st.st_mode))
+			audit_entry(a, ns->s, &st);
+		else if ((fd = openat(dirfd(d), de->d_name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			find(a, 1, ns->s, "%s", errno == ELOOP ||
+			    errno == ENOTDIR || errno == ENOENT ?
+			    "replaced while checked" : strerror(errno));
+		else if (fstat(fd, &dst) == -1 || dst.st_dev != st.st_dev ||
+		    dst.st_ino != st.st_ino) {
+			find(a, 1, ns->s, "replaced while checked");
+			close(fd);
+		} else {
+			audit_entry(a, ns->s, &dst);
+			if (dst.st_dev != a->dev) {
+				find(a, 0, ns->s, "a mount point: another "
+				    "filesystem, not checked");
+				close(fd);
+			} else if (depth >= JAIL_DEPTH) {
+				find(a, 1, ns->s, "more than %d levels deep, "
+				    "not checked", JAIL_DEPTH);
+				close(fd);
+			} else
+				walk(a, fd, ns, depth + 1);
+		}
+		ns->len = mark;
+		ns->s[mark] = '\0';
 	}
 	closedir(d);
+}
+
+static void
+check_tree(struct audit *a)
+{
+	struct sbuf ns;
+	struct stat st;
+	int fd;
+
+	if (fstat(a->cfd, &st) == -1 ||
+	    (fd = fcntl(a->cfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		find(a, 1, "/", "%s", strerror(errno));
+		return;
+	}
+	a->dev = st.st_dev;
+	audit_entry(a, "/", &st);
+	sbuf_init(&ns);
+	sbuf_addc(&ns, '/');
+	walk(a, fd, &ns, 0);
+	sbuf_free(&ns);
 }
 
 static void
@@ -136,23 +214,34 @@ check_manifest(struct audit *a, const struct jplan *m)
 	struct statvfs sv;
 	struct stat st;
 	const struct jent *e;
-	char *full;
 	size_t i, k;
+	int fd;
 
 	for (i = 0; i < m->n; i++) {
 		e = &m->v[i];
-		full = jpath_join(a->cage, e->path);
-		if (lstat(full, &st) == -1) {
-			find(a, 1, e->path, "missing (in the manifest)");
-			free(full);
+		fd = jpath_in_cage(a->cfd, e->path, e->type == JT_FILE ?
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY :
+		    O_PATH | O_NOFOLLOW);
+		if (fd == -1 || fstat(fd, &st) == -1) {
+			if (errno == ENOENT)
+				find(a, 1, e->path, "missing (in the "
+				    "manifest)");
+			else if (errno == ELOOP)
+				find(a, 1, e->path, "a symlink, not the copy "
+				    "of the host's %s", e->src != NULL ?
+				    e->src : "file");
+			else
+				find(a, 1, e->path, "%s", strerror(errno));
+			if (fd != -1)
+				close(fd);
 			continue;
 		}
 		if (e->type == JT_FILE && e->src != NULL) {
-			if (!jail_same_file(full, e->src))
+			if (!jail_same_fd(fd, e->src))
 				find(a, 1, e->path, "differs from the host's "
 				    "%s", e->src);
-			else if (jelf_is_elf(full)) {
-				(void)jelf_deps(a->cage, e->path, 0, &d);
+			else {
+				(void)jelf_deps(a->cfd, e->path, 0, &d);
 				for (k = 0; k < d.nmissing; k++)
 					find(a, 1, e->path, "needs %s, not "
 					    "found in the cage",
@@ -160,11 +249,112 @@ check_manifest(struct audit *a, const struct jplan *m)
 				jelf_deps_free(&d);
 			}
 		}
-		if (e->type == JT_DIR && (e->uid != 0 || (e->mode & 01000)) &&
-		    statvfs(full, &sv) == 0 && !(sv.f_flag & ST_NOSUID))
-			find(a, 0, e->path, "writable place not on a nosuid "
-			    "mount");
-		free(full);
+		if (e->type == JT_DIR && (e->uid != 0 || (e->mode & 01000))) {
+			if (fstatvfs(fd, &sv) == -1)
+				find(a, 1, e->path, "%s", strerror(errno));
+			else if (!(sv.f_flag & ST_NOSUID))
+				find(a, 0, e->path, "writable place not on a "
+				    "nosuid mount");
+		}
+		close(fd);
+	}
+}
+
+static int
+in_group(const struct passwd *pw, gid_t gid)
+{
+	struct group *g;
+	size_t k;
+
+	if (pw->pw_gid == gid)
+		return 1;
+	if ((g = getgrgid(gid)) == NULL)
+		return 0;
+	for (k = 0; g->gr_mem[k] != NULL; k++)
+		if (strcmp(g->gr_mem[k], pw->pw_name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A caged user whose passwd home lies inside the cage, writable by the
+ * user, with a login shell other than cagesh (a forced-command layout):
+ * sshd runs that shell outside the cage (for a forced command too, as
+ * "shell -c cagesh"), and it reads its rc files (bash: ~/.bashrc) from a
+ * home the user writes from inside.  A warning: the shell may read
+ * nothing there.
+ */
+static void
+check_home(struct audit *a, const struct passwd *pw)
+{
+	struct stat st;
+	const char *sh, *ns;
+	char *home, *real = NULL;
+	size_t clen = strlen(a->cage);
+	int fd;
+
+	sh = strrchr(pw->pw_shell, '/');
+	sh = sh != NULL ? sh + 1 : pw->pw_shell;
+	if (strcmp(sh, "cagesh") == 0 || pw->pw_dir[0] != '/')
+		return;
+	home = jpath_norm(pw->pw_dir);
+	ns = home;
+	if (strncmp(ns, a->cage, clen) != 0 ||
+	    (ns[clen] != '/' && ns[clen] != '\0')) {
+		/* A host path that leads into the cage through a link. */
+		if ((real = realpath(pw->pw_dir, NULL)) == NULL ||
+		    strncmp(real, a->cage, clen) != 0 ||
+		    (real[clen] != '/' && real[clen] != '\0'))
+			goto out;
+		ns = real;
+	}
+	ns = ns[clen] == '\0' ? "/" : ns + clen;
+	if ((fd = jpath_in_cage(a->cfd, ns, O_PATH)) == -1)
+		goto out;
+	if (fstat(fd, &st) == 0 && (st.st_uid == pw->pw_uid ||
+	    (st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) &&
+	    in_group(pw, st.st_gid))))
+		find(a, 0, ns, "passwd home of %s, who can write it; the "
+		    "login shell %s is not cagesh, and sshd runs it outside "
+		    "the cage, where it may read files here (~/.bashrc)",
+		    pw->pw_name, pw->pw_shell);
+	close(fd);
+out:
+	free(real);
+	free(home);
+}
+
+/* The accounts caged here, as plan.c's add_accounts finds them. */
+static void
+check_homes(struct audit *a, const struct conf *c)
+{
+	const struct userent *u;
+	struct passwd *pw;
+	struct group *g;
+	size_t i, k;
+
+	for (i = 0; i < c->nusers; i++) {
+		u = &c->users[i];
+		if (strcmp(u->cage, a->cage) != 0)
+			continue;
+		if (u->user != NULL) {
+			if ((pw = getpwnam(u->user)) != NULL &&
+			    pw->pw_uid != 0)
+				check_home(a, pw);
+			continue;
+		}
+		if ((g = getgrnam(u->group)) == NULL || g->gr_gid == 0)
+			continue;
+		setpwent();
+		while ((pw = getpwent()) != NULL) {
+			for (k = 0; g->gr_mem[k] != NULL; k++)
+				if (strcmp(g->gr_mem[k], pw->pw_name) == 0)
+					break;
+			if (pw->pw_uid != 0 && (pw->pw_gid == g->gr_gid ||
+			    g->gr_mem[k] != NULL))
+				check_home(a, pw);
+		}
+		endpwent();
 	}
 }
 
@@ -174,11 +364,12 @@ print_human(const struct audit *a)
 	size_t i;
 
 	for (i = 0; i < a->n; i++)
-		printf("cagesh-jail: %s: %s%s: %s\n", a->cage,
+		jail_say(stdout, "cagesh-jail: %s: %s%s: %s", a->cage,
 		    a->v[i].error ? "" : "warning: ", a->v[i].path,
 		    a->v[i].problem);
 }
 
+/* jsonw escapes every byte that is not valid UTF-8 or is a control. */
 static void
 print_json(const struct audit *a)
 {
@@ -204,42 +395,53 @@ print_json(const struct audit *a)
 
 /*
  * Exit status 1 on any error finding.  Warnings (writable places not
- * nosuid) are printed but do not fail the check: most hosts have no
- * separate mounts for them, and the cage has no setuid file to exploit.
+ * nosuid, a passwd home in the cage) are printed but do not fail the
+ * check: most hosts have no separate mounts for them, and the cage has
+ * no setuid file to exploit.  Without openat2 nothing is checked.
  */
 int
-jail_check(const char *cage, int json)
+jail_check(const struct conf *c, const char *cage, int json)
 {
-	struct audit a = { cage, NULL, 0, 0 };
+	struct audit a = { cage, -1, NULL, 0, 0 };
 	struct jplan m;
-	struct stat st;
 	char why[1024];
 	size_t i;
 	int errors = 0;
 
 	check_cage_path(&a);
-	if (lstat(cage, &st) == 0) {
-		a.dev = st.st_dev;
-		walk(&a, cage, "/");
-	}
-	if (jmanifest_read(cage, &m, why, sizeof(why)) != JE_OK)
-		find(&a, 1, "/" JAIL_MANIFEST, "%s", why);
-	else {
-		if (m.n == 0)
-			find(&a, 1, "/" JAIL_MANIFEST, "no manifest (not made "
-			    "by cagesh-jail init)");
-		check_manifest(&a, &m);
-		jplan_free(&m);
+	if ((a.cfd = jpath_cage_open(cage, why, sizeof(why))) == -1)
+		find(&a, 1, cage, "%s", why);
+	else if (jpath_openat2_ok(a.cfd, why, sizeof(why)) == -1) {
+		/* Nothing checked, so no report that could look clean. */
+		jail_say(stderr, "cagesh-jail: %s: %s", cage, why);
+		errors = 1;
+		goto out;
+	} else {
+		check_tree(&a);
+		if (jmanifest_read(a.cfd, cage, &m, why, sizeof(why)) !=
+		    JE_OK)
+			find(&a, 1, "/" JAIL_MANIFEST, "%s", why);
+		else {
+			if (m.n == 0)
+				find(&a, 1, "/" JAIL_MANIFEST, "no manifest "
+				    "(not made by cagesh-jail init)");
+			check_manifest(&a, &m);
+			jplan_free(&m);
+		}
+		check_homes(&a, c);
 	}
 	if (json)
 		print_json(&a);
 	else
 		print_human(&a);
+out:
 	for (i = 0; i < a.n; i++) {
 		errors += a.v[i].error;
 		free(a.v[i].path);
 		free(a.v[i].problem);
 	}
 	free(a.v);
+	if (a.cfd != -1)
+		close(a.cfd);
 	return errors > 0 ? 1 : 0;
 }

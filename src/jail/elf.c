@@ -120,9 +120,13 @@ read_str(int fd, off_t off)
 	return NULL;
 }
 
-/* 1: parsed, 0: not a 64-bit ELF file, -1: a broken one. */
+/*
+ * 1: parsed, 0: not a 64-bit ELF file, -1: a broken one.  file is a host
+ * path (rootfd -1) or a path in the cage at rootfd, resolved there as the
+ * loader inside would (jpath_in_cage), never through the host.
+ */
 static int
-elf_read(const char *file, struct elfinfo *e)
+elf_read(int rootfd, const char *file, struct elfinfo *e)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr *ph = NULL;
@@ -135,7 +139,11 @@ elf_read(const char *file, struct elfinfo *e)
 	int fd, ret = -1;
 
 	memset(e, 0, sizeof(*e));
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+	if (rootfd == -1)
+		fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	else
+		fd = jpath_in_cage(rootfd, file, O_RDONLY | O_NONBLOCK);
+	if (fd == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    pread_all(fd, &eh, sizeof(eh), 0) == -1 ||
@@ -205,7 +213,7 @@ jelf_is_elf(const char *file)
 	struct elfinfo e;
 	int r;
 
-	r = elf_read(file, &e);
+	r = elf_read(-1, file, &e);
 	elfinfo_free(&e);
 	return r == 1;
 }
@@ -274,19 +282,16 @@ add_search(struct strv *dirs, const char *list, const char *origin)
 	free(copy);
 }
 
-/* A library found under root in dir, of the same machine as the object. */
+/* A library found in dir, of the same machine as the object. */
 static char *
-lib_find(const char *root, const char *dir, const char *name,
-    unsigned int machine)
+lib_find(int rootfd, const char *dir, const char *name, unsigned int machine)
 {
 	struct elfinfo e;
-	char *ns, *host;
+	char *ns;
 	int r;
 
 	ns = jpath_join(dir, name);
-	xasprintf(&host, "%s%s", root, ns);
-	r = elf_read(host, &e);
-	free(host);
+	r = elf_read(rootfd, ns, &e);
 	if (r == 1 && e.machine == machine) {
 		elfinfo_free(&e);
 		return ns;
@@ -297,19 +302,19 @@ lib_find(const char *root, const char *dir, const char *name,
 }
 
 /*
- * Every object file (namespace path nsfile, read at root+nsfile) needs:
+ * Every object file (path nsfile, on the host or in the cage) needs:
  * its loader and, recursively, its DT_NEEDED libraries, searched in
  * RPATH (when there is no RUNPATH), RUNPATH, then the system dirs
  * (ld.so.conf's too when use_ldconf: inside a cage there is no cache).
  */
 int
-jelf_deps(const char *root, const char *nsfile, int use_ldconf,
+jelf_deps(int rootfd, const char *nsfile, int use_ldconf,
     struct jelf_deps *out)
 {
 	struct strv todo = { NULL, 0 }, done = { NULL, 0 }, sys = { NULL, 0 };
 	struct strv miss = { NULL, 0 }, dirs;
 	struct elfinfo e;
-	char *host, *origin, *found, *p;
+	char *origin, *found, *p;
 	size_t k, i, j;
 	int r;
 
@@ -320,10 +325,7 @@ jelf_deps(const char *root, const char *nsfile, int use_ldconf,
 		strv_add(&sys, default_dirs[i]);
 	strv_add(&todo, nsfile);
 	for (k = 0; k < todo.n; k++) {
-		xasprintf(&host, "%s%s", root, todo.v[k]);
-		r = elf_read(host, &e);
-		free(host);
-		if (r != 1) {
+		if ((r = elf_read(rootfd, todo.v[k], &e)) != 1) {
 			elfinfo_free(&e);
 			continue;
 		}
@@ -346,11 +348,11 @@ jelf_deps(const char *root, const char *nsfile, int use_ldconf,
 			found = NULL;
 			if (strchr(e.needed.v[i], '/') != NULL) {
 				p = jpath_norm(e.needed.v[i]);
-				found = lib_find(root, "/", p, e.machine);
+				found = lib_find(rootfd, "/", p, e.machine);
 				free(p);
 			}
 			for (j = 0; found == NULL && j < dirs.n; j++)
-				found = lib_find(root, dirs.v[j],
+				found = lib_find(rootfd, dirs.v[j],
 				    e.needed.v[i], e.machine);
 			if (found == NULL) {
 				strv_add(&miss, e.needed.v[i]);

@@ -45,9 +45,9 @@ load(const char *file)
 
 	if ((c = conf_load_file(file, &errs)) == NULL) {
 		for (i = 0; i < errs.n; i++)
-			fprintf(stderr, "cagesh-jail: %s\n", errs.msg[i]);
+			jail_say(stderr, "cagesh-jail: %s", errs.msg[i]);
 		if (errs.n == 0)
-			fprintf(stderr, "cagesh-jail: %s: cannot load\n",
+			jail_say(stderr, "cagesh-jail: %s: cannot load",
 			    file);
 	}
 	conf_errors_free(&errs);
@@ -64,7 +64,7 @@ user_cage(const struct conf *c, const char *user)
 	int ng = 64;
 
 	if ((pw = getpwnam(user)) == NULL) {
-		fprintf(stderr, "cagesh-jail: unknown user %s\n", user);
+		jail_say(stderr, "cagesh-jail: unknown user %s", user);
 		return NULL;
 	}
 	gids = xreallocarray(NULL, (size_t)ng, sizeof(*gids));
@@ -73,8 +73,8 @@ user_cage(const struct conf *c, const char *user)
 		(void)getgrouplist(user, pw->pw_gid, gids, &ng);
 	}
 	if (conf_find_user(c, user, gids, (size_t)ng, &u) != MATCH_ONE) {
-		fprintf(stderr, "cagesh-jail: %s: no single user entry in "
-		    "%s\n", user, c->file);
+		jail_say(stderr, "cagesh-jail: %s: no single user entry in "
+		    "%s", user, c->file);
 		free(gids);
 		return NULL;
 	}
@@ -90,7 +90,7 @@ cage_known(const struct conf *c, const char *cage)
 	for (i = 0; i < c->nusers; i++)
 		if (strcmp(c->users[i].cage, cage) == 0)
 			return 1;
-	fprintf(stderr, "cagesh-jail: %s: no user entry has this cage\n",
+	jail_say(stderr, "cagesh-jail: %s: no user entry has this cage",
 	    cage);
 	return 0;
 }
@@ -101,37 +101,42 @@ build(const struct conf *c, const char *cage, int init)
 	struct jplan plan, old;
 	char why[2048];
 	size_t changes;
-	int ret;
+	int cfd = -1, ret;
 
+	memset(&old, 0, sizeof(old));
 	/* Planned first: a missing command leaves nothing behind. */
 	if ((ret = jplan_build(c, cage, &plan, why, sizeof(why))) != JE_OK) {
-		fprintf(stderr, "cagesh-jail: %s\n", why);
-		jplan_free(&plan);
-		return 1;
+		jail_say(stderr, "cagesh-jail: %s", why);
+		goto out;
 	}
 	if (jpath_cage_safe(cage, init, why, sizeof(why)) != JE_OK) {
-		fprintf(stderr, "cagesh-jail: unsafe cage: %s\n", why);
-		jplan_free(&plan);
-		return 1;
+		jail_say(stderr, "cagesh-jail: unsafe cage: %s", why);
+		ret = JE_UNSAFE;
+		goto out;
 	}
-	if (jmanifest_read(cage, &old, why, sizeof(why)) != JE_OK) {
-		fprintf(stderr, "cagesh-jail: %s\n", why);
-		jplan_free(&plan);
-		return 1;
+	if ((cfd = jpath_cage_open(cage, why, sizeof(why))) == -1 ||
+	    (ret = jmanifest_read(cfd, cage, &old, why, sizeof(why))) !=
+	    JE_OK) {
+		jail_say(stderr, "cagesh-jail: %s", why);
+		ret = JE_SYS;
+		goto out;
 	}
 	if (!init && old.n == 0) {
-		fprintf(stderr, "cagesh-jail: %s: no manifest; run init "
-		    "first\n", cage);
-		jplan_free(&plan);
-		return 1;
+		jail_say(stderr, "cagesh-jail: %s: no manifest; run init "
+		    "first", cage);
+		ret = JE_SYS;
+		goto out;
 	}
-	ret = jail_apply(cage, &plan, &old, &changes, why, sizeof(why));
+	ret = jail_apply(cfd, cage, &plan, &old, &changes, why, sizeof(why));
 	if (ret != JE_OK)
-		fprintf(stderr, "cagesh-jail: %s%s\n", why, ret == JE_NOSPACE ?
+		jail_say(stderr, "cagesh-jail: %s%s", why, ret == JE_NOSPACE ?
 		    " (disk full; nothing half-written was left)" : "");
 	else
-		printf("cagesh-jail: %s: %zu change%s\n", cage, changes,
-		    changes == 1 ? "" : "s");
+		jail_say(stdout, "cagesh-jail: %s: %zu change%s", cage,
+		    changes, changes == 1 ? "" : "s");
+out:
+	if (cfd != -1)
+		close(cfd);
 	jplan_free(&plan);
 	jplan_free(&old);
 	return ret == JE_OK ? 0 : 1;
@@ -195,15 +200,19 @@ main(int argc, char *argv[])
 		if (optind + 1 != argc || user != NULL || json)
 			usage();
 		if ((real = realpath(argv[optind], NULL)) == NULL) {
-			fprintf(stderr, "cagesh-jail: %s: %s\n", argv[optind],
+			jail_say(stderr, "cagesh-jail: %s: %s", argv[optind],
 			    strerror(errno));
 			return 1;
 		}
-		rcage = cagearg != NULL ? realpath(cagearg, NULL) :
-		    jail_find_cage(real);
-		if (rcage == NULL) {
-			fprintf(stderr, "cagesh-jail: %s: not inside a cage "
-			    "(no %s above it)\n", real, JAIL_DIR);
+		if (cagearg != NULL &&
+		    (rcage = realpath(cagearg, NULL)) == NULL) {
+			jail_say(stderr, "cagesh-jail: %s: %s", cagearg,
+			    strerror(errno));
+			goto out;
+		}
+		if (rcage == NULL && (rcage = jail_find_cage(real)) == NULL) {
+			jail_say(stderr, "cagesh-jail: %s: not inside a cage "
+			    "(no root-only %s above it)", real, JAIL_DIR);
 			goto out;
 		}
 		ret = jail_relink(rcage, real, dry) == 0 ? 0 : 1;
@@ -223,7 +232,7 @@ main(int argc, char *argv[])
 	if (cage == NULL)
 		goto out;
 	if (strcmp(cmd, "check") == 0)
-		ret = jail_check(cage, json);
+		ret = jail_check(c, cage, json);
 	else
 		ret = build(c, cage, strcmp(cmd, "init") == 0);
 out:

@@ -1,16 +1,24 @@
 /*
- * Path arithmetic in the cage namespace, and the safety of the cage
- * path itself (the same rule cagesh applies when it enters a cage).
+ * Path arithmetic in the cage namespace, the safety of the cage path
+ * itself (the same rule cagesh applies when it enters a cage), reaching
+ * the files inside a cage by fds, and showing their names.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/openat2.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "jail.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 /* "/a/./b//../c" -> "/a/c", lexically: the caller resolves links first. */
@@ -172,4 +180,163 @@ jpath_cage_safe(const char *cage, int create, char *why, size_t len)
 out:
 	free(p);
 	return ret;
+}
+
+/*
+ * Below its root a cage is partly its users' (homes, /tmp): any name
+ * there can become a symlink at any moment.  A cage path is therefore
+ * never handed to the host's lookup (CAGE/ns): the kernel resolves it
+ * from the cage's fd as if that were / (RESOLVE_IN_ROOT: ".." and
+ * absolute links stop at the cage), the way a caged process sees it,
+ * and never through a /proc-style magic link.  glibc 2.36 has no
+ * openat2 wrapper.  EAGAIN (a rename during "..") is retried.
+ */
+int
+jpath_in_cage(int cagefd, const char *ns, int flags)
+{
+	struct open_how how;
+	int fd, tries;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)(flags | O_CLOEXEC);
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	for (tries = 0; tries < 64; tries++) {
+		fd = (int)syscall(SYS_openat2, cagefd, ns, &how, sizeof(how));
+		if (fd != -1 || errno != EAGAIN)
+			break;
+	}
+	return fd;
+}
+
+/* Without openat2 nothing inside a cage can be resolved safely: fail. */
+int
+jpath_openat2_ok(int cagefd, char *why, size_t len)
+{
+	int fd;
+
+	if ((fd = jpath_in_cage(cagefd, "/", O_PATH | O_DIRECTORY)) != -1) {
+		close(fd);
+		return 0;
+	}
+	if (errno == ENOSYS || errno == EINVAL || errno == E2BIG)
+		snprintf(why, len, "this kernel has no openat2(2) with "
+		    "RESOLVE_IN_ROOT (Linux 5.6 or later): links inside a "
+		    "cage cannot be resolved safely, so nothing was done");
+	else
+		snprintf(why, len, "openat2(2): %s: nothing was done",
+		    strerror(errno));
+	return -1;
+}
+
+/* The cage's own fd; its path is root's alone (jpath_cage_safe). */
+int
+jpath_cage_open(const char *cage, char *why, size_t len)
+{
+	int fd;
+
+	if ((fd = open(cage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		snprintf(why, len, "%s: %s", cage, strerror(errno));
+	return fd;
+}
+
+/*
+ * The directory that holds cage path ns, opened from the cage's fd one
+ * component at a time with O_NOFOLLOW, each one (the cage too) checked
+ * on the fd that is then used: a directory that root owns and only root
+ * can write.  What the caller makes there, nobody else can redirect or
+ * rename.  *base points into ns at the last component.  On failure why
+ * names the component, and errno is ENOENT if it is missing.
+ */
+int
+jpath_parent(int cagefd, const char *cage, const char *ns,
+    const char **base, char *why, size_t len)
+{
+	struct stat st;
+	const char *c, *e;
+	char *comp;
+	int fd, next, err;
+
+	if ((fd = fcntl(cagefd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		snprintf(why, len, "%s: %s", cage, strerror(errno));
+		return -1;
+	}
+	for (c = ns;; c = e) {
+		while (*c == '/')
+			c++;
+		e = c + strcspn(c, "/");
+		if ((e == c) || (e - c == 1 && c[0] == '.') ||
+		    (e - c == 2 && c[0] == '.' && c[1] == '.')) {
+			snprintf(why, len, "%s: %s: not a plain path", cage,
+			    ns);
+			err = EINVAL;
+			break;
+		}
+		if (fstat(fd, &st) == -1 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != 0 || (st.st_mode & 022)) {
+			snprintf(why, len, "%s%.*s: not a root-only directory",
+			    cage, (int)(c - ns - 1), ns);
+			err = EPERM;
+			break;
+		}
+		if (*e == '\0') {
+			*base = c;
+			return fd;
+		}
+		comp = xstrndup(c, (size_t)(e - c));
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		free(comp);
+		if (next == -1) {
+			err = errno;
+			snprintf(why, len, "%s%.*s: %s", cage, (int)(e - ns),
+			    ns, err == ELOOP || err == ENOTDIR ?
+			    "not a root-only directory" : strerror(err));
+			break;
+		}
+		close(fd);
+		fd = next;
+	}
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/*
+ * A line for the admin: fmt's result with every byte a terminal could
+ * obey made visible (vis.h), then a newline.  Names in a cage are the
+ * users' and reach this as %s arguments; escaping the whole line means
+ * no message can forget one.
+ */
+void
+jail_say(FILE *fp, const char *fmt, ...)
+{
+	struct sbuf b;
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sbuf_init(&b);
+	vis_addn(&b, s, (size_t)n);
+	sbuf_addc(&b, '\n');
+	fputs(b.s, fp);
+	sbuf_free(&b);
+	free(s);
+}
+
+/* A temporary name nobody can guess; the caller creates it O_EXCL. */
+void
+jpath_tmpname(char *buf, size_t len)
+{
+	snprintf(buf, len, ".cagesh-jail.%08x%08x", arc4random(),
+	    arc4random());
 }

@@ -132,7 +132,7 @@ add_elf_deps(struct ctx *c, const char *real)
 
 	if (!jelf_is_elf(real))
 		return 0;
-	(void)jelf_deps("", real, 1, &d);
+	(void)jelf_deps(-1, real, 1, &d);
 	if (d.nmissing > 0) {
 		snprintf(c->why, c->len, "%s: library %s not found on the host",
 		    real, d.missing[0]);
