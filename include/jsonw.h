@@ -1,8 +1,8 @@
 /*
  * Writing JSON into a struct sbuf.  Strings are escaped so that no byte
  * of user input can end a string, a record or a line: quotes,
- * backslashes and every control byte are escaped, and bytes that are not
- * valid UTF-8 are written as \u00XX.
+ * backslashes and every control byte (C1 controls too) are escaped, and
+ * bytes that are not valid UTF-8 are written as \u00XX.
  */
 #ifndef CAGESH_JSONW_H
 #define CAGESH_JSONW_H

@@ -117,6 +117,8 @@ unit_cost(const unsigned char *s, size_t n, int escaped, size_t *step)
 	if ((l = jsonw_utf8_len(s, n)) == 0)
 		return 5;			/* \\xHH, escaped strings only */
 	*step = l;
+	if (l == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 6;			/* a C1 control: \u00XX */
 	return l;
 }
 
@@ -141,6 +143,8 @@ put_units(struct sbuf *b, const char *str, size_t n, int escaped)
 			sbuf_adds(b, "\\t");
 		else if (s[i] == '\r')
 			sbuf_adds(b, "\\r");
+		else if (c == 6 && step == 2)
+			sbuf_addf(b, "\\u%04x", s[i + 1]);	/* C1 */
 		else if (c == 6)
 			sbuf_addf(b, "\\u%04x", s[i]);
 		else

@@ -74,6 +74,11 @@ jsonw_strn(struct sbuf *b, const char *str, size_t n)
 			len = 1;
 			continue;
 		}
+		/* C1 controls (U+0080-U+009F): escaped, never raw to a terminal */
+		if (len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0) {
+			sbuf_addf(b, "\\u%04x", s[i + 1]);
+			continue;
+		}
 		sbuf_addn(b, (const char *)s + i, len);
 	}
 	sbuf_addc(b, '"');
