@@ -99,6 +99,7 @@ struct arecord {
 	int		 status;
 	long		 duration_ms;	/* AE_COMMAND; -1: none */
 	int		 signal;	/* AE_SESSION_END: the shell died of it */
+	long		 killed;	/* AE_SESSION_END: processes left, killed */
 	struct aval	 reason;
 };
 

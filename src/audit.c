@@ -483,6 +483,8 @@ body_json(struct sbuf *b, const struct arecord *r, const struct vals *vs,
 		sbuf_addf(b, ",\"duration_ms\":%ld", r->duration_ms);
 	if (r->signal > 0)
 		sbuf_addf(b, ",\"signal\":%d", r->signal);
+	if (r->killed > 0)
+		sbuf_addf(b, ",\"killed\":%ld", r->killed);
 	if (r->reason.s != NULL) {
 		json_key(b, "reason");
 		json_val(b, vs, &r->reason);
@@ -571,6 +573,8 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 		sbuf_addf(kv, " duration_ms=%ld", r->duration_ms);
 	if (r->signal > 0)
 		sbuf_addf(kv, " signal=%d", r->signal);
+	if (r->killed > 0)
+		sbuf_addf(kv, " killed=%ld", r->killed);
 	if (r->reason.s != NULL) {
 		kv_key(kv, "reason");
 		kv_aval(kv, vs, &r->reason);

@@ -30,10 +30,14 @@
 #include "auditfile.h"
 #include "bench.h"
 #include "caged.h"
+#include "cgroup.h"
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
 #include "xmalloc.h"
+
+/* How long the processes the shell left get to die once killed. */
+#define KILL_WAIT_MS	2000
 
 /* After SIGHUP or SIGTERM, the caged shell has this long to end. */
 #define GRACE_MS	5000
@@ -91,6 +95,8 @@ struct monitor {
 	int		 term_signal;	/* SIGHUP/SIGTERM the session got */
 	long		 kill_at;	/* when the shell is killed, or 0 */
 	const char	*lost;		/* why the protocol broke */
+	struct cgroup	 cg;		/* every process of the session */
+	long		 killed;	/* left at its end, and killed */
 	unsigned char	*buf;
 };
 
@@ -679,6 +685,7 @@ end_record(struct monitor *mo)
 	r.has_status = 1;
 	r.status = sig ? 128 + sig : mo->status;
 	r.signal = sig;
+	r.killed = mo->killed > 0 ? mo->killed : 0;
 	if (why[0] != '\0') {
 		r.reason.s = why;
 		r.reason.len = strlen(why);
@@ -733,6 +740,7 @@ monitor_run(struct session *s, int ctl)
 	struct monitor mo;
 	struct msg m;
 	sigset_t set;
+	char why[512];
 	int sv[2], bufsize = (int)MSG_MAX + 65536;
 	pid_t pid;
 
@@ -740,6 +748,7 @@ monitor_run(struct session *s, int ctl)
 	mo.s = s;
 	mo.ctl = ctl;
 	mo.sigfd = -1;
+	mo.cg.fd = -1;
 	mo.state = ST_NEW;
 	/*
 	 * Not ours to be stopped by, nor the terminal's: its ^C reaches the
@@ -761,6 +770,8 @@ monitor_run(struct session *s, int ctl)
 		mo.lost = "the monitor cannot watch its signals";
 	else if (wait_go(&mo) == -1)
 		mo.state = ST_REFUSED;
+	else if (cgroup_make(&mo.cg, s->id, why, sizeof(why)) == -1)
+		mo.lost = mo.refused = xstrdup(why);
 	else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
 	    sv) == -1 || setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE,
 	    &bufsize, sizeof(bufsize)) == -1)
@@ -777,6 +788,12 @@ monitor_run(struct session *s, int ctl)
 		close(sv[1]);
 		mo.sock = sv[0];
 		mo.child = pid;
+		/* before it can fork: its first message waits for our answer */
+		if (cgroup_add(&mo.cg, pid) == -1) {
+			(void)kill(pid, SIGKILL);
+			mo.lost = "the shell cannot be put in the session's "
+			    "cgroup";
+		}
 		/* the root set-up kills the shell if we go away */
 		msg_init(&m, M_CTL_SHELL);
 		msg_num(&m, T_SEQ, pid);
@@ -784,8 +801,14 @@ monitor_run(struct session *s, int ctl)
 		msg_free(&m);
 		loop(&mo);
 		close(mo.sock);
+		/* the shell has ended: so does everything it started */
+		if ((mo.killed = cgroup_kill(&mo.cg, KILL_WAIT_MS)) == -1)
+			syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: "
+			    "cgroup %s: %s", s->id, mo.cg.path,
+			    strerror(errno));
 	}
-	if (mo.lost != NULL && mo.child == 0)
+	cgroup_remove(&mo.cg);
+	if (mo.lost != NULL && mo.child == 0 && mo.refused == NULL)
 		mo.refused = xstrdup(mo.lost);
 	end_record(&mo);
 	if (mo.lost != NULL)

@@ -446,6 +446,24 @@ recs = records(sys.argv[1], int(sys.argv[2]))
 one([r for r in recs if r["event"] == "session_refused"], "session_refused records")
 PY
 
+# --- the session's processes end with it: its cgroup is killed
+mark=$(log_mark)
+as_user "$bin" -c 'sleep 37 & kill -s KILL $$' >/dev/null 2>&1
+left=$(pgrep -u "$u" -f 'sleep 37' | tr '\n' ' ')
+[ -z "$left" ]
+ok $? "a process the shell left behind is gone when the session ends" ||
+    diag "still running: $left"
+pycheck "and session_end says how many it killed" "$mark" <<'PY'
+from audit import *
+recs = records(sys.argv[1], int(sys.argv[2]))
+end = one([r for r in recs if r["event"] == "session_end"], "session_end")
+assert end.get("killed", 0) >= 1 and end.get("signal") == 9, show(end)
+PY
+ls -d /sys/fs/cgroup/unified/cagesh-* /sys/fs/cgroup/cagesh-* 2>/dev/null | grep -q . &&
+    diag "cgroups left: $(ls -d /sys/fs/cgroup/unified/cagesh-* /sys/fs/cgroup/cagesh-* 2>/dev/null)"
+ls -d /sys/fs/cgroup/unified/cagesh-* /sys/fs/cgroup/cagesh-* >/dev/null 2>&1
+ok $(( ! $? )) "and its cgroup is removed"
+
 # --- all of the above: every line of the log one record within record_max
 pycheck "every line of the log is one record of at most $record_max bytes" <<'PY'
 from audit import *

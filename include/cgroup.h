@@ -1,0 +1,29 @@
+/*
+ * A cgroup (v2) for the processes of one session, so that they all end
+ * with it.  Requires root.
+ */
+#ifndef CAGESH_CGROUP_H
+#define CAGESH_CGROUP_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+struct cgroup {
+	char	*path;
+	int	 fd;		/* the cgroup's directory */
+};
+
+/* Makes cagesh-ID under our own cgroup.  0, or -1 with why filled. */
+int	cgroup_make(struct cgroup *, const char *id, char *why, size_t len);
+/* Moves pid (and what it forks from now on) into it.  0 or -1. */
+int	cgroup_add(struct cgroup *, pid_t);
+/*
+ * Kills every process left in it and waits (at most timeout_ms) until
+ * it is empty.  Returns how many there were (0: none), or -1.
+ */
+long	cgroup_kill(struct cgroup *, int timeout_ms);
+/* Removes the (empty) cgroup; safe to call more than once. */
+void	cgroup_remove(struct cgroup *);
+
+#endif

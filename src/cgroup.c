@@ -1,0 +1,204 @@
+/*
+ * cgroup.c: every process of a session in one cgroup (v2) of its own,
+ * made by the monitor, so that the session's end ends them all, however
+ * they detached themselves (setsid, double fork, nohup, a new process
+ * group): cgroup.kill, then wait until the cgroup is empty.  Unlike a
+ * PID namespace it leaves the session able to signal the user's own
+ * processes outside it (kill -USR2 of an app server, as deploys do).
+ * Runs as root, in the monitor.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "xmalloc.h"
+
+/* The mount point of the cgroup2 hierarchy, from /proc/self/mountinfo. */
+static char *
+cgroup2_mount(void)
+{
+	char line[4096], *p, *mnt, *fields[10], *sep, *save;
+	FILE *f;
+	int n;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return NULL;
+	mnt = NULL;
+	while (mnt == NULL && fgets(line, sizeof(line), f) != NULL) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS...] - FSTYPE ... */
+		if ((sep = strstr(line, " - ")) == NULL ||
+		    strncmp(sep + 3, "cgroup2 ", 8) != 0)
+			continue;
+		*sep = '\0';
+		n = 0;
+		for (p = strtok_r(line, " ", &save); p != NULL && n < 10;
+		    p = strtok_r(NULL, " ", &save))
+			fields[n++] = p;
+		/* a mount point with a space is written \040: not ours */
+		if (n >= 5 && strcmp(fields[3], "/") == 0 &&
+		    strchr(fields[4], '\\') == NULL)
+			mnt = xstrdup(fields[4]);
+	}
+	fclose(f);
+	return mnt;
+}
+
+/* Our own cgroup, "0::PATH" in /proc/self/cgroup. */
+static char *
+own_cgroup(void)
+{
+	char line[4096];
+	size_t n;
+	FILE *f;
+	char *path = NULL;
+
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+		return NULL;
+	while (path == NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "0::/", 4) != 0)
+			continue;
+		n = strcspn(line + 3, "\n");
+		path = xstrndup(line + 3, n);
+	}
+	fclose(f);
+	return path;
+}
+
+int
+cgroup_make(struct cgroup *cg, const char *id, char *why, size_t len)
+{
+	char *mnt = NULL, *own = NULL;
+	struct stat st;
+
+	memset(cg, 0, sizeof(*cg));
+	cg->fd = -1;
+	if ((mnt = cgroup2_mount()) == NULL || (own = own_cgroup()) == NULL) {
+		snprintf(why, len, "no cgroup2 hierarchy is mounted (a "
+		    "session's processes must end with it)");
+		goto fail;
+	}
+	/* a sibling of no one: under our own cgroup, where we may write */
+	xasprintf(&cg->path, "%s%s%scagesh-%s", mnt, own,
+	    strcmp(own, "/") == 0 ? "" : "/", id);
+	if (mkdir(cg->path, 0700) == -1) {
+		snprintf(why, len, "cgroup %s: %s", cg->path, strerror(errno));
+		goto fail;
+	}
+	if ((cg->fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || fstat(cg->fd, &st) == -1 ||
+	    st.st_uid != 0) {
+		snprintf(why, len, "cgroup %s: %s", cg->path, strerror(errno));
+		goto fail;
+	}
+	free(mnt);
+	free(own);
+	return 0;
+fail:
+	free(mnt);
+	free(own);
+	cgroup_remove(cg);
+	return -1;
+}
+
+static int
+write_file(int dfd, const char *name, const char *s)
+{
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = openat(dfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
+	n = write(fd, s, strlen(s));
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+int
+cgroup_add(struct cgroup *cg, pid_t pid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	return write_file(cg->fd, "cgroup.procs", buf);
+}
+
+/* How many processes are left in it (cgroup.procs lines), or -1. */
+static long
+count(const struct cgroup *cg)
+{
+	char buf[4096];
+	ssize_t n;
+	long lines = 0;
+	int fd, i;
+
+	if ((fd = openat(cg->fd, "cgroup.procs", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return n == -1 ? -1 : lines;
+}
+
+/* Is cgroup.events "populated 0"? 1 yes, 0 no, -1 cannot tell. */
+static int
+empty(const struct cgroup *cg)
+{
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(cg->fd, "cgroup.events", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strstr(buf, "populated 0") != NULL;
+}
+
+long
+cgroup_kill(struct cgroup *cg, int timeout_ms)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	long left;
+	int waited;
+
+	if (cg->fd == -1)
+		return -1;
+	if ((left = count(cg)) <= 0)
+		return left;
+	if (write_file(cg->fd, "cgroup.kill", "1") == -1)
+		return -1;
+	for (waited = 0; waited < timeout_ms; waited += 10) {
+		if (empty(cg) == 1)
+			return left;
+		nanosleep(&ts, NULL);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+void
+cgroup_remove(struct cgroup *cg)
+{
+	if (cg->fd != -1)
+		close(cg->fd);
+	cg->fd = -1;
+	if (cg->path != NULL)
+		(void)rmdir(cg->path);
+	free(cg->path);
+	cg->path = NULL;
+}
