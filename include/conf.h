@@ -7,6 +7,7 @@
 #define CAGESH_CONF_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <regex.h>
 #include <stddef.h>
 
@@ -63,6 +64,53 @@ struct envfix {
 	char		*value;
 };
 
+/*
+ * Kernel confinement of a profile's sessions (src/landlock.c).  Paths
+ * are inside the cage, absolute and in normal form; in write and
+ * exec_writable, "~" and "~/..." are the user entry's home.
+ */
+enum confine_landlock {
+	CONFINE_REQUIRE,	/* no session without what the profile asks */
+	CONFINE_WARN,		/* run with less, and log why */
+};
+
+enum confine_signal {
+	CONFINE_SIGNAL_SESSION,	/* signals reach the session's processes only */
+	CONFINE_SIGNAL_USER,	/* any process of the user, as without Landlock */
+};
+
+struct confine {
+	enum confine_landlock landlock;
+	char		**exec;		/* programs run only beneath these */
+	size_t		 nexec;
+	char		**write;	/* writes go only beneath these */
+	size_t		 nwrite;
+	char		**exec_writable; /* write places that may run programs */
+	size_t		 nexec_writable;
+	int		 tcp;		/* connect or bind given: TCP restricted */
+	unsigned short	*connect;	/* TCP ports a connect may reach */
+	size_t		 nconnect;
+	unsigned short	*bind;		/* TCP ports a socket may bind */
+	size_t		 nbind;
+	enum confine_signal signal;
+};
+
+/* Resource limits of a profile's sessions (src/rlimits.c). */
+struct rlimits {
+	rlim_t		 nproc;		/* RLIM_INFINITY: not limited */
+	rlim_t		 nofile;
+	rlim_t		 cpu;		/* seconds of CPU, per process */
+	rlim_t		 fsize;		/* bytes */
+	rlim_t		 as;		/* bytes of address space */
+	long		 session;	/* wall-clock seconds; 0: none */
+};
+
+#define RLIMITS_NPROC_DEFAULT	1024
+#define RLIMITS_NOFILE_DEFAULT	4096
+#define RLIMITS_CPU_DEFAULT	3600
+#define RLIMITS_FSIZE_DEFAULT	(16ULL << 30)
+#define RLIMITS_SESSION_DEFAULT	7200
+
 struct profile {
 	char		*name;
 	char		*where;
@@ -78,6 +126,8 @@ struct profile {
 	size_t		 ncmds;
 	char		**cage_files;	/* host paths cagesh-jail copies in */
 	size_t		 ncage_files;
+	struct confine	 confine;
+	struct rlimits	 limits;
 };
 
 struct userent {
