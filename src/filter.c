@@ -548,6 +548,13 @@ filter_build(struct sock_filter *prog, size_t max)
 	put(&e, JUMP(BPF_JGE, X32_BIT, X32_NATIVE ? 1 : 0, X32_NATIVE ? 0 : 1));
 	put(&e, RET(SECCOMP_RET_ERRNO | ENOSYS));
 #endif
+	/*
+	 * Argument rules first: the kernel caches the verdict of a call
+	 * whose filter path reads no argument, so only these calls (open,
+	 * ioctl, clone ...) run the program each time.
+	 */
+	for (i = 0; i < sizeof(argrules) / sizeof(argrules[0]); i++)
+		put_argrule(&e, &argrules[i]);
 	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		for (i = 0; groups[g].nr[i] != NR_END; i++) {
 			put(&e, JUMP(BPF_JEQ, (uint32_t)groups[g].nr[i], 0, 1));
@@ -555,8 +562,6 @@ filter_build(struct sock_filter *prog, size_t max)
 			    (uint32_t)groups[g].err));
 		}
 	}
-	for (i = 0; i < sizeof(argrules) / sizeof(argrules[0]); i++)
-		put_argrule(&e, &argrules[i]);
 	put(&e, RET(SECCOMP_RET_ALLOW));
 	return e.full ? 0 : e.n;
 }

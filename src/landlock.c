@@ -173,20 +173,21 @@ fail(char *why, size_t len, const char *fmt, ...)
  * Opens an absolute path O_PATH, a component at a time, following no
  * symlink but root's (/bin -> usr/bin in a merged-/usr cage): a link
  * the user made, in the home say, could point a rule at any tree, "/"
- * included.  Returns the fd, or -1 with errno (ELOOP: a link not
- * root's on the way).
+ * included.  Returns the fd and its stat, or -1 with errno (ELOOP: a
+ * link not root's on the way).
  */
 static int
-open_path(const char *path)
+open_path(const char *path, struct stat *st)
 {
 	char comp[NAME_MAX + 1];
 	const char *p, *e;
-	struct stat st;
-	int dfd, fd, saved;
+	int dfd, fd = -1, saved;
 	size_t n;
 
 	if ((dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
+	if (fstat(dfd, st) == -1)
+		goto fail;
 	for (p = path; *p == '/'; p++)
 		;
 	while (*p != '\0') {
@@ -199,31 +200,30 @@ open_path(const char *path)
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		if ((fd = openat(dfd, comp, O_PATH | O_NOFOLLOW |
-		    O_CLOEXEC)) == -1)
+		    O_CLOEXEC)) == -1 || fstat(fd, st) == -1)
 			goto fail;
-		if (fstat(fd, &st) == -1) {
-			saved = errno;
+		if (S_ISLNK(st->st_mode)) {
 			(void)close(fd);
-			errno = saved;
-			goto fail;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			(void)close(fd);
-			if (st.st_uid != 0) {
+			fd = -1;
+			if (st->st_uid != 0) {
 				errno = ELOOP;
 				goto fail;
 			}
-			if ((fd = openat(dfd, comp, O_PATH | O_CLOEXEC)) == -1)
+			if ((fd = openat(dfd, comp, O_PATH | O_CLOEXEC)) == -1 ||
+			    fstat(fd, st) == -1)
 				goto fail;
 		}
 		(void)close(dfd);
 		dfd = fd;
+		fd = -1;
 		for (p += n; *p == '/'; p++)
 			;
 	}
 	return dfd;
 fail:
 	saved = errno;
+	if (fd != -1)
+		(void)close(fd);
 	(void)close(dfd);
 	errno = saved;
 	return -1;
@@ -281,19 +281,16 @@ rule(int rs, const char *p, const char *home, uint64_t access, int exec_dir,
 	struct stat st;
 	int fd, rc = -1;
 
-	if (place(p, home, path, sizeof(path)) == -1)
+	if (p[0] == '~' && home == NULL)
 		return fail(why, len, "Landlock: %s %s: no home to put it in",
 		    kind, p);
-	if ((fd = open_path(path)) == -1) {
+	if (place(p, home, path, sizeof(path)) == -1)
+		return fail(why, len, "Landlock: %s %s: too long", kind, p);
+	if ((fd = open_path(path, &st)) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		return fail(why, len, "Landlock: %s %s: %s", kind, path,
 		    open_error(errno));
-	}
-	if (fstat(fd, &st) == -1) {
-		fail(why, len, "Landlock: %s %s: %s", kind, path,
-		    strerror(errno));
-		goto out;
 	}
 	if (exec_dir && !S_ISDIR(st.st_mode)) {
 		fail(why, len, "Landlock: %s %s is not a directory", kind, path);
@@ -330,9 +327,9 @@ device_rule(int rs, const char *path, uint64_t access, char *why, size_t len)
 	struct stat st;
 	int fd, rc = 0;
 
-	if ((fd = open_path(path)) == -1)
+	if ((fd = open_path(path, &st)) == -1)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	if (S_ISCHR(st.st_mode) &&
 	    add_path(rs, fd, access & FS_ON_FILE) == -1)
 		rc = fail(why, len, "Landlock: rule for %s: %s", path,
 		    strerror(errno));
