@@ -163,6 +163,24 @@ tcp_bind(unsigned short port)
 }
 
 static int
+udp_send(unsigned short port)
+{
+	struct sockaddr_in sin;
+	int s, e = 0;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return errno;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (sendto(s, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin)) != 1)
+		e = errno;
+	close(s);
+	return e;
+}
+
+static int
 unix_abstract(void)
 {
 	struct sockaddr_un sun;
@@ -289,6 +307,17 @@ child_full(void)
 	check_confined_fs("full");
 	e = run_prog(at3(home, "bundle", "true"));
 	sayf(e == 0, "exec_writable ~/bundle: its program runs (%s)", en(e));
+	e = create(at(home, "m"));
+	if (e == 0)
+		e = ERR(rename(at(home, "m"), at3(home, "bundle", "m")));
+	sayf(e == EXDEV, "a file moved into exec_writable from the home: "
+	    "EXDEV, it would gain the right to run (%s)", en(e));
+	(void)unlink(at(home, "m"));
+	e = create(at3(home, "bundle", "n"));
+	if (e == 0)
+		e = ERR(rename(at3(home, "bundle", "n"), at(home, "n")));
+	sayf(e == 0, "a file moved out of it works (%s)", en(e));
+	(void)unlink(at(home, "n"));
 	e = ERR(open(at(ro, "file"), O_WRONLY));
 	sayf(e == EACCES, "an existing file outside is not opened for writing "
 	    "(%s)", en(e));
@@ -334,6 +363,8 @@ child_full(void)
 	    en(e));
 	e = tcp_bind(0);
 	sayf(e == EACCES, "no TCP port may be bound (bind port 0: %s)", en(e));
+	e = udp_send(port_no);
+	sayf(e == 0, "UDP is not restricted (%s)", en(e));
 	e = ERR(kill(victim, 0));
 	sayf(e == EPERM, "no signal reaches a process outside the session "
 	    "(kill %d: %s)", (int)victim, en(e));
