@@ -176,6 +176,16 @@ static const struct sc allowed[] = {
 	SC(setrlimit, ALLOW), SC(fchown, ALLOW), SC(mkdirat, ALLOW),
 };
 
+static const struct {
+	const char	*name;
+	unsigned long	 flag;
+} newns[] = {
+	{ "CLONE_NEWNS", CLONE_NEWNS }, { "CLONE_NEWCGROUP", CLONE_NEWCGROUP },
+	{ "CLONE_NEWUTS", CLONE_NEWUTS }, { "CLONE_NEWIPC", CLONE_NEWIPC },
+	{ "CLONE_NEWUSER", CLONE_NEWUSER }, { "CLONE_NEWPID", CLONE_NEWPID },
+	{ "CLONE_NEWNET", CLONE_NEWNET },
+};
+
 static void
 test_program(void)
 {
@@ -260,10 +270,9 @@ test_program(void)
 	    "ioctl TIOCLINUX");
 	is_int(verdict(__NR_ioctl, 0, TIOCGWINSZ, 0, 0), ALLOW,
 	    "ioctl TIOCGWINSZ");
-	is_int(verdict(__NR_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0), EPERM_,
-	    "clone CLONE_NEWUSER");
-	is_int(verdict(__NR_clone, CLONE_NEWNET, 0, 0, 0), EPERM_,
-	    "clone CLONE_NEWNET");
+	for (i = 0; i < sizeof(newns) / sizeof(newns[0]); i++)
+		is_int(verdict(__NR_clone, newns[i].flag | SIGCHLD, 0, 0, 0),
+		    EPERM_, "clone %s", newns[i].name);
 	is_int(verdict(__NR_clone, CLONE_VM | CLONE_FS | CLONE_FILES |
 	    CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
 	    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, 0, 0, 0), ALLOW,
