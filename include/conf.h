@@ -7,9 +7,9 @@
 #define CAGESH_CONF_H
 
 #include <sys/types.h>
-#include <sys/resource.h>
 #include <regex.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parse.h"
 
@@ -95,13 +95,19 @@ struct confine {
 	enum confine_signal signal;
 };
 
-/* Resource limits of a profile's sessions (src/rlimits.c). */
+/*
+ * Resource limits of a profile's sessions (src/rlimits.c).  64 bits
+ * whatever rlim_t is: on a 32-bit build without large files, "16G" is
+ * more than an rlim_t holds.
+ */
+#define RLIMITS_UNLIMITED	UINT64_MAX
+
 struct rlimits {
-	rlim_t		 nproc;		/* RLIM_INFINITY: not limited */
-	rlim_t		 nofile;
-	rlim_t		 cpu;		/* seconds of CPU, per process */
-	rlim_t		 fsize;		/* bytes */
-	rlim_t		 as;		/* bytes of address space */
+	uint64_t	 nproc;		/* RLIMITS_UNLIMITED: not limited */
+	uint64_t	 nofile;
+	uint64_t	 cpu;		/* seconds of CPU, per process */
+	uint64_t	 fsize;		/* bytes */
+	uint64_t	 as;		/* bytes of address space */
 	long		 session;	/* wall-clock seconds; 0: none */
 };
 

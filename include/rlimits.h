@@ -13,7 +13,8 @@
  * values and sets RLIMIT_CORE to 0.  Limits are only ever lowered: the
  * hard limit becomes the smaller of the profile's value and the one
  * inherited (from sshd, PAM's limits.conf), the soft limit too when it
- * was higher.  RLIM_INFINITY in the profile leaves a limit as it is.
+ * was higher.  RLIMITS_UNLIMITED in the profile leaves a limit as it
+ * is.
  * Call in the caged child after the privilege drop: RLIMIT_NPROC does
  * not hold for root, and the user cannot raise a hard limit again.
  * l->session is not a resource limit: the monitor enforces it.

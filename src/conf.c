@@ -1589,7 +1589,7 @@ rlimits_defaults(struct rlimits *l)
 	l->nofile = RLIMITS_NOFILE_DEFAULT;
 	l->cpu = RLIMITS_CPU_DEFAULT;
 	l->fsize = RLIMITS_FSIZE_DEFAULT;
-	l->as = RLIM_INFINITY;
+	l->as = RLIMITS_UNLIMITED;
 	l->session = RLIMITS_SESSION_DEFAULT;
 }
 
@@ -1640,7 +1640,7 @@ size_value(const char *str)
 static void
 rlimit_value(struct ld *ld, const config_setting_t *g, const char *ctx,
     const char *name, int flags, long long lo, long long hi, const char *unit,
-    rlim_t *out)
+    uint64_t *out)
 {
 	const config_setting_t *s;
 	const char *str;
@@ -1658,7 +1658,7 @@ rlimit_value(struct ld *ld, const config_setting_t *g, const char *ctx,
 	case CONFIG_TYPE_STRING:
 		str = config_setting_get_string(s);
 		if ((flags & RL_UNLIMITED) && strcmp(str, "unlimited") == 0) {
-			*out = RLIM_INFINITY;
+			*out = RLIMITS_UNLIMITED;
 			return;
 		}
 		if ((flags & RL_SIZE) && (v = size_value(str)) >= 0)
@@ -1684,14 +1684,14 @@ rlimit_value(struct ld *ld, const config_setting_t *g, const char *ctx,
 			    ", or \"unlimited\"" : "");
 		return;
 	}
-	*out = (rlim_t)v;
+	*out = (uint64_t)v;
 }
 
 static void
 parse_rlimits(struct ld *ld, const config_setting_t *g, struct profile *p)
 {
 	struct rlimits *l = &p->limits;
-	rlim_t session = (rlim_t)l->session;
+	uint64_t session = (uint64_t)l->session;
 	char *ctx;
 
 	xasprintf(&ctx, "profile '%s': limits", p->name);
@@ -1709,7 +1709,7 @@ parse_rlimits(struct ld *ld, const config_setting_t *g, struct profile *p)
 	    LLONG_MAX, "", &l->as);
 	rlimit_value(ld, g, ctx, "session", RL_UNLIMITED, 1, 2592000,
 	    " seconds", &session);
-	l->session = session == RLIM_INFINITY ? 0 : (long)session;
+	l->session = session == RLIMITS_UNLIMITED ? 0 : (long)session;
 	free(ctx);
 }
 

@@ -371,7 +371,7 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
     char *why, size_t len)
 {
 	struct ruleset_attr attr;
-	char note[512] = "", lack[256] = "";
+	char note[768] = "", lack[256] = "";
 	uint64_t fs;
 	size_t i;
 	int rs = -1, rc = -1, tcp = c->tcp;
@@ -420,7 +420,7 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	if (c->signal == CONFINE_SIGNAL_USER)
 		attr.scoped &= ~SCOPE_SIGNAL;
 	if (lack[0] != '\0') {
-		char text[300];
+		char text[sizeof(lack) + 64];
 
 		(void)snprintf(text, sizeof(text), "Landlock ABI %d leaves "
 		    "uncontrolled: %s", abi, lack);

@@ -12,10 +12,25 @@
 
 #include "rlimits.h"
 
+/*
+ * An rlim_t of 32 bits (a 32-bit build without large files) cannot hold
+ * more than 4 GiB: such a limit becomes the largest it can, not none.
+ */
+static rlim_t
+to_rlim(uint64_t v)
+{
+	if (v == RLIMITS_UNLIMITED)
+		return RLIM_INFINITY;
+	if (v >= (uint64_t)RLIM_INFINITY)
+		return RLIM_INFINITY - 1;
+	return (rlim_t)v;
+}
+
 static int
-lower(const char *name, int resource, rlim_t want, char *why, size_t len)
+lower(const char *name, int resource, uint64_t limit, char *why, size_t len)
 {
 	struct rlimit r, got;
+	rlim_t want = to_rlim(limit);
 
 	if (getrlimit(resource, &r) == -1) {
 		snprintf(why, len, "getrlimit %s: %s", name, strerror(errno));

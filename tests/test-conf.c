@@ -356,7 +356,7 @@ test_confine_defaults(const struct profile *p)
 	is_int(l->nofile, RLIMITS_NOFILE_DEFAULT, "default nofile");
 	is_int(l->cpu, RLIMITS_CPU_DEFAULT, "default cpu");
 	ok(l->fsize == RLIMITS_FSIZE_DEFAULT, "default fsize 16G");
-	ok(l->as == RLIM_INFINITY, "default as: not limited");
+	ok(l->as == RLIMITS_UNLIMITED, "default as: not limited");
 	is_int(l->session, RLIMITS_SESSION_DEFAULT, "default session 7200 s");
 }
 
@@ -403,7 +403,7 @@ test_confine_good(void)
 	is_int(k->nbind, 0, "no bind list: no port may be bound");
 	is_int(app->limits.nproc, 64, "limits.nproc");
 	is_int(app->limits.nofile, 256, "limits.nofile");
-	ok(app->limits.cpu == RLIM_INFINITY, "limits.cpu unlimited");
+	ok(app->limits.cpu == RLIMITS_UNLIMITED, "limits.cpu unlimited");
 	ok(app->limits.fsize == 4ULL << 30, "limits.fsize \"4G\"");
 	ok(app->limits.as == 1ULL << 30, "limits.as 1073741824L");
 	is_int(app->limits.session, 600, "limits.session");
@@ -416,9 +416,9 @@ test_confine_good(void)
 	if (k->nbind == 2)
 		is_int(k->bind[0], 0, "bind port 0 (any port) may be listed");
 	is_int(k->nexec, 5, "no exec: the default");
-	ok(ro->limits.nproc == RLIM_INFINITY, "limits.nproc unlimited");
+	ok(ro->limits.nproc == RLIMITS_UNLIMITED, "limits.nproc unlimited");
 	ok(ro->limits.fsize == 2ULL << 20, "limits.fsize \"2M\"");
-	ok(ro->limits.as == RLIM_INFINITY, "limits.as unlimited");
+	ok(ro->limits.as == RLIMITS_UNLIMITED, "limits.as unlimited");
 	is_int(ro->limits.session, 0, "limits.session unlimited: 0");
 	is_int(ro->limits.cpu, 60, "limits.cpu 60");
 	is_int(ro->limits.nofile, RLIMITS_NOFILE_DEFAULT,

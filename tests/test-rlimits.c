@@ -39,7 +39,7 @@ none(void)
 {
 	struct rlimits l;
 
-	l.nproc = l.nofile = l.cpu = l.fsize = l.as = RLIM_INFINITY;
+	l.nproc = l.nofile = l.cpu = l.fsize = l.as = RLIMITS_UNLIMITED;
 	l.session = 0;
 	return l;
 }
@@ -77,7 +77,7 @@ case_values(void)
 	l.nofile = 100;
 	l.cpu = 50;
 	l.fsize = 1 << 20;
-	l.as = 1ULL << 32;
+	l.as = 3ULL << 30;
 	apply_or_die(&l);
 	say(hard(RLIMIT_NPROC, &max, &cur) == 0 && max == 500 && cur <= 500,
 	    "RLIMIT_NPROC set");
@@ -87,7 +87,7 @@ case_values(void)
 	    "RLIMIT_CPU set");
 	say(hard(RLIMIT_FSIZE, &max, &cur) == 0 && max == 1 << 20 &&
 	    cur == 1 << 20, "RLIMIT_FSIZE set");
-	say(hard(RLIMIT_AS, &max, &cur) == 0 && max == 1ULL << 32,
+	say(hard(RLIMIT_AS, &max, &cur) == 0 && max == 3ULL << 30,
 	    "RLIMIT_AS set");
 	say(hard(RLIMIT_CORE, &max, &cur) == 0 && max == 0 && cur == 0,
 	    "RLIMIT_CORE is 0");
@@ -203,7 +203,7 @@ case_never_raise(void)
 	apply_or_die(&l);
 	say(hard(RLIMIT_NOFILE, &max, &cur) == 0 && max == 64 && cur == 40,
 	    "a lower hard limit, the soft one kept below it");
-	l.nofile = RLIM_INFINITY;
+	l.nofile = RLIMITS_UNLIMITED;
 	apply_or_die(&l);
 	say(hard(RLIMIT_NOFILE, &max, &cur) == 0 && max == 64,
 	    "\"unlimited\" leaves a limit as it is");
