@@ -1556,12 +1556,12 @@ check_confine_home(struct ld *ld, const config_setting_t *g,
 			place = xstrdup(w + 1);
 		else
 			xasprintf(&place, "%s%s", u->home, w + 1);
-		for (j = 0; j < c->nexec; j++) {
-			e = c->exec[j];
-			if (beneath(place, e) || beneath(e, place))
-				break;
-		}
-		if (j < c->nexec)
+		e = NULL;
+		for (j = 0; j < c->nexec && e == NULL; j++)
+			if (beneath(place, c->exec[j]) ||
+			    beneath(c->exec[j], place))
+				e = c->exec[j];
+		if (e != NULL)
 			ld_err(ld, g, "%s: the writable place '%s' ('%s' in "
 			    "confine.write of profile '%s') %s the exec "
 			    "directory '%s': the user could run what they "
