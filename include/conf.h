@@ -70,13 +70,13 @@ struct envfix {
  * exec_writable, "~" and "~/..." are the user entry's home.
  */
 enum confine_landlock {
-	CONFINE_REQUIRE,	/* no session without what the profile asks */
+	CONFINE_REQUIRE,	/* no session without what is asked */
 	CONFINE_WARN,		/* run with less, and log why */
 };
 
 enum confine_signal {
-	CONFINE_SIGNAL_SESSION,	/* signals reach the session's processes only */
-	CONFINE_SIGNAL_USER,	/* any process of the user, as without Landlock */
+	CONFINE_SIGNAL_SESSION,	/* only to the session's processes */
+	CONFINE_SIGNAL_USER,	/* to the user's, as without Landlock */
 };
 
 struct confine {

@@ -422,8 +422,8 @@ struct argrule {
 	enum argtest	 test;
 	uint32_t	 v[2];
 	int		 nv;
-	int		 if_arg;	/* -1, or tested only when this ... */
-	uint32_t	 if_bits;	/* ... argument has one of these bits */
+	int		 if_arg;	/* -1, or: tested only when */
+	uint32_t	 if_bits;	/* that argument has one of these */
 };
 
 static const struct argrule argrules[] = {
@@ -456,9 +456,10 @@ static const struct argrule argrules[] = {
 
 /* ---------------------------------------------------------------- */
 
-#define LOAD(off)	((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
-			    (off)))
-#define RET(k)		((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (k)))
+#define LOAD(off)	((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | \
+			    BPF_ABS, (off)))
+#define RET(k)		((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, \
+			    (k)))
 #define JUMP(op, k, t, f) ((struct sock_filter)BPF_JUMP(BPF_JMP | (op) | \
 			    BPF_K, (k), (t), (f)))
 

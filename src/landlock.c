@@ -209,8 +209,8 @@ open_path(const char *path, struct stat *st)
 				errno = ELOOP;
 				goto fail;
 			}
-			if ((fd = openat(dfd, comp, O_PATH | O_CLOEXEC)) == -1 ||
-			    fstat(fd, st) == -1)
+			if ((fd = openat(dfd, comp, O_PATH |
+			    O_CLOEXEC)) == -1 || fstat(fd, st) == -1)
 				goto fail;
 		}
 		(void)close(dfd);
@@ -293,7 +293,8 @@ rule(int rs, const char *p, const char *home, uint64_t access, int exec_dir,
 		    open_error(errno));
 	}
 	if (exec_dir && !S_ISDIR(st.st_mode)) {
-		fail(why, len, "Landlock: %s %s is not a directory", kind, path);
+		fail(why, len, "Landlock: %s %s is not a directory", kind,
+		    path);
 		goto out;
 	}
 	if (exec_dir && st.st_uid != 0) {
@@ -348,7 +349,7 @@ port_rules(int rs, const unsigned short *ports, size_t n, uint64_t access,
 		memset(&a, 0, sizeof(a));
 		a.access = access;
 		a.port = ports[i];
-		/* EAFNOSUPPORT: a kernel without TCP, where nothing connects. */
+		/* EAFNOSUPPORT: a kernel without TCP; nothing connects. */
 		if (syscall(__NR_landlock_add_rule, rs, RULE_NET_PORT, &a,
 		    0) == -1 && errno != EAFNOSUPPORT)
 			return fail(why, len, "Landlock: rule for TCP port %u: "
@@ -394,9 +395,9 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	}
 	if (tcp && abi < 4) {
 		if (c->landlock == CONFINE_REQUIRE)
-			return fail(why, len, "Landlock: ABI %d has no TCP rules "
-			    "(ABI 4, Linux 6.7), the profile lists TCP ports, "
-			    "and confine.landlock is \"require\"", abi);
+			return fail(why, len, "Landlock: ABI %d has no TCP "
+			    "rules (ABI 4, Linux 6.7), the profile lists TCP "
+			    "ports, and confine.landlock is \"require\"", abi);
 		(void)snprintf(note, sizeof(note), "Landlock: ABI %d has no "
 		    "TCP rules (ABI 4): the session runs without them", abi);
 		tcp = 0;

@@ -728,7 +728,8 @@ test_users(void)
 
 	if ((gr = getgrgid(0)) != NULL) {
 		xasprintf(&text, "profiles = { p = { path = [ \"/bin\" ]; }; };"
-		    "\nusers = ( { group = \"%s\"; cage = \"/c\"; home = \"/h\";"
+		    "\nusers = ( { group = \"%s\"; cage = \"/c\"; "
+		    "home = \"/h\";"
 		    " profile = \"p\"; } );\n", gr->gr_name);
 		path = tmpfile_with("rootgroup.conf", text, strlen(text));
 		c = conf_load_file(path, &errs);

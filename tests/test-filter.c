@@ -52,7 +52,7 @@
 #if defined(__mips__)
 #define __NR_fchmodat2	(__NR_Linux + 452)
 #else
-#define __NR_fchmodat2	452	/* x86_64, arm64, i386, arm, riscv, s390, ppc */
+#define __NR_fchmodat2	452	/* the generic number */
 #endif
 #endif
 
@@ -506,10 +506,10 @@ test_program(void)
 	for (i = 0; i < sizeof(newns) / sizeof(newns[0]); i++)
 		is_int(verdict(__NR_clone, CLONE_ARGS(newns[i].flag | SIGCHLD),
 		    0, 0), EPERM_, "clone %s", newns[i].name);
-	is_int(verdict(__NR_clone, CLONE_ARGS(CLONE_VM | CLONE_FS | CLONE_FILES |
-	    CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
-	    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID), 0, 0), ALLOW,
-	    "clone for a thread");
+	is_int(verdict(__NR_clone, CLONE_ARGS(CLONE_VM | CLONE_FS |
+	    CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+	    CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID), 0, 0),
+	    ALLOW, "clone for a thread");
 	is_int(verdict(__NR_clone, CLONE_ARGS(SIGCHLD), 0, 0), ALLOW,
 	    "clone for fork");
 	is_int(verdict(__NR_personality, PER_LINUX, 0, 0, 0), ALLOW,
@@ -1114,7 +1114,8 @@ main(void)
 			ok(line[0] == '1', "%s", line + 2);
 	}
 	waitpid(pid, &st, 0);
-	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the filtered child ended well");
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "the filtered child ended well");
 	(void)unlink(path);
 	(void)unlink(path2);
 	(void)unlink(path3);
