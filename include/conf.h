@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <regex.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parse.h"
 
@@ -63,6 +64,59 @@ struct envfix {
 	char		*value;
 };
 
+/*
+ * Kernel confinement of a profile's sessions (src/landlock.c).  Paths
+ * are inside the cage, absolute and in normal form; in write and
+ * exec_writable, "~" and "~/..." are the user entry's home.
+ */
+enum confine_landlock {
+	CONFINE_REQUIRE,	/* no session without what is asked */
+	CONFINE_WARN,		/* run with less, and log why */
+};
+
+enum confine_signal {
+	CONFINE_SIGNAL_SESSION,	/* only to the session's processes */
+	CONFINE_SIGNAL_USER,	/* to the user's, as without Landlock */
+};
+
+struct confine {
+	enum confine_landlock landlock;
+	char		**exec;		/* programs run only beneath these */
+	size_t		 nexec;
+	char		**write;	/* writes go only beneath these */
+	size_t		 nwrite;
+	char		**exec_writable; /* write places that may run programs */
+	size_t		 nexec_writable;
+	int		 tcp;		/* connect or bind given: TCP restricted */
+	unsigned short	*connect;	/* TCP ports a connect may reach */
+	size_t		 nconnect;
+	unsigned short	*bind;		/* TCP ports a socket may bind */
+	size_t		 nbind;
+	enum confine_signal signal;
+};
+
+/*
+ * Resource limits of a profile's sessions (src/rlimits.c).  64 bits
+ * whatever rlim_t is: on a 32-bit build without large files, "16G" is
+ * more than an rlim_t holds.
+ */
+#define RLIMITS_UNLIMITED	UINT64_MAX
+
+struct rlimits {
+	uint64_t	 nproc;		/* RLIMITS_UNLIMITED: not limited */
+	uint64_t	 nofile;
+	uint64_t	 cpu;		/* seconds of CPU, per process */
+	uint64_t	 fsize;		/* bytes */
+	uint64_t	 as;		/* bytes of address space */
+	long		 session;	/* wall-clock seconds; 0: none */
+};
+
+#define RLIMITS_NPROC_DEFAULT	1024
+#define RLIMITS_NOFILE_DEFAULT	4096
+#define RLIMITS_CPU_DEFAULT	3600
+#define RLIMITS_FSIZE_DEFAULT	(16ULL << 30)
+#define RLIMITS_SESSION_DEFAULT	7200
+
 struct profile {
 	char		*name;
 	char		*where;
@@ -78,6 +132,8 @@ struct profile {
 	size_t		 ncmds;
 	char		**cage_files;	/* host paths cagesh-jail copies in */
 	size_t		 ncage_files;
+	struct confine	 confine;
+	struct rlimits	 limits;
 };
 
 struct userent {

@@ -214,6 +214,8 @@ enum kt {
 	KT_GROUP,
 	KT_LIST,	/* ( ... ) */
 	KT_STRINGS,	/* [ "a", "b" ] or ( "a", "b" ) */
+	KT_INTS,	/* [ 1, 2 ] or ( 1, 2 ) */
+	KT_NUMSTR,	/* 5 or "5G" */
 };
 
 static const char *const kt_desc[] = {
@@ -223,6 +225,8 @@ static const char *const kt_desc[] = {
 	[KT_GROUP] = "a group { ... }",
 	[KT_LIST] = "a list ( ... )",
 	[KT_STRINGS] = "an array of strings [ ... ]",
+	[KT_INTS] = "an array of integers [ ... ]",
+	[KT_NUMSTR] = "an integer or a string",
 };
 
 static int
@@ -242,7 +246,11 @@ kt_match(const config_setting_t *s, enum kt kt)
 	case KT_LIST:
 		return t == CONFIG_TYPE_LIST;
 	case KT_STRINGS:
+	case KT_INTS:
 		return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
+	case KT_NUMSTR:
+		return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ||
+		    t == CONFIG_TYPE_STRING;
 	}
 	return 0;
 }
@@ -999,6 +1007,8 @@ static const struct key profile_keys[] = {
 	{ "env_ignore",		KT_STRINGS,	0 },
 	{ "commands",		KT_GROUP,	0 },
 	{ "cage_files",		KT_STRINGS,	0 },
+	{ "confine",		KT_GROUP,	0 },
+	{ "limits",		KT_GROUP,	0 },
 };
 
 static void
@@ -1010,6 +1020,8 @@ strv_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+static void	confine_clear(struct confine *);
 
 static void
 profile_clear(struct profile *p)
@@ -1027,6 +1039,7 @@ profile_clear(struct profile *p)
 	free(p->setenv);
 	strv_free(p->env_ignore, p->nenv_ignore);
 	strv_free(p->cage_files, p->ncage_files);
+	confine_clear(&p->confine);
 	for (i = 0; i < p->ncmds; i++)
 		rule_clear(&p->cmds[i]);
 	free(p->cmds);
@@ -1227,6 +1240,481 @@ parse_commands(struct ld *ld, const config_setting_t *g, struct profile *p)
 	}
 }
 
+/* ---------------------------------------------------------------- */
+/* Confinement: confine = { ... } and limits = { ... } in a profile */
+
+static const struct key confine_keys[] = {
+	{ "landlock",		KT_STRING,	0 },
+	{ "exec",		KT_STRINGS,	0 },
+	{ "write",		KT_STRINGS,	0 },
+	{ "exec_writable",	KT_STRINGS,	0 },
+	{ "connect",		KT_INTS,	0 },
+	{ "bind",		KT_INTS,	0 },
+	{ "signal",		KT_STRING,	0 },
+};
+
+/* What cagesh-jail puts programs and libraries in. */
+static const char *const exec_default[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib64",
+};
+
+static const char *const write_default[] = {
+	"~", "/tmp", "/var/tmp",
+};
+
+static void
+strv_set(char ***v, size_t *n, const char *const *src, size_t nsrc)
+{
+	size_t i;
+
+	*v = xcalloc(nsrc, sizeof(**v));
+	for (i = 0; i < nsrc; i++)
+		(*v)[i] = xstrdup(src[i]);
+	*n = nsrc;
+}
+
+static void
+confine_defaults(struct confine *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->landlock = CONFINE_REQUIRE;
+	c->signal = CONFINE_SIGNAL_SESSION;
+	strv_set(&c->exec, &c->nexec, exec_default,
+	    sizeof(exec_default) / sizeof(exec_default[0]));
+	strv_set(&c->write, &c->nwrite, write_default,
+	    sizeof(write_default) / sizeof(write_default[0]));
+}
+
+static void
+confine_clear(struct confine *c)
+{
+	strv_free(c->exec, c->nexec);
+	strv_free(c->write, c->nwrite);
+	strv_free(c->exec_writable, c->nexec_writable);
+	free(c->connect);
+	free(c->bind);
+	memset(c, 0, sizeof(*c));
+}
+
+/* p is dir, or beneath it ("/a/b" is beneath "/a", "/ab" is not). */
+static int
+beneath(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/*
+ * An exec directory: every program beneath it may run, so it must be a
+ * place only root writes; the home never is.
+ */
+static int
+check_exec_dir(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	char *path;
+
+	if (str[0] == '~') {
+		path = spath(s);
+		ld_err(ld, s, "%s: '%s' is in the home, which the user writes: "
+		    "list it in exec_writable, not in exec", path, str);
+		free(path);
+		return -1;
+	}
+	return check_path(ld, s, str, 0);
+}
+
+/* A writable place: absolute, or "~" or "~/..." for the home. */
+static int
+check_place(struct ld *ld, const config_setting_t *s, const char *str)
+{
+	const char *why = NULL;
+	char *path;
+
+	if (str[0] != '~')
+		return check_path(ld, s, str, 0);
+	if (check_str(ld, s, str) == -1)
+		return -1;
+	if (str[1] != '\0' && str[1] != '/')
+		why = "names another user's home: only '~' and '~/...' (the "
+		    "entry's home) may be used";
+	else if (str[1] == '/' && str[2] == '\0')
+		why = "must not end with /";
+	else if (str[1] == '/')
+		why = path_problem(str + 1, 0);
+	if (why == NULL)
+		return 0;
+	path = spath(s);
+	ld_err(ld, s, "%s: '%s' %s", path, str, why);
+	free(path);
+	return -1;
+}
+
+/* The element of array a holding str, for its line; a itself if none. */
+static const config_setting_t *
+elem_with(const config_setting_t *a, const char *str)
+{
+	const config_setting_t *e;
+	int i, n;
+
+	n = config_setting_length(a);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(a, (unsigned int)i);
+		if (config_setting_type(e) == CONFIG_TYPE_STRING &&
+		    strcmp(config_setting_get_string(e), str) == 0)
+			return e;
+	}
+	return a;
+}
+
+static void
+parse_ports(struct ld *ld, const config_setting_t *a, long lo,
+    unsigned short **out, size_t *nout)
+{
+	const config_setting_t *e;
+	char *path;
+	long long v;
+	size_t i;
+	int k, n;
+
+	n = config_setting_length(a);
+	*out = xcalloc((size_t)n, sizeof(**out));
+	*nout = 0;
+	for (k = 0; k < n; k++) {
+		e = config_setting_get_elem(a, (unsigned int)k);
+		path = spath(e);
+		if (config_setting_type(e) != CONFIG_TYPE_INT &&
+		    config_setting_type(e) != CONFIG_TYPE_INT64) {
+			ld_err(ld, e, "%s must be a port number", path);
+			free(path);
+			continue;
+		}
+		v = config_setting_type(e) == CONFIG_TYPE_INT ?
+		    config_setting_get_int(e) : config_setting_get_int64(e);
+		if (v < lo || v > 65535) {
+			ld_err(ld, e, "%s: %lld is not a TCP port (%ld to "
+			    "65535)", path, v, lo);
+			free(path);
+			continue;
+		}
+		free(path);
+		for (i = 0; i < *nout; i++)
+			if ((*out)[i] == (unsigned short)v)
+				break;
+		if (i < *nout) {
+			path = spath(a);
+			ld_err(ld, e, "%s: port %lld is listed twice", path, v);
+			free(path);
+			continue;
+		}
+		(*out)[(*nout)++] = (unsigned short)v;
+	}
+}
+
+/*
+ * An exec directory and a writable place must not overlap: what the
+ * user writes there could run.  Only paths spelled the same way can be
+ * compared here; the home ("~") is compared per user entry.  s_exec and
+ * s_write are the arrays as written, or NULL for the defaults.
+ */
+static void
+check_overlap(struct ld *ld, const config_setting_t *g,
+    const struct confine *c, const config_setting_t *s_exec,
+    const config_setting_t *s_write, const config_setting_t *s_xw)
+{
+	const config_setting_t *at;
+	const char *e, *w, *x;
+	char *path;
+	size_t i, j;
+
+	for (i = 0; i < c->nexec; i++) {
+		e = c->exec[i];
+		for (j = 0; j < c->nwrite; j++) {
+			w = c->write[j];
+			if (w[0] == '~' || (!beneath(e, w) && !beneath(w, e)))
+				continue;
+			if (beneath(e, w)) {
+				at = s_exec != NULL ? elem_with(s_exec, e) :
+				    elem_with(s_write, w);
+				path = spath(at);
+				ld_err(ld, at, "%s: the exec directory '%s' is "
+				    "beneath the writable place '%s': the user "
+				    "could run what they write there; list it "
+				    "in exec_writable if that is meant", path,
+				    e, w);
+			} else {
+				at = s_write != NULL ? elem_with(s_write, w) :
+				    elem_with(s_exec, e);
+				path = spath(at);
+				ld_err(ld, at, "%s: the writable place '%s' is "
+				    "beneath the exec directory '%s': the user "
+				    "could run what they write there; list it "
+				    "in exec_writable if that is meant", path,
+				    w, e);
+			}
+			free(path);
+		}
+	}
+	for (i = 0; i < c->nexec_writable; i++) {
+		x = c->exec_writable[i];
+		for (j = 0; j < c->nwrite; j++)
+			if (beneath(x, c->write[j]))
+				break;
+		if (j < c->nwrite)
+			continue;
+		at = elem_with(s_xw, x);
+		path = spath(at);
+		ld_err(ld, at, "%s: '%s' is beneath no place of confine.write, "
+		    "as written there: add its place to write (spelled the "
+		    "same way, \"~/...\" for the home), or move it to exec if "
+		    "nobody may write there", path, x);
+		free(path);
+	}
+	(void)g;
+}
+
+static void
+parse_confine(struct ld *ld, const config_setting_t *g, struct profile *p)
+{
+	const config_setting_t *s, *s_exec, *s_write, *s_xw;
+	struct confine *c = &p->confine;
+	const char *str;
+	char *ctx;
+
+	xasprintf(&ctx, "profile '%s': confine", p->name);
+	(void)check_keys(ld, g, confine_keys, sizeof(confine_keys) /
+	    sizeof(confine_keys[0]), ctx);
+	if ((s = member(g, "landlock", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (strcmp(str, "require") == 0)
+			c->landlock = CONFINE_REQUIRE;
+		else if (strcmp(str, "warn") == 0)
+			c->landlock = CONFINE_WARN;
+		else
+			ld_err(ld, s, "%s.landlock must be \"require\" or "
+			    "\"warn\", not \"%s\"", ctx, str);
+	}
+	if ((s = member(g, "signal", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (strcmp(str, "session") == 0)
+			c->signal = CONFINE_SIGNAL_SESSION;
+		else if (strcmp(str, "user") == 0)
+			c->signal = CONFINE_SIGNAL_USER;
+		else
+			ld_err(ld, s, "%s.signal must be \"session\" or "
+			    "\"user\", not \"%s\"", ctx, str);
+	}
+	if ((s_exec = member(g, "exec", KT_STRINGS)) != NULL) {
+		strv_free(c->exec, c->nexec);
+		parse_strings(ld, s_exec, check_exec_dir, &c->exec, &c->nexec);
+		if (config_setting_length(s_exec) == 0)
+			ld_err(ld, s_exec, "%s.exec must not be empty: no "
+			    "program could run", ctx);
+	}
+	if ((s_write = member(g, "write", KT_STRINGS)) != NULL) {
+		strv_free(c->write, c->nwrite);
+		parse_strings(ld, s_write, check_place, &c->write, &c->nwrite);
+	}
+	if ((s_xw = member(g, "exec_writable", KT_STRINGS)) != NULL)
+		parse_strings(ld, s_xw, check_place, &c->exec_writable,
+		    &c->nexec_writable);
+	if ((s = member(g, "connect", KT_INTS)) != NULL) {
+		c->tcp = 1;
+		parse_ports(ld, s, 1, &c->connect, &c->nconnect);
+	}
+	if ((s = member(g, "bind", KT_INTS)) != NULL) {
+		c->tcp = 1;
+		parse_ports(ld, s, 0, &c->bind, &c->nbind);
+	}
+	check_overlap(ld, g, c, s_exec, s_write, s_xw);
+	free(ctx);
+}
+
+/*
+ * The home is a writable place when write lists "~": it must not hold
+ * an exec directory, nor be beneath one.  Checked per user entry, once
+ * its home and profile are known.
+ */
+static void
+check_confine_home(struct ld *ld, const config_setting_t *g,
+    const struct userent *u)
+{
+	const struct confine *c;
+	const char *w, *e;
+	char *place, *ctx;
+	size_t i, j;
+
+	if (u->home == NULL || u->profile == NULL)
+		return;
+	c = &u->profile->confine;
+	ctx = spath(g);
+	for (i = 0; i < c->nwrite; i++) {
+		w = c->write[i];
+		if (w[0] != '~')
+			continue;
+		if (strcmp(u->home, "/") == 0 && w[1] != '\0')
+			place = xstrdup(w + 1);
+		else
+			xasprintf(&place, "%s%s", u->home, w + 1);
+		e = NULL;
+		for (j = 0; j < c->nexec && e == NULL; j++)
+			if (beneath(place, c->exec[j]) ||
+			    beneath(c->exec[j], place))
+				e = c->exec[j];
+		if (e != NULL)
+			ld_err(ld, g, "%s: the writable place '%s' ('%s' in "
+			    "confine.write of profile '%s') %s the exec "
+			    "directory '%s': the user could run what they "
+			    "write there; choose a home apart from the exec "
+			    "directories", ctx, place, w, u->profile->name,
+			    beneath(place, e) ? "is beneath" : "holds", e);
+		free(place);
+	}
+	free(ctx);
+}
+
+static const struct key rlimit_keys[] = {
+	{ "nproc",	KT_NUMSTR,	0 },
+	{ "nofile",	KT_INT,		0 },
+	{ "cpu",	KT_NUMSTR,	0 },
+	{ "fsize",	KT_NUMSTR,	0 },
+	{ "as",		KT_NUMSTR,	0 },
+	{ "session",	KT_NUMSTR,	0 },
+};
+
+static void
+rlimits_defaults(struct rlimits *l)
+{
+	l->nproc = RLIMITS_NPROC_DEFAULT;
+	l->nofile = RLIMITS_NOFILE_DEFAULT;
+	l->cpu = RLIMITS_CPU_DEFAULT;
+	l->fsize = RLIMITS_FSIZE_DEFAULT;
+	l->as = RLIMITS_UNLIMITED;
+	l->session = RLIMITS_SESSION_DEFAULT;
+}
+
+enum {
+	RL_UNLIMITED = 1,	/* "unlimited" is a value */
+	RL_SIZE = 2,		/* bytes, with K M G T */
+};
+
+/* "4G" -> 4 << 30; -1 when it is not a size or too large. */
+static long long
+size_value(const char *str)
+{
+	unsigned long long v = 0;
+	const char *p;
+	int shift = 0;
+
+	for (p = str; *p >= '0' && *p <= '9'; p++) {
+		if (v > (unsigned long long)LLONG_MAX / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (p == str || v > (unsigned long long)LLONG_MAX)
+		return -1;
+	switch (*p) {
+	case '\0':
+		return (long long)v;
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		return -1;
+	}
+	if (p[1] != '\0' || v > ((unsigned long long)LLONG_MAX >> shift))
+		return -1;
+	return (long long)(v << shift);
+}
+
+/* One limit: an integer in lo..hi, or what flags allow as a string. */
+static void
+rlimit_value(struct ld *ld, const config_setting_t *g, const char *ctx,
+    const char *name, int flags, long long lo, long long hi, const char *unit,
+    uint64_t *out)
+{
+	const config_setting_t *s;
+	const char *str;
+	long long v;
+
+	if ((s = config_setting_get_member(g, name)) == NULL)
+		return;
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		v = config_setting_get_int(s);
+		break;
+	case CONFIG_TYPE_INT64:
+		v = config_setting_get_int64(s);
+		break;
+	case CONFIG_TYPE_STRING:
+		str = config_setting_get_string(s);
+		if ((flags & RL_UNLIMITED) && strcmp(str, "unlimited") == 0) {
+			*out = RLIMITS_UNLIMITED;
+			return;
+		}
+		if ((flags & RL_SIZE) && (v = size_value(str)) >= 0)
+			break;
+		if (flags & RL_SIZE)
+			ld_err(ld, s, "%s.%s: '%s' is not a size: write bytes, "
+			    "or a number with K, M, G or T (\"4G\"), or "
+			    "\"unlimited\"", ctx, name, str);
+		else if (flags & RL_UNLIMITED)
+			ld_err(ld, s, "%s.%s: '%s' is not a number: write an "
+			    "integer or \"unlimited\"", ctx, name, str);
+		return;
+	default:
+		return;		/* check_keys reported the type */
+	}
+	if (v < lo || v > hi) {
+		if (flags & RL_SIZE)
+			ld_err(ld, s, "%s.%s must be at least %lldM", ctx,
+			    name, lo >> 20);
+		else
+			ld_err(ld, s, "%s.%s must be between %lld and %lld%s%s",
+			    ctx, name, lo, hi, unit, (flags & RL_UNLIMITED) ?
+			    ", or \"unlimited\"" : "");
+		return;
+	}
+	*out = (uint64_t)v;
+}
+
+static void
+parse_rlimits(struct ld *ld, const config_setting_t *g, struct profile *p)
+{
+	struct rlimits *l = &p->limits;
+	uint64_t session = (uint64_t)l->session;
+	char *ctx;
+
+	xasprintf(&ctx, "profile '%s': limits", p->name);
+	(void)check_keys(ld, g, rlimit_keys, sizeof(rlimit_keys) /
+	    sizeof(rlimit_keys[0]), ctx);
+	/* Fewer than 64 descriptors, 1 MiB, 64 MiB: nothing would work. */
+	rlimit_value(ld, g, ctx, "nproc", RL_UNLIMITED, 1, 4194304, "",
+	    &l->nproc);
+	rlimit_value(ld, g, ctx, "nofile", 0, 64, 1048576, "", &l->nofile);
+	rlimit_value(ld, g, ctx, "cpu", RL_UNLIMITED, 1, 31536000, " seconds",
+	    &l->cpu);
+	rlimit_value(ld, g, ctx, "fsize", RL_UNLIMITED | RL_SIZE, 1LL << 20,
+	    LLONG_MAX, "", &l->fsize);
+	rlimit_value(ld, g, ctx, "as", RL_UNLIMITED | RL_SIZE, 64LL << 20,
+	    LLONG_MAX, "", &l->as);
+	rlimit_value(ld, g, ctx, "session", RL_UNLIMITED, 1, 2592000,
+	    " seconds", &session);
+	l->session = session == RLIMITS_UNLIMITED ? 0 : (long)session;
+	free(ctx);
+}
+
 static void
 parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 {
@@ -1257,6 +1745,12 @@ parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 		    &p->ncage_files);
 	if ((s = member(g, "commands", KT_GROUP)) != NULL)
 		parse_commands(ld, s, p);
+	confine_defaults(&p->confine);
+	if ((s = member(g, "confine", KT_GROUP)) != NULL)
+		parse_confine(ld, s, p);
+	rlimits_defaults(&p->limits);
+	if ((s = member(g, "limits", KT_GROUP)) != NULL)
+		parse_rlimits(ld, s, p);
 	free(ctx);
 }
 
@@ -1373,6 +1867,7 @@ parse_users(struct ld *ld, const config_setting_t *l, struct conf *c)
 		}
 		u = &c->users[c->nusers++];
 		parse_user(ld, e, c, u);
+		check_confine_home(ld, e, u);
 		for (j = 0; j + 1 < c->nusers; j++) {
 			o = &c->users[j];
 			if (u->user != NULL && o->user != NULL &&

@@ -331,6 +331,105 @@ out:
 	free(path);
 }
 
+/* What a profile without confine and limits gets. */
+static void
+test_confine_defaults(const struct profile *p)
+{
+	const struct confine *k = &p->confine;
+	const struct rlimits *l = &p->limits;
+
+	is_int(k->landlock, CONFINE_REQUIRE, "default landlock: require");
+	is_int(k->signal, CONFINE_SIGNAL_SESSION, "default signal: session");
+	is_int(k->nexec, 5, "default exec: 5 directories");
+	if (k->nexec == 5) {
+		is_str(k->exec[0], "/usr", "default exec[0]");
+		is_str(k->exec[4], "/lib64", "default exec[4]");
+	}
+	is_int(k->nwrite, 3, "default write: 3 places");
+	if (k->nwrite == 3) {
+		is_str(k->write[0], "~", "default write[0]: the home");
+		is_str(k->write[2], "/var/tmp", "default write[2]");
+	}
+	is_int(k->nexec_writable, 0, "default exec_writable: none");
+	is_int(k->tcp, 0, "default: TCP not restricted");
+	is_int(l->nproc, RLIMITS_NPROC_DEFAULT, "default nproc");
+	is_int(l->nofile, RLIMITS_NOFILE_DEFAULT, "default nofile");
+	is_int(l->cpu, RLIMITS_CPU_DEFAULT, "default cpu");
+	ok(l->fsize == RLIMITS_FSIZE_DEFAULT, "default fsize 16G");
+	ok(l->as == RLIMITS_UNLIMITED, "default as: not limited");
+	is_int(l->session, RLIMITS_SESSION_DEFAULT, "default session 7200 s");
+}
+
+static void
+test_confine_good(void)
+{
+	struct conf_errors errs = { NULL, 0 };
+	const struct profile *app, *ro, *plain;
+	const struct confine *k;
+	struct conf *c;
+	char *path;
+
+	path = fixture("good-confine.conf");
+	c = conf_load_file(path, &errs);
+	ok(c != NULL && errs.n == 0, "good-confine.conf loads");
+	while (errs.n > 0)
+		tap_diag("%s", errs.msg[--errs.n]);
+	if (c == NULL)
+		goto out;
+	app = conf_find_profile(c, "app");
+	ro = conf_find_profile(c, "ro");
+	plain = conf_find_profile(c, "plain");
+	if (app == NULL || ro == NULL || plain == NULL) {
+		ok(0, "profiles app, ro, plain");
+		goto out;
+	}
+	k = &app->confine;
+	is_int(k->landlock, CONFINE_WARN, "confine.landlock warn");
+	is_int(k->signal, CONFINE_SIGNAL_USER, "confine.signal user");
+	is_int(k->nexec, 2, "confine.exec replaces the default");
+	if (k->nexec == 2)
+		is_str(k->exec[1], "/opt/ruby", "confine.exec[1]");
+	is_int(k->nwrite, 3, "confine.write: 3 places");
+	if (k->nwrite == 3)
+		is_str(k->write[2], "/srv/uploads", "confine.write[2]");
+	is_int(k->nexec_writable, 2, "confine.exec_writable: 2 places");
+	if (k->nexec_writable == 2)
+		is_str(k->exec_writable[0], "~/shared/bundle",
+		    "confine.exec_writable[0], beneath the home");
+	is_int(k->tcp, 1, "connect given: TCP restricted");
+	is_int(k->nconnect, 3, "confine.connect: 3 ports");
+	if (k->nconnect == 3)
+		is_int(k->connect[2], 3690, "confine.connect[2]");
+	is_int(k->nbind, 0, "no bind list: no port may be bound");
+	is_int(app->limits.nproc, 64, "limits.nproc");
+	is_int(app->limits.nofile, 256, "limits.nofile");
+	ok(app->limits.cpu == RLIMITS_UNLIMITED, "limits.cpu unlimited");
+	ok(app->limits.fsize == 4ULL << 30, "limits.fsize \"4G\"");
+	ok(app->limits.as == 1ULL << 30, "limits.as 1073741824L");
+	is_int(app->limits.session, 600, "limits.session");
+
+	k = &ro->confine;
+	is_int(k->nwrite, 0, "confine.write [ ]: nothing writable");
+	is_int(k->tcp, 1, "bind given: TCP restricted");
+	is_int(k->nconnect, 0, "no connect list: no port may be reached");
+	is_int(k->nbind, 2, "confine.bind: 2 ports");
+	if (k->nbind == 2)
+		is_int(k->bind[0], 0, "bind port 0 (any port) may be listed");
+	is_int(k->nexec, 5, "no exec: the default");
+	ok(ro->limits.nproc == RLIMITS_UNLIMITED, "limits.nproc unlimited");
+	ok(ro->limits.fsize == 2ULL << 20, "limits.fsize \"2M\"");
+	ok(ro->limits.as == RLIMITS_UNLIMITED, "limits.as unlimited");
+	is_int(ro->limits.session, 0, "limits.session unlimited: 0");
+	is_int(ro->limits.cpu, 60, "limits.cpu 60");
+	is_int(ro->limits.nofile, RLIMITS_NOFILE_DEFAULT,
+	    "limits.nofile not given: the default");
+	test_confine_defaults(plain);
+out:
+	conf_free(c);
+	conf_errors_free(&errs);
+	free(path);
+}
+
 static const char minimal[] =
     "profiles = { p = { path = [ \"/bin\" ]; }; };\nusers = ( );\n";
 
@@ -360,6 +459,7 @@ test_defaults(void)
 		is_int(c->shell.history_size, SHELL_HISTORY_DEFAULT,
 		    "default history_size");
 		ok(c->shell.history_file == NULL, "default: no history file");
+		test_confine_defaults(&c->profiles[0]);
 	}
 	conf_free(c);
 	conf_errors_free(&errs);
@@ -566,9 +666,9 @@ test_users(void)
 	mygid = gr->gr_gid;
 	xasprintf(&text, "profiles = { p = { path = [ \"/bin\" ]; }; };\n"
 	    "users = (\n"
-	    "  { user = \"%s\"; cage = \"/c1\"; home = \"/\"; "
+	    "  { user = \"%s\"; cage = \"/c1\"; home = \"/h\"; "
 	    "profile = \"p\"; },\n"
-	    "  { group = \"%s\"; cage = \"/c2\"; home = \"/\"; "
+	    "  { group = \"%s\"; cage = \"/c2\"; home = \"/h\"; "
 	    "profile = \"p\"; }\n"
 	    ");\n", me, mygroup);
 	path = tmpfile_with("users.conf", text, strlen(text));
@@ -595,11 +695,11 @@ test_users(void)
 	/* Accounts: missing user, missing group, root, root's group. */
 	xasprintf(&text, "profiles = { p = { path = [ \"/bin\" ]; }; };\n"
 	    "users = (\n"
-	    "  { user = \"cagesh-no-such-user\"; cage = \"/c\"; home = \"/\"; "
+	    "  { user = \"cagesh-no-such-user\"; cage = \"/c\"; home = \"/h\"; "
 	    "profile = \"p\"; },\n"
 	    "  { group = \"cagesh-no-such-group\"; cage = \"/c\"; "
-	    "home = \"/\"; profile = \"p\"; },\n"
-	    "  { user = \"root\"; cage = \"/c\"; home = \"/\"; "
+	    "home = \"/h\"; profile = \"p\"; },\n"
+	    "  { user = \"root\"; cage = \"/c\"; home = \"/h\"; "
 	    "profile = \"p\"; }\n"
 	    ");\n");
 	path = tmpfile_with("accounts.conf", text, strlen(text));
@@ -628,7 +728,8 @@ test_users(void)
 
 	if ((gr = getgrgid(0)) != NULL) {
 		xasprintf(&text, "profiles = { p = { path = [ \"/bin\" ]; }; };"
-		    "\nusers = ( { group = \"%s\"; cage = \"/c\"; home = \"/\";"
+		    "\nusers = ( { group = \"%s\"; cage = \"/c\"; "
+		    "home = \"/h\";"
 		    " profile = \"p\"; } );\n", gr->gr_name);
 		path = tmpfile_with("rootgroup.conf", text, strlen(text));
 		c = conf_load_file(path, &errs);
@@ -655,9 +756,9 @@ test_users(void)
 	}
 	xasprintf(&text, "profiles = { p = { path = [ \"/bin\" ]; }; };\n"
 	    "users = (\n"
-	    "  { user = \"%s\"; cage = \"/c1\"; home = \"/\"; "
+	    "  { user = \"%s\"; cage = \"/c1\"; home = \"/h\"; "
 	    "profile = \"p\"; },\n"
-	    "  { group = \"%s\"; cage = \"/c2\"; home = \"/\"; "
+	    "  { group = \"%s\"; cage = \"/c2\"; home = \"/h\"; "
 	    "profile = \"p\"; }\n"
 	    ");\n", me, mygroup);
 	path = tmpfile_with("twice.conf", text, strlen(text));
@@ -696,6 +797,8 @@ static const char *const bad[] = {
 	"bad-shell.conf",
 	"bad-syntax.conf",
 	"bad-include.conf",
+	"bad-confine.conf",
+	"bad-rlimits.conf",
 };
 
 static void
@@ -730,6 +833,7 @@ main(void)
 	}
 	test_good();
 	test_defaults();
+	test_confine_good();
 	test_prompt_escapes();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		test_bad_fixture(bad[i]);
