@@ -101,6 +101,7 @@ struct arecord {
 	int		 signal;	/* AE_SESSION_END: the shell died of it */
 	long		 killed;	/* AE_SESSION_END: processes left, killed */
 	struct aval	 reason;
+	struct aval	 warning;	/* AE_SESSION_START: confined less than asked */
 };
 
 #define AUDIT_RECORD_MIN	4096		/* smallest cap */

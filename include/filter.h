@@ -33,9 +33,6 @@ struct sock_filter;
  */
 int	filter_install(char *why, size_t len);
 
-/* The old name of filter_install(), which session.c calls today. */
-int	filter_tty_inject(char *why, size_t len);
-
 /*
  * Writes the BPF program into prog (room for max instructions).
  * Returns the number of instructions, or 0 when max is too small.

@@ -30,7 +30,7 @@
 #define MSG_MAX		(1024u * 1024)
 
 enum msg_type {
-	M_START = 1,	/* caged and unprivileged; answered */
+	M_START = 1,	/* caged and unprivileged [T_REASON: a warning]; answered */
 	M_REFUSED,	/* T_REASON: the session cannot start */
 	M_PROBE,	/* may a line run (room in the log)? answered */
 	M_LINE,		/* T_CWD T_LINE: a line begins */

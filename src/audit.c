@@ -489,6 +489,10 @@ body_json(struct sbuf *b, const struct arecord *r, const struct vals *vs,
 		json_key(b, "reason");
 		json_val(b, vs, &r->reason);
 	}
+	if (r->warning.s != NULL) {
+		json_key(b, "warning");
+		json_val(b, vs, &r->warning);
+	}
 	for (i = any = 0; i < vs->n; i++) {
 		x = &vs->v[i];
 		if (!x->escaped)
@@ -579,6 +583,10 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 		kv_key(kv, "reason");
 		kv_aval(kv, vs, &r->reason);
 	}
+	if (r->warning.s != NULL) {
+		kv_key(kv, "warning");
+		kv_aval(kv, vs, &r->warning);
+	}
 	if (r->ev == AE_COMMAND) {
 		kv_key(kv, "line");
 		kv_aval(kv, vs, &r->line);
@@ -611,6 +619,8 @@ collect(struct vals *vs, const struct arecord *r, const struct shape *sh)
 		vals_add(vs, &r->line, xstrdup("/line"));
 	if (r->reason.s != NULL)
 		vals_add(vs, &r->reason, xstrdup("/reason"));
+	if (r->warning.s != NULL)
+		vals_add(vs, &r->warning, xstrdup("/warning"));
 	if (r->ev == AE_EXEC && r->ncmds == 1)
 		cmd_vals(vs, &r->cmds[0], "", sh->nargs, sh->nredirs);
 	for (i = 0; r->ev == AE_COMMAND && i < sh->ncmds; i++) {

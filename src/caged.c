@@ -28,10 +28,12 @@
 #include "filter.h"
 #include "interactive.h"
 #include "judge.h"
+#include "landlock.h"
 #include "monitor.h"
 #include "msg.h"
 #include "policy.h"
 #include "priv.h"
+#include "rlimits.h"
 #include "session.h"
 #include "vars.h"
 #include "xmalloc.h"
@@ -346,7 +348,7 @@ caged_run(struct session *s, int sock, const sigset_t *mask)
 {
 	struct caged cg;
 	struct msg m;
-	char why[512];
+	char why[512], warning[512] = "";
 	int exited, status, i, r;
 
 	sock = child_fds(sock);
@@ -364,8 +366,20 @@ caged_run(struct session *s, int sock, const sigset_t *mask)
 	    sizeof(why)) == -1)
 		refuse(sock, NULL, why);
 	BENCH_MARK("priv");
-	/* no_new_privs is set: no process of the session can fake typing */
-	if (filter_tty_inject(why, sizeof(why)) == -1)
+	/* the profile's limits, lower still than PAM's where it says so */
+	if (rlimits_apply(&s->ent->profile->limits, why, sizeof(why)) == -1)
+		refuse(sock, NULL, why);
+	/* no_new_privs is set: the kernel layers, seccomp last */
+	switch (landlock_confine(&s->ent->profile->confine, s->ent->home, why,
+	    sizeof(why))) {
+	case -1:
+		refuse(sock, "the session cannot be confined; see the audit "
+		    "log", why);
+	case 1:
+		snprintf(warning, sizeof(warning), "%s", why);
+		break;
+	}
+	if (filter_install(why, sizeof(why)) == -1)
 		refuse(sock, NULL, why);
 	/* Only now, unprivileged, anything the user can write is touched. */
 	if (chdir(s->ent->home) == -1) {
@@ -375,6 +389,8 @@ caged_run(struct session *s, int sock, const sigset_t *mask)
 		    "entered; see the audit log", why);
 	}
 	msg_init(&m, M_START);
+	if (warning[0] != '\0')
+		msg_str(&m, T_REASON, warning, strlen(warning));
 	r = msg_call(sock, &m, NULL);
 	msg_free(&m);
 	if (r != 1)

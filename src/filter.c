@@ -587,9 +587,3 @@ filter_install(char *why, size_t len)
 	}
 	return 0;
 }
-
-int
-filter_tty_inject(char *why, size_t len)
-{
-	return filter_install(why, len);
-}

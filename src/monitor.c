@@ -97,6 +97,7 @@ struct monitor {
 	const char	*lost;		/* why the protocol broke */
 	struct cgroup	 cg;		/* every process of the session */
 	long		 killed;	/* left at its end, and killed */
+	long		 deadline;	/* limits.session: when it ends, or 0 */
 	unsigned char	*buf;
 };
 
@@ -336,7 +337,8 @@ h_start(struct monitor *mo, const struct msg *m, int64_t *num)
 	struct arecord r;
 
 	(void)num;
-	if (m->n != 0)
+	if (m->n > 1 || (m->n == 1 && (m->f[0].tag != T_REASON ||
+	    m->f[0].len > 512)))
 		return -1;
 	if (mo->s->logfd != -1 &&
 	    mo->s->conf->log.on_failure == LOGFAIL_DENY &&
@@ -348,6 +350,12 @@ h_start(struct monitor *mo, const struct msg *m, int64_t *num)
 	memset(&r, 0, sizeof(r));
 	r.ev = AE_SESSION_START;
 	r.duration_ms = -1;
+	/* the session runs with less confinement than its profile asks */
+	if (m->n == 1) {
+		r.warning = field_aval(&m->f[0]);
+		syslog(LOG_AUTHPRIV | LOG_WARNING, "cagesh: session %s: %.*s",
+		    mo->s->id, (int)m->f[0].len, m->f[0].s);
+	}
 	if (record(mo, &r) == -1)
 		return 0;
 	mo->state = ST_READY;
@@ -616,6 +624,13 @@ loop(struct monitor *mo)
 	pf[2].events = POLLIN;
 	while (!mo->ended) {
 		timeout = -1;
+		/* the profile's wall-clock limit: ended as by SIGTERM */
+		if (mo->deadline != 0 && mo->kill_at == 0 &&
+		    (timeout = (int)(mo->deadline - now_ms())) <= 0) {
+			mo->end_reason = "session time limit";
+			mo->kill_at = now_ms() + GRACE_MS;
+			(void)kill(mo->child, SIGTERM);
+		}
 		if (mo->kill_at != 0) {
 			timeout = (int)(mo->kill_at - now_ms());
 			if (timeout <= 0) {
@@ -668,6 +683,8 @@ end_record(struct monitor *mo)
 		snprintf(why, sizeof(why), "lost: %s", mo->lost);
 	else if (mo->term_signal != 0)
 		snprintf(why, sizeof(why), "signal");
+	else if (mo->end_reason != NULL && mo->kill_at != 0)
+		snprintf(why, sizeof(why), "%s", mo->end_reason);
 	else if (sig != 0)
 		snprintf(why, sizeof(why), "killed by signal %d", sig);
 	else if (mo->end_reason != NULL)
@@ -788,6 +805,9 @@ monitor_run(struct session *s, int ctl)
 		close(sv[1]);
 		mo.sock = sv[0];
 		mo.child = pid;
+		if (s->ent->profile->limits.session > 0)
+			mo.deadline = now_ms() +
+			    s->ent->profile->limits.session * 1000;
 		/* before it can fork: its first message waits for our answer */
 		if (cgroup_add(&mo.cg, pid) == -1) {
 			(void)kill(pid, SIGKILL);

@@ -363,7 +363,7 @@ test_confine_defaults(const struct profile *p)
 static void
 test_confine_good(void)
 {
-	struct conf_errors errs = { NULL, 0 };
+	struct conf_errors errs = { .msg = NULL };
 	const struct profile *app, *ro, *plain;
 	const struct confine *k;
 	struct conf *c;
