@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 
+#include <pwd.h>
 #include <signal.h>
 
 #include <stddef.h>
@@ -47,6 +48,8 @@ struct session {
 	uid_t		 uid;
 	gid_t		 gid;
 	char		*shell;
+	char		*home;		/* the passwd home, on the host */
+	struct passwd	 pw;		/* these, for account.c */
 	gid_t		*gids;
 	size_t		 ngids;
 	struct conf	*conf;

@@ -25,6 +25,7 @@
 
 #include <libconfig.h>
 
+#include "account.h"
 #include "audit.h"
 #include "conf.h"
 #include "parse.h"
@@ -2357,6 +2358,35 @@ acct_err(struct conf_errors *errs, const struct userent *u, const char *fmt,
  * directory service that does not enumerate are caught at login by
  * conf_find_user() returning MATCH_MANY.
  */
+/*
+ * A caged user whose login shell is not cagesh reaches cagesh through
+ * that shell (a forced command): its passwd home must be out of the
+ * user's reach (account.c).  The shell is cagesh when it is named so.
+ */
+static int
+forced_layout_unsafe(const struct passwd *pw, char *why, size_t len)
+{
+	const char *base = strrchr(pw->pw_shell, '/');
+	gid_t *gids;
+	int n = 32, r;
+
+	base = base != NULL ? base + 1 : pw->pw_shell;
+	for (;;) {
+		gids = xreallocarray(NULL, (size_t)n, sizeof(*gids));
+		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) != -1)
+			break;
+		free(gids);
+		if (n > NGROUPS_MAX + 1) {
+			snprintf(why, len, "%s: too many groups", pw->pw_name);
+			return 1;
+		}
+	}
+	r = account_forced_unsafe(pw, strcmp(base, "cagesh") == 0, gids,
+	    (size_t)n, why, len);
+	free(gids);
+	return r;
+}
+
 size_t
 conf_check_accounts(const struct conf *c, struct conf_errors *errs)
 {
@@ -2365,6 +2395,7 @@ conf_check_accounts(const struct conf *c, struct conf_errors *errs)
 	struct passwd *pw;
 	struct group *gr;
 	size_t added = 0, i, k;
+	char why[1024];
 
 	gi = xcalloc(c->nusers, sizeof(*gi));
 	for (i = 0; i < c->nusers; i++) {
@@ -2416,6 +2447,11 @@ conf_check_accounts(const struct conf *c, struct conf_errors *errs)
 			acct_err(errs, u, "user '%s' is matched by two "
 			    "entries (%s and %s)", pw->pw_name, first->where,
 			    u->where);
+			added++;
+		}
+		if (first != NULL && pw->pw_uid != 0 &&
+		    forced_layout_unsafe(pw, why, sizeof(why))) {
+			acct_err(errs, first, "%s", why);
 			added++;
 		}
 	}

@@ -34,6 +34,7 @@
 
 #include <security/pam_appl.h>
 
+#include "account.h"
 #include "audit.h"
 #include "auditfile.h"
 #include "bench.h"
@@ -257,6 +258,12 @@ session_identify(struct session *s)
 	s->uid = pw->pw_uid;
 	s->gid = pw->pw_gid;
 	s->shell = xstrdup(pw->pw_shell);
+	s->home = xstrdup(pw->pw_dir);
+	s->pw.pw_name = s->user;
+	s->pw.pw_uid = s->uid;
+	s->pw.pw_gid = s->gid;
+	s->pw.pw_dir = s->home;
+	s->pw.pw_shell = s->shell;
 	s->ident.user = s->user;
 	if (s->uid == 0)
 		session_refuse(s, NULL, "root cannot use cagesh");
@@ -314,6 +321,8 @@ session_load_conf(struct session *s)
 void
 session_find_entry(struct session *s)
 {
+	char why[1024];
+
 	switch (conf_find_user(s->conf, s->user, s->gids, s->ngids,
 	    &s->ent)) {
 	case MATCH_ONE:
@@ -325,6 +334,12 @@ session_find_entry(struct session *s)
 		session_refuse(s, NULL, "user %s has no entry in %s", s->user,
 		    CAGESH_CONF);
 	}
+	/* reached through another shell: its startup files ran first */
+	if (account_forced_unsafe(&s->pw, is_self(s->shell), s->gids,
+	    s->ngids, why, sizeof(why)))
+		session_refuse(s, "refused: this account's login shell runs "
+		    "files the user can write before cagesh starts; see the "
+		    "audit log", "%s", why);
 	if (s->mode == SM_LOGIN) {
 		if (!s->ent->interactive)
 			session_refuse(s, NULL, "no interactive login for %s: "

@@ -24,6 +24,9 @@ ub=cgb$$	# login shell bash; a second key is a forced command
 e2e_install || exit 1
 e2e_user "$u" cagesh || exit 1
 e2e_user "$ub" /bin/bash || exit 1
+# Its forced command runs bash first, in the passwd home: root's, or
+# the session is refused (see the layout check below).
+chown root:root "$work/home-$ub"
 # The shipped config: its capistrano profile, our users, cage and log.
 e2e_conf "$u:/var/www/app:true" "$ub:/var/www/ub:false" || exit 1
 out=$("$CAGESH" --check-config "$conf_path" 2>&1)
@@ -269,5 +272,23 @@ ok $? "forced command: a login without a command is refused (interactive = false
 out=$(ssh $sshopts -p "$port" -i "$work/ssh/key" "$ub@127.0.0.1" 'echo $0' 2>&1)
 [ "$out" = bash ]
 ok $? "the same user's other key still gets bash (no command=)"
+
+# bash reads ~/.bashrc from the passwd home before it runs cagesh: with
+# a home the user can write, that runs the user's code outside the cage.
+chown "$ub:$ub" "$work/home-$ub"
+echo 'touch /tmp/cagesh-e2e-bashrc-ran' > "$work/home-$ub/.bashrc"
+chown "$ub:$ub" "$work/home-$ub/.bashrc"
+rm -f /tmp/cagesh-e2e-bashrc-ran
+out=$(sshf 'pwd' 2>&1)
+st=$?
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'login shell runs files the user can write' &&
+    tail -n 1 "$log" | grep -q '"event":"session_refused".*can write its passwd home'
+ok $? "forced command with a user-writable passwd home is refused" ||
+    diag "exit $st: $out" "$(tail -n 1 "$log")"
+out=$("$CAGESH" --check-config "$conf_path" 2>&1)
+[ $? = 1 ] && printf '%s\n' "$out" | grep -q "can write its passwd home"
+ok $? "and --check-config reports that layout" || diag "$out"
+rm -f "$work/home-$ub/.bashrc" /tmp/cagesh-e2e-bashrc-ran
+chown root:root "$work/home-$ub"
 
 done_testing
