@@ -90,6 +90,7 @@ struct vals {
 	struct val	*v;
 	size_t		 n;
 	size_t		 cap;
+	struct val	**sorted;	/* by the aval they stand for */
 };
 
 /*
@@ -184,6 +185,8 @@ vals_free(struct vals *vs)
 	for (i = 0; i < vs->n; i++)
 		free(vs->v[i].path);
 	free(vs->v);
+	free(vs->sorted);
+	vs->sorted = NULL;
 }
 
 /* Bytes of v whose JSON form is at most limit long (never half a sequence). */
@@ -202,21 +205,42 @@ prefix_for(const struct val *x, size_t limit)
 	return i;
 }
 
-/* The record's size estimate when every value's JSON is at most limit. */
+/* What a cut entry for x costs: its path, length and hash. */
+static size_t
+cut_cost(const struct val *x)
+{
+	return CUT_ENTRY + strlen(x->path);
+}
+
+/*
+ * Is x cut at this limit?  A value the sender cut always is; any other
+ * only when cutting it saves room: its whole form is longer than the
+ * limit and the cut entry together.
+ */
+static int
+cut_at(const struct val *x, size_t limit)
+{
+	return x->v->sha != NULL || x->cost > limit + cut_cost(x);
+}
+
+/*
+ * The record's size when values are cut to at most limit: never less
+ * than what it will be, and growing with limit.
+ */
 static size_t
 estimate(const struct vals *vs, size_t limit, size_t base)
 {
+	const struct val *x;
 	size_t i, t = base;
 
 	for (i = 0; i < vs->n; i++) {
-		if (vs->v[i].cost <= limit)
-			t += vs->v[i].cost;
+		x = &vs->v[i];
+		if (!cut_at(x, limit))
+			t += x->cost;
 		else
-			t += limit + CUT_ENTRY + strlen(vs->v[i].path);
-		if (vs->v[i].escaped)
-			t += strlen(vs->v[i].path) + 3;
-		if (vs->v[i].cut && vs->v[i].cost <= limit)
-			t += CUT_ENTRY + strlen(vs->v[i].path);
+			t += (x->cost < limit ? x->cost : limit) + cut_cost(x);
+		if (x->escaped)
+			t += strlen(x->path) + 3;
 	}
 	return t;
 }
@@ -238,23 +262,53 @@ plan_cuts(struct vals *vs, size_t budget, size_t base)
 			else
 				hi = mid;
 		}
-		for (i = 0; i < vs->n; i++) {
-			if (vs->v[i].cost <= lo)
-				continue;
+	} else
+		lo = hi;
+	for (i = 0; i < vs->n; i++) {
+		if (!cut_at(&vs->v[i], lo))
+			continue;
+		if (vs->v[i].cost > lo)
 			vs->v[i].keep = prefix_for(&vs->v[i], lo);
-			vs->v[i].cut = 1;
-		}
+		vs->v[i].cut = 1;
 	}
+}
+
+static int
+val_cmp(const void *a, const void *b)
+{
+	const struct val *const *x = a, *const *y = b;
+	uintptr_t p = (uintptr_t)(*x)->v, q = (uintptr_t)(*y)->v;
+
+	return p < q ? -1 : p > q;
+}
+
+/* The lookup from a value to its place: sorted once, searched in log n. */
+static void
+vals_index(struct vals *vs)
+{
+	size_t i;
+
+	free(vs->sorted);
+	vs->sorted = xreallocarray(NULL, vs->n + 1, sizeof(*vs->sorted));
+	for (i = 0; i < vs->n; i++)
+		vs->sorted[i] = &vs->v[i];
+	qsort(vs->sorted, vs->n, sizeof(*vs->sorted), val_cmp);
 }
 
 static struct val *
 find_val(const struct vals *vs, const struct aval *v)
 {
-	size_t i;
+	size_t lo = 0, hi = vs->n, mid;
 
-	for (i = 0; i < vs->n; i++)
-		if (vs->v[i].v == v)
-			return &vs->v[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)vs->sorted[mid]->v < (uintptr_t)v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < vs->n && vs->sorted[lo]->v == v)
+		return vs->sorted[lo];
 	return NULL;
 }
 
@@ -571,6 +625,8 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 	}
 	if (r->ev == AE_COMMAND)
 		sbuf_addf(kv, " verdict=%s", audit_verdict_name(r->verdict));
+	else if (r->ev == AE_EXEC && r->ncmds == 1)
+		sbuf_addf(kv, " verdict=%s", cmd_verdict(r->cmds[0].verdict));
 	if (r->has_status)
 		sbuf_addf(kv, " status=%d", r->status);
 	if (r->ev == AE_COMMAND && r->duration_ms >= 0)
@@ -632,23 +688,60 @@ collect(struct vals *vs, const struct arecord *r, const struct shape *sh)
 }
 
 /* Fewer array elements: the last command, else the last word or redirection. */
+/* An eighth less of an array: commands, else redirections, else words. */
+static size_t
+less(size_t n)
+{
+	return n > 16 ? n - n / 8 : n - 1;
+}
+
 static int
 shrink(const struct arecord *r, struct shape *sh)
 {
 	if (r->ev == AE_COMMAND && sh->ncmds > 0) {
-		sh->ncmds--;
+		sh->ncmds = less(sh->ncmds);
 		return 1;
 	}
 	if (r->ev == AE_EXEC && sh->nredirs > 0) {
-		sh->nredirs--;
+		sh->nredirs = less(sh->nredirs);
 		return 1;
 	}
 	if (r->ev == AE_EXEC && sh->nargs > 0) {
-		sh->nargs = sh->nargs > 16 ? sh->nargs - sh->nargs / 8 :
-		    sh->nargs - 1;
+		sh->nargs = less(sh->nargs);
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The record's size without its values (each value's cost counts its
+ * own quotes), with room for the arrays "escaped" and "cut" themselves.
+ */
+static size_t
+fixed_size(const struct arecord *r, const struct vals *vs,
+    const struct shape *sh)
+{
+	struct vals empty;
+	struct sbuf b;
+	size_t i, n;
+
+	memset(&empty, 0, sizeof(empty));
+	empty.v = xreallocarray(NULL, vs->n + 1, sizeof(*vs->v));
+	empty.n = vs->n;
+	for (i = 0; i < vs->n; i++) {
+		empty.v[i] = vs->v[i];
+		empty.v[i].keep = 0;
+		empty.v[i].escaped = 0;
+		empty.v[i].cut = 0;
+	}
+	vals_index(&empty);
+	sbuf_init(&b);
+	body_json(&b, r, &empty, sh);
+	n = b.len + SLACK - 2 * vs->n;
+	sbuf_free(&b);
+	free(empty.sorted);
+	free(empty.v);
+	return n;
 }
 
 void
@@ -673,25 +766,9 @@ audit_format(const struct audit_ident *id, const struct arecord *r,
 	for (try = 0;; try++) {
 		memset(&vs, 0, sizeof(vs));
 		collect(&vs, r, &sh);
-		/* the record with every value empty: its fixed part */
-		sbuf_init(&b);
-		{
-			struct vals empty = vs;
-			size_t i;
-
-			empty.v = xreallocarray(NULL, vs.n + 1, sizeof(*vs.v));
-			for (i = 0; i < vs.n; i++) {
-				empty.v[i] = vs.v[i];
-				empty.v[i].keep = 0;
-				empty.v[i].escaped = 0;
-				empty.v[i].cut = 0;
-			}
-			body_json(&b, r, &empty, &sh);
-			free(empty.v);
-		}
-		/* each value's cost counts its own quotes */
-		base = head.len + b.len + SLACK - 2 * vs.n;
-		sbuf_free(&b);
+		vals_index(&vs);
+		base = head.len + fixed_size(r, &vs, &sh);
+		/* the smallest this shape can be: every value cut to nothing */
 		if (estimate(&vs, 2, base) <= cap || !shrink(r, &sh))
 			break;
 		vals_free(&vs);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #include "xmalloc.h"
 
 #define FIELD_HDR	5		/* tag, 32-bit length */
+
+/* A string is cut to L only when that saves room: the header is 40 bytes. */
+#define CUTS(f, L)	((f)->len > (size_t)(L) + MSG_CUT_HDR)
 
 /* Which tags are numbers; every other known tag is a string. */
 static int
@@ -122,7 +126,7 @@ cut_length(const struct msg *m, size_t max, int *fits)
 	for (i = 0; i < m->n; i++) {					\
 		if (tag_is_num(m->f[i].tag))				\
 			continue;					\
-		(t) += m->f[i].len <= (L) ? m->f[i].len :		\
+		(t) += !CUTS(&m->f[i], L) ? m->f[i].len :		\
 		    (L) + MSG_CUT_HDR;					\
 	}								\
 } while (0)
@@ -165,7 +169,7 @@ msg_encode(const struct msg *m, size_t max, unsigned char **out)
 		f = &m->f[i];
 		if (tag_is_num(f->tag))
 			len += FIELD_HDR + 8;
-		else if (f->len <= cut)
+		else if (cut == SIZE_MAX || !CUTS(f, cut))
 			len += FIELD_HDR + f->len;
 		else
 			len += FIELD_HDR + MSG_CUT_HDR + cut;
@@ -180,7 +184,7 @@ msg_encode(const struct msg *m, size_t max, unsigned char **out)
 			put_be(b + off + 1, 8, 4);
 			put_be(b + off + FIELD_HDR, (uint64_t)f->num, 8);
 			off += FIELD_HDR + 8;
-		} else if (f->len <= cut) {
+		} else if (cut == SIZE_MAX || !CUTS(f, cut)) {
 			b[off] = f->tag;
 			put_be(b + off + 1, f->len, 4);
 			memcpy(b + off + FIELD_HDR, f->s, f->len);
@@ -402,8 +406,16 @@ msg_recv(int sock, unsigned char *buf, size_t bufsize, int dontwait,
 		errno = EPROTO;
 		return -1;
 	}
-	if (r == 0 && *reply == -1)
-		return 0;	/* EOF: every sender has closed the socket */
+	if (r == 0 && *reply == -1) {
+		/* EOF, or an empty datagram: only a hang-up is EOF */
+		struct pollfd pf = { sock, POLLRDHUP, 0 };
+
+		if (poll(&pf, 1, 0) == 1 &&
+		    (pf.revents & (POLLHUP | POLLRDHUP)))
+			return 0;
+		errno = EPROTO;
+		return -1;
+	}
 	if (msg_decode(buf, (size_t)r, m) == -1)
 		return -1;
 	return 1;
