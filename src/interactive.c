@@ -37,6 +37,7 @@
 #include "exec.h"
 #include "interactive.h"
 #include "policy.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define HISTFILE_MAX	(1024 * 1024)	/* bytes read from a history file */
@@ -94,14 +95,14 @@ add_cwd(struct sbuf *b, int base)
 		}
 		if (!base) {
 			sbuf_addc(b, '~');
-			sbuf_adds_visible(b, cwd + hl);
+			vis_adds(b, cwd + hl);
 			return;
 		}
 	}
 	if (base && (p = strrchr(cwd, '/')) != NULL && p[1] != '\0')
-		sbuf_adds_visible(b, p + 1);
+		vis_adds(b, p + 1);
 	else
-		sbuf_adds_visible(b, cwd);
+		vis_adds(b, cwd);
 }
 
 static char *
@@ -122,14 +123,14 @@ make_prompt(void)
 		}
 		switch (*++p) {
 		case 'u':
-			sbuf_adds_visible(&b, sh->user);
+			vis_adds(&b, sh->user);
 			break;
 		case 'H':
-			sbuf_adds_visible(&b, host);
+			vis_adds(&b, host);
 			break;
 		case 'h':
 			host[strcspn(host, ".")] = '\0';
-			sbuf_adds_visible(&b, host);
+			vis_adds(&b, host);
 			break;
 		case 'w':
 			add_cwd(&b, 0);
@@ -316,7 +317,7 @@ interactive_history(void *arg, long n, struct sbuf *out)
 		i = history_length - (int)n;
 	for (; i < history_length && list[i] != NULL; i++) {
 		sbuf_addf(out, "%5d  ", history_base + i);
-		sbuf_adds_visible(out, list[i]->line);
+		vis_adds(out, list[i]->line);
 		sbuf_addc(out, '\n');
 	}
 }

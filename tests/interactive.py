@@ -352,6 +352,47 @@ p.send("exit\r")
 p.wait(5)
 p.kill()
 
+# --- names the user controls reach the terminal escaped (vis.h)
+GID = pwd.getpwnam(U).pw_gid
+UHOME = (CAGE + HOME).encode()
+# ESC, a raw C1 CSI (0x9b) and the same as UTF-8 (U+009B)
+EVIL = b"zzE\x1b[2J\x9b1m\xc2\x9b2m"
+SHOWN = r"zzE\\x1b\[2J\\x9b1m\\xc2\\x9b2m"
+EVILF = b"zzF\x1b[2J\x9b"
+SHOWNF = r"zzF\\x1b\[2J\\x9b"
+for name, mk in ((EVIL, os.mkdir), (b"zzP", os.mkdir),
+                 (EVILF, lambda n: open(n, "wb").close())):
+    mk(os.path.join(UHOME, name))
+    os.chown(os.path.join(UHOME, name), UID, GID)
+
+
+def raw(b):
+    """What must never reach the terminal from a name."""
+    return b"\x9b" in b or b"\x1b[2J" in b
+
+
+def clean(p, mark, what):
+    chunk = p.buf[mark:]
+    say(not raw(chunk), what, "got: %r" % chunk[-400:])
+
+
+p = login()
+prompt(p)
+mark = len(p.buf)
+step(p, "a directory named with ESC and C1: the prompt shows it escaped",
+     b"cd zzE*\r", r"%s@[^:\s]+:~/%s\$ " % (U, SHOWN))
+clean(p, mark, "(no ESC [2J, no 0x9b byte reaches the terminal)")
+p.send("cd\r")
+prompt(p)
+p.send("exit\r")
+p.wait(5)
+p.kill()
+
+
+os.rmdir(os.path.join(UHOME, EVIL))
+os.rmdir(os.path.join(UHOME, b"zzP"))
+os.unlink(os.path.join(UHOME, EVILF))
+
 # --- refusals
 p = Pty(argv(U2), env={"TERM": "xterm"})
 step(p, "interactive = false: a login is refused with a clear message",
