@@ -56,6 +56,7 @@
 #include "expand.h"
 #include "policy.h"
 #include "vars.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define USER_FD_MAX	9	/* the parser takes fds 0-9 */
@@ -85,6 +86,10 @@ static int		 job_sigs;	/* programs ignore SIGTSTP SIGTTIN SIGTTOU */
 static int	run_list(struct exec_ctx *, const struct list *);
 static int	run_command(struct exec_ctx *, const struct command *, int);
 
+/*
+ * Its words come from the line, file names and the config, and stderr
+ * is the user's terminal (with -c, the ssh client's): made visible.
+ */
 static void __attribute__((format(printf, 1, 2)))
 msg(const char *fmt, ...)
 {
@@ -102,7 +107,7 @@ msg(const char *fmt, ...)
 	va_end(ap);
 	sbuf_init(&b);
 	sbuf_adds(&b, "cagesh: ");
-	sbuf_adds(&b, s);
+	vis_adds(&b, s);
 	sbuf_addc(&b, '\n');
 	free(s);
 	while (off < b.len) {

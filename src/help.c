@@ -1,7 +1,9 @@
 /*
  * help: what a caged user may run, in plain words, from the same rules
  * the policy judges with.  Text from the config (descriptions, patterns)
- * goes to the user's terminal: made visible (vis.h).
+ * goes to the user's terminal: made visible (vis.h).  A reason (-1) is
+ * left as it is: the help builtin prints it as a message, which makes
+ * it visible.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -234,7 +236,7 @@ help_command(const struct profile *p, char *const *w, size_t n,
 			return 0;
 		}
 	if (i < NELEM(builtin_help) || (r = policy_rule(p, w[0])) == NULL) {
-		vis_adds(b, w[0]);
+		sbuf_adds(b, w[0]);
 		sbuf_adds(b, ": not a command you may run (help lists them)");
 		return -1;
 	}
@@ -243,9 +245,9 @@ help_command(const struct profile *p, char *const *w, size_t n,
 			if (strcmp(r->subs[k].name, w[i]) == 0)
 				break;
 		if (k == r->nsubs) {
-			vis_adds(b, r->label);
+			sbuf_adds(b, r->label);
 			sbuf_adds(b, " has no subcommand ");
-			vis_adds(b, w[i]);
+			sbuf_adds(b, w[i]);
 			return -1;
 		}
 		r = &r->subs[k];

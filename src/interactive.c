@@ -56,13 +56,23 @@ warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void
 warn(const char *fmt, ...)
 {
+	struct sbuf b;
 	va_list ap;
+	char *s;
 
-	fputs("cagesh: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&s, fmt, ap) == -1) {
+		va_end(ap);
+		return;
+	}
 	va_end(ap);
-	fputc('\n', stderr);
+	sbuf_init(&b);
+	sbuf_adds(&b, "cagesh: ");
+	vis_adds(&b, s);
+	sbuf_addc(&b, '\n');
+	fputs(b.s, stderr);
+	sbuf_free(&b);
+	free(s);
 }
 
 static int

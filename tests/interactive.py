@@ -384,11 +384,42 @@ step(p, "a directory named with ESC and C1: the prompt shows it escaped",
 clean(p, mark, "(no ESC [2J, no 0x9b byte reaches the terminal)")
 p.send("cd\r")
 prompt(p)
+mark = len(p.buf)
+step(p, "cd to a file named with ESC and C1: the message is escaped",
+     "cd zzF*\r", r"cagesh: cd: %s: Not a directory" % SHOWNF)
+clean(p, mark, "(no raw control bytes in it)")
+prompt(p)
+mark = len(p.buf)
+step(p, "a word with ESC and C1 denied at run time: the denial is escaped",
+     "sleep zzE*\r", r"cagesh: denied: sleep: [^\r\n]*%s" % SHOWN)
+clean(p, mark, "(no raw control bytes in it)")
+prompt(p)
 p.send("exit\r")
 p.wait(5)
 p.kill()
 
 
+def dash_c(line):
+    r = subprocess.run(argv(U) + ["-c", line], stdin=subprocess.DEVNULL,
+                       capture_output=True, env={"TERM": "xterm"},
+                       timeout=10)
+    return r.returncode, r.stderr
+
+
+for what, line, want in (
+        ("cd to a file named with ESC and C1", b"cd zzF*",
+         r"cagesh: cd: %s: Not a directory" % SHOWNF),
+        ("cd to a missing name with C1 bytes", b"cd zzN\x9b\xc2\x9b",
+         r"cagesh: cd: zzN\\x9b\\xc2\\x9b: No such file or directory"),
+        ("a word denied at run time", b"sleep zzE*",
+         r"cagesh: denied: sleep: [^\n]*%s" % SHOWN),
+        ("a command denied when judged", b"ba\x9bsh -c id",
+         r"cagesh: denied: ba\\x9bsh: not an allowed command"),
+        ("a redirection from a missing name", b"cat < zzN\xc2\x9b",
+         r"cagesh: zzN\\xc2\\x9b: No such file or directory")):
+    st, err = dash_c(line)
+    say(st != 0 and re.search(want.encode(), err) and not raw(err),
+        "-c: %s: the message is escaped" % what, "status %d, %r" % (st, err))
 os.rmdir(os.path.join(UHOME, EVIL))
 os.rmdir(os.path.join(UHOME, b"zzP"))
 os.unlink(os.path.join(UHOME, EVILF))
