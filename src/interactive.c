@@ -13,6 +13,10 @@
  * Each line goes to the session's run(), exactly as a -c line does: the
  * same parser, policy, executor and audit record.  A denied line prints
  * its reason there and the session goes on.
+ *
+ * The terminal obeys control bytes, and names in the cage are the
+ * user's to choose: whatever a name, a line or the config brings to the
+ * prompt, a completion or a message is made visible first (vis.h).
  */
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -36,6 +40,7 @@
 #include "conf.h"
 #include "exec.h"
 #include "interactive.h"
+#include "jsonw.h"
 #include "policy.h"
 #include "vis.h"
 #include "xmalloc.h"
@@ -489,6 +494,77 @@ slot_of(const char *buf, int start, const struct rule **rp)
 	return SLOT_FILE;
 }
 
+/* s[0..len) shows as itself (vis.h) */
+static int
+plain(const char *s, size_t len)
+{
+	struct sbuf b;
+	int same;
+
+	sbuf_init(&b);
+	vis_addn(&b, s, len);
+	same = b.len == len && memcmp(b.s, s, len) == 0;
+	sbuf_free(&b);
+	return same;
+}
+
+/* How much of s shows as itself (a backslash too: readline quotes it) */
+static size_t
+plain_len(const char *s)
+{
+	size_t i, len, n = strlen(s);
+
+	for (i = 0; i < n; i += len)
+		if ((len = jsonw_utf8_len((const unsigned char *)s + i,
+		    n - i)) == 0 || (s[i] != '\\' && !plain(s + i, len)))
+			break;
+	return i;
+}
+
+/*
+ * Every match goes to the line or the terminal through here.  The
+ * matches listed (m[1]...) are made visible.  What Tab inserts (m[0])
+ * ends before the first byte after the typed text that would not show
+ * as itself: a name with control bytes is listed, never put on the
+ * line, so the line holds what the user sees.  A single such match
+ * becomes a list of one, and Tab inserts only its plain start.
+ */
+static char **
+visible_matches(char **m, const char *text)
+{
+	size_t i, n, base, cut;
+	char *v;
+
+	if (m == NULL)
+		return NULL;
+	for (n = 0; m[n] != NULL; n++)
+		;
+	base = strncmp(m[0], text, strlen(text)) == 0 ? strlen(text) : 0;
+	cut = base + plain_len(m[0] + base);
+	if (n == 1 && m[0][cut] != '\0') {
+		m = xreallocarray(m, 3, sizeof(*m));
+		m[1] = m[0];
+		m[0] = xstrndup(m[1], cut);
+		m[2] = NULL;
+		n = 2;
+	}
+	m[0][cut] = '\0';
+	for (i = 1; i < n; i++)
+		if (m[i][plain_len(m[i])] != '\0') {
+			v = vis_str(m[i]);
+			free(m[i]);
+			m[i] = v;
+		}
+	return m;
+}
+
+static char **
+files(const char *text)
+{
+	return visible_matches(rl_completion_matches(text,
+	    rl_filename_completion_function), text);
+}
+
 static char **
 complete(const char *text, int start, int end)
 {
@@ -499,11 +575,13 @@ complete(const char *text, int start, int end)
 	size_t i;
 
 	(void)end;
+	/* never readline's own file names, which nothing here would filter */
+	rl_attempted_completion_over = 1;
 	cands_reset();
 	switch (slot_of(rl_line_buffer, start, &r)) {
 	case SLOT_COMMAND:
 		if (strchr(text, '/') != NULL)
-			return NULL;	/* a path: readline's file names */
+			return files(text);	/* a path */
 		for (i = 0; (name = policy_builtin_name(i)) != NULL; i++)
 			if (strcmp(name, "[") != 0)
 				cand_add(name);
@@ -525,13 +603,12 @@ complete(const char *text, int start, int end)
 		}
 		break;
 	case SLOT_FILE:
-		return NULL;
+		return files(text);
 	}
-	rl_attempted_completion_over = 1;
 	m = rl_completion_matches(text, cand_next);
 	if (m != NULL && m[1] == NULL && m[0][strlen(m[0]) - 1] == '=')
 		rl_completion_suppress_append = 1;
-	return m;
+	return visible_matches(m, text);
 }
 
 /* Reading a line */

@@ -385,6 +385,18 @@ clean(p, mark, "(no ESC [2J, no 0x9b byte reaches the terminal)")
 p.send("cd\r")
 prompt(p)
 mark = len(p.buf)
+step(p, "Tab Tab lists such a name escaped", "cd zz\t\t", SHOWN)
+clean(p, mark, "(the listing has no raw ESC [2J or 0x9b)")
+p.send("\x15")          # ^U: the line is empty again
+mark = len(p.buf)
+step(p, "Tab does not complete a name with control bytes into the line",
+     "cd zzE\t", r"cd zzE")
+time.sleep(0.3)
+step(p, "(the line stays what was typed)", "\r",
+     r"cagesh: cd: zzE: No such file or directory")
+clean(p, mark, "(nothing raw reached the terminal)")
+prompt(p)
+mark = len(p.buf)
 step(p, "cd to a file named with ESC and C1: the message is escaped",
      "cd zzF*\r", r"cagesh: cd: %s: Not a directory" % SHOWNF)
 clean(p, mark, "(no raw control bytes in it)")
