@@ -665,6 +665,7 @@ read_line(enum interactive_end *end)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	got_line = NULL;
@@ -675,11 +676,12 @@ again:
 	rl_callback_handler_install(prompt, on_line);
 	free(prompt);
 	while (!got_done) {
+		/* ^C drops the line; ^\ does nothing, as in bash */
 		if ((sig = exec_signal_take()) == SIGINT) {
 			drop_input();
 			last = now_s();
 			goto again;
-		} else if (sig != 0) {
+		} else if (sig != 0 && sig != SIGQUIT) {
 			rl_callback_handler_remove();
 			*end = IE_SIGNAL;
 			break;
@@ -795,7 +797,8 @@ interactive_run(const struct interactive *in, enum interactive_end *end)
 			break;
 		}
 		/* SIGHUP or SIGTERM while the line ran ends the session */
-		if ((sig = exec_signal_take()) != 0 && sig != SIGINT) {
+		if ((sig = exec_signal_take()) != 0 && sig != SIGINT &&
+		    sig != SIGQUIT) {
 			*end = IE_SIGNAL;
 			break;
 		}

@@ -436,6 +436,37 @@ os.rmdir(os.path.join(UHOME, EVIL))
 os.rmdir(os.path.join(UHOME, b"zzP"))
 os.unlink(os.path.join(UHOME, EVILF))
 
+# --- ^\ ends the running job, like ^C, not the session
+p = login()
+prompt(p)
+t0 = time.monotonic()
+p.send("sleep 5; echo after-sleep\r")
+time.sleep(0.7)
+step(p, "^\\ during a running sleep gives the prompt back", "\x1c", PROMPT)
+say(time.monotonic() - t0 < 4, "within a few seconds (%.1f s)"
+    % (time.monotonic() - t0))
+say(b"after-sleep" not in p.buf.split(b"echo after-sleep")[-1],
+    "and the rest of the line does not run")
+step(p, "the session goes on: the next line runs", "id -u\r",
+     out(str(UID)))
+prompt(p)
+p.send("\x1c")
+time.sleep(0.3)
+step(p, "^\\ at the prompt does nothing: the next line runs", "pwd\r",
+     out(HOME))
+prompt(p)
+p.send("exit 3\r")
+st = status(p)
+say(st == 3, "the session ends normally later (exit 3)", "status %s" % st)
+p.kill()
+recs = session_records()
+sl = [r for r in recs if r["event"] == "command" and
+      r["line"].startswith("sleep 5")]
+say(len(sl) == 1 and sl[0]["status"] == 131,
+    "the line ^\\ ended has status 131", sl)
+say(recs[-1]["event"] == "session_end" and recs[-1].get("status") == 3 and
+    "reason" not in recs[-1], "session_end: status 3, no reason", recs[-1])
+
 # --- refusals
 p = Pty(argv(U2), env={"TERM": "xterm"})
 step(p, "interactive = false: a login is refused with a clear message",
