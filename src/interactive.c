@@ -650,6 +650,28 @@ drop_input(void)
 	fflush(rl_outstream);
 }
 
+static const int read_sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGWINCH };
+
+/*
+ * Whether one of read_sigs is pending.  A pselect() that finds input
+ * leaves a signal that came meanwhile blocked, and so does every later
+ * one while typed-ahead input lasts: ^C and typing right after it would
+ * put the typing on the line ^C was to drop, and lose the ^C.
+ */
+static int
+sig_waiting(void)
+{
+	sigset_t set;
+	size_t i;
+
+	if (sigpending(&set) == -1)
+		return 0;
+	for (i = 0; i < sizeof(read_sigs) / sizeof(read_sigs[0]); i++)
+		if (sigismember(&set, read_sigs[i]) == 1)
+			return 1;
+	return 0;
+}
+
 /* A line (malloc'd), or NULL with *end set. */
 static char *
 read_line(enum interactive_end *end)
@@ -659,14 +681,12 @@ read_line(enum interactive_end *end)
 	fd_set rfds;
 	char *prompt;
 	long idle = sh->conf->idle_timeout, last = now_s();
+	size_t i;
 	int n, sig;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGWINCH);
+	for (i = 0; i < sizeof(read_sigs) / sizeof(read_sigs[0]); i++)
+		sigaddset(&set, read_sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	got_line = NULL;
 	got_done = 0;
@@ -707,7 +727,11 @@ again:
 			*end = IE_EOF;
 			break;
 		}
-		if (n > 0) {
+		if (n > 0 && sig_waiting()) {
+			/* handled now, acted on above before any more input */
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+		} else if (n > 0) {
 			rl_callback_read_char();
 			last = now_s();
 		}

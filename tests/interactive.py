@@ -388,6 +388,21 @@ mark = len(p.buf)
 step(p, "Tab Tab lists such a name escaped", "cd zz\t\t", SHOWN)
 clean(p, mark, "(the listing has no raw ESC [2J or 0x9b)")
 p.send("\x15")          # ^U: the line is empty again
+rounds = 0
+for i in range(5):
+    # ^C while the shell still draws the listing, and typing right after
+    p.send("cd zz\t\t")
+    try:
+        p.expect(r"zzP", 2)
+        p.send("\x03")
+        p.send("echo round-%d\r" % i)
+        p.expect(out("round-%d" % i), 2)
+        rounds += 1
+    except Timeout:
+        pass
+    p.send("\x15")
+say(rounds == 5, "^C with typing right after it: the line is dropped first "
+    "(%d of 5)" % rounds, p.output())
 mark = len(p.buf)
 step(p, "Tab does not complete a name with control bytes into the line",
      "cd zzE\t", r"cd zzE")
