@@ -745,9 +745,64 @@ again:
 }
 
 /*
+ * dir (absolute, no symlinks: realpath's) and every directory above it
+ * are root's, and only root may write them: nobody else can change what
+ * is found there.
+ */
+static int
+root_only(const char *dir)
+{
+	struct stat st;
+	char path[PATH_MAX], *slash;
+
+	if (dir[0] != '/' || strlen(dir) >= sizeof(path))
+		return 0;
+	memcpy(path, dir, strlen(dir) + 1);
+	for (;;) {
+		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != 0 || (st.st_mode & 022) != 0)
+			return 0;
+		if (strcmp(path, "/") == 0)
+			return 1;
+		slash = strrchr(path, '/');
+		slash[slash == path ? 1 : 0] = '\0';
+	}
+}
+
+/*
+ * ncurses takes $TERM's description from the first of $TERMINFO,
+ * $HOME/.terminfo, $TERMINFO_DIRS and its built-in list that has one.
+ * The home is the user's, and TERM is the client's choice: a planted
+ * entry would be parsed in this process, which holds the audit socket,
+ * and its strings written to the terminal on every redisplay.  So
+ * TERMINFO is a root-owned directory of the cage, TERMINFO_DIRS goes,
+ * and HOME is / while readline reads the description: ncurses keeps the
+ * home it saw then (/.terminfo, root's) for good.
+ */
+static int
+terminfo_env(void)
+{
+	static const char *const dirs[] = {
+		"/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
+	};
+	char path[PATH_MAX];
+	size_t i;
+
+	if (unsetenv("TERMINFO") == -1 || unsetenv("TERMINFO_DIRS") == -1 ||
+	    unsetenv("TERMCAP") == -1 || unsetenv("TERMPATH") == -1 ||
+	    setenv("HOME", "/", 1) == -1)
+		return -1;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (realpath(dirs[i], path) != NULL && root_only(path))
+			return setenv("TERMINFO", path, 1);
+	return 0;
+}
+
+/*
  * The shell's own environment, for readline (the commands get theirs
  * from vars).  Without INPUTRC readline would read ~/.inputrc: a
- * failure ends the session.
+ * failure ends the session.  HOME is the user's again once the terminal
+ * is set up: readline's file name completion expands ~ with it.
  */
 static int
 setup(void)
@@ -755,8 +810,7 @@ setup(void)
 	struct sigaction sa;
 
 	if ((sh->term != NULL && setenv("TERM", sh->term, 1) == -1) ||
-	    setenv("HOME", sh->home, 1) == -1 ||
-	    setenv("INPUTRC", "/dev/null", 1) == -1) {
+	    setenv("INPUTRC", "/dev/null", 1) == -1 || terminfo_env() == -1) {
 		warn("setenv: %s", strerror(errno));
 		return -1;
 	}
@@ -767,6 +821,10 @@ setup(void)
 	rl_completer_quote_characters = "'\"";
 	rl_filename_quote_characters = " \t\n\"\\'`@$><=;|&{(";
 	rl_initialize();
+	if (setenv("HOME", sh->home, 1) == -1) {
+		warn("setenv: %s", strerror(errno));
+		return -1;
+	}
 	/* bytes above 127 (UTF-8) are text, not meta keys */
 	rl_variable_bind("input-meta", "on");
 	rl_variable_bind("output-meta", "on");

@@ -77,8 +77,8 @@ def argv(user):
             "--init-groups", BIN]
 
 
-def login(user=U):
-    return Pty(argv(user), env={"TERM": "xterm", "PATH": "/usr/bin:/bin",
+def login(user=U, term="xterm"):
+    return Pty(argv(user), env={"TERM": term, "PATH": "/usr/bin:/bin",
                                 "LANG": "C.UTF-8"})
 
 
@@ -450,6 +450,41 @@ for what, line, want in (
 os.rmdir(os.path.join(UHOME, EVIL))
 os.rmdir(os.path.join(UHOME, b"zzP"))
 os.unlink(os.path.join(UHOME, EVILF))
+
+# --- terminfo comes from the cage's root-owned directories, not ~/.terminfo
+src = subprocess.run(["infocmp", "-1", "xterm"], capture_output=True,
+                     text=True).stdout
+src = re.sub(r"(?m)^\t(clear|el|cuu1|bel|cup|ed)=.*,$", r"\t\1=PWNED-\1,",
+             src)
+evil = re.sub(r"(?m)^xterm\|[^\n]*,$", "cagesh-evil|planted,", src, count=1)
+tdir = CAGE + HOME + "/.terminfo"
+for text in (src, evil):
+    with open(CAGE + "/tmp/planted.src", "w") as f:
+        f.write(text)
+    r = subprocess.run(["tic", "-o", tdir, CAGE + "/tmp/planted.src"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stderr)
+os.unlink(CAGE + "/tmp/planted.src")
+subprocess.run(["chown", "-R", "%d:%d" % (UID, GID), tdir])
+say(os.path.exists(tdir + "/x/xterm") and
+    os.path.exists(tdir + "/c/cagesh-evil"),
+    "(a planted ~/.terminfo/x/xterm and c/cagesh-evil)")
+for term in ("xterm", "cagesh-evil"):
+    p = login(term=term)
+    prompt(p, "TERM=%s with a planted ~/.terminfo: a prompt" % term)
+    p.send("\x0c")
+    prompt(p)
+    step(p, "(a completion listing)", "cat /\t\t", r"proc/")
+    step(p, "(a line runs)", "\x15pwd\r", out(HOME))
+    prompt(p)
+    p.send("exit\r")
+    p.wait(5)
+    p.kill()
+    say(b"PWNED" not in p.buf, "TERM=%s: nothing of ~/.terminfo reaches "
+        "the terminal (^L, completion, redisplay)" % term,
+        p.buf[-400:])
+subprocess.run(["rm", "-rf", tdir])
 
 # --- ^\ ends the running job, like ^C, not the session
 p = login()
