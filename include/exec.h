@@ -72,7 +72,10 @@ struct exec_ctx {
  */
 int	exec_run(struct exec_ctx *, const struct list *);
 
-/* Signals the session got (SIGHUP, SIGTERM, SIGINT) go to the children. */
+/*
+ * Signals the session got (SIGHUP, SIGTERM, SIGINT; SIGQUIT after
+ * exec_terminal()) go to the children.
+ */
 void	exec_signals_install(void);
 /* The signal the shell got since the last call (0: none); clears it. */
 int	exec_signal_take(void);
@@ -83,10 +86,12 @@ int	exec_signal_take(void);
  * that holds the terminal while it runs; background jobs get a group of
  * their own without the terminal; the shell takes the terminal back
  * after each job.  A job killed by SIGINT or SIGQUIT ends the line, as
- * if the shell had got the signal.  There is no job control: programs
- * start with SIGTSTP, SIGTTIN and SIGTTOU ignored, and a job stopped
- * anyway is continued.  Returns 0, or -1 when fd is not this session's
- * controlling terminal (nothing is changed then).
+ * if the shell had got the signal.  The shell handles SIGQUIT as it
+ * does SIGINT (exec_signal_take() returns it); it never ends of it.
+ * There is no job control: programs start with SIGTSTP, SIGTTIN and
+ * SIGTTOU ignored, and a job stopped anyway is continued.  Returns 0,
+ * or -1 when fd is not this session's controlling terminal (nothing is
+ * changed then).
  */
 int	exec_terminal(int fd);
 

@@ -16,7 +16,8 @@ void	help_list(const struct profile *, struct sbuf *out);
 
 /*
  * words: a command and, optionally, its subcommands ("git", "clone").
- * Returns 0 with the text in out, or -1 with the reason in out.
+ * Returns 0 with the text in out, made visible (vis.h), or -1 with the
+ * reason in out, as it is: a message, for a printer that escapes it.
  */
 int	help_command(const struct profile *, char *const *words, size_t n,
 	    struct sbuf *out);

@@ -34,8 +34,6 @@ void	 sbuf_addn(struct sbuf *, const char *, size_t);
 void	 sbuf_adds(struct sbuf *, const char *);
 void	 sbuf_addf(struct sbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* s with bytes below 0x20 and 0x7f as '?': safe to show on a terminal */
-void	 sbuf_adds_visible(struct sbuf *, const char *);
 char	*sbuf_take(struct sbuf *);	/* returns the string, resets */
 /* The whole buffer to fd (EINTR retried): 0, or -1 with errno. */
 int	 sbuf_write(const struct sbuf *, int fd);

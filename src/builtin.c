@@ -20,6 +20,7 @@
 #include "help.h"
 #include "policy.h"
 #include "vars.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -41,6 +42,7 @@ write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
+/* Made visible, as exec.c's msg(): words from the line, names, the config. */
 static void __attribute__((format(printf, 1, 2)))
 warnmsg(const char *fmt, ...)
 {
@@ -52,7 +54,7 @@ warnmsg(const char *fmt, ...)
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) != -1) {
 		sbuf_adds(&b, "cagesh: ");
-		sbuf_adds(&b, s);
+		vis_adds(&b, s);
 		sbuf_addc(&b, '\n');
 		free(s);
 		(void)write_all(STDERR_FILENO, b.s, b.len);

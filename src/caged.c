@@ -36,6 +36,7 @@
 #include "rlimits.h"
 #include "session.h"
 #include "vars.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 struct caged {
@@ -44,12 +45,22 @@ struct caged {
 	struct vars		*vars;
 };
 
+/* A reason may hold the user's words or names: made visible (vis.h). */
+static void
+say(const char *prefix, const char *why)
+{
+	char *v = vis_str(why);
+
+	fprintf(stderr, "cagesh: %s%s\n", prefix, v);
+	free(v);
+}
+
 static void __attribute__((noreturn))
 refuse(int sock, const char *shown, const char *why)
 {
 	struct msg m;
 
-	fprintf(stderr, "cagesh: %s\n", shown != NULL ? shown : why);
+	say("", shown != NULL ? shown : why);
 	msg_init(&m, M_REFUSED);
 	msg_str(&m, T_REASON, why, strlen(why));
 	(void)msg_send(sock, &m);
@@ -181,7 +192,7 @@ report_judged(int sock, const struct pline *pl)
 
 	for (i = 0; i < pl->n && r == 0; i++) {
 		if (pl->e[i].verdict == V_DENY)
-			fprintf(stderr, "cagesh: denied: %s\n", pl->e[i].why);
+			say("denied: ", pl->e[i].why);
 		msg_init(&m, M_JUDGED);
 		cwd_field(&m, cwd, sizeof(cwd));
 		cmd_fields(&m, pl->e[i].argv, pl->e[i].argc, NULL, 0,
@@ -219,7 +230,7 @@ run_line(struct caged *cg, const char *line, int *exited)
 	    &j) == -1) {
 		xasprintf(&why, "%s: %s", parse_strerror(j.perr.code),
 		    j.perr.msg);
-		fprintf(stderr, "cagesh: %s\n", why);
+		say("", why);
 		msg_init(&m, M_JUDGED);
 		cwd_field(&m, cwd, sizeof(cwd));
 		cmd_fields(&m, NULL, 0, NULL, 0, V_DENY, why);

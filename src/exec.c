@@ -13,10 +13,11 @@
  * the status the line stops with; 0 while it runs.  Every process of the
  * line checks it after each child it reaps and before each command.
  *
- * Signals.  SIGHUP, SIGTERM and SIGINT sent to the shell are forwarded
- * to every live child (a table kept with those signals blocked, so the
- * handler never sees it half-changed); once the children have ended the
- * line ends with 128 + the signal.  Children are reaped with waitid
+ * Signals.  SIGHUP, SIGTERM and SIGINT sent to the shell (and SIGQUIT,
+ * in an interactive one) are forwarded to every live child (a table
+ * kept with those signals blocked, so the handler never sees it
+ * half-changed); once the children have ended the line ends with 128 +
+ * the signal.  Children are reaped with waitid
  * (WNOWAIT) first and removed from the table before the real reap, so a
  * forwarded signal can never hit a recycled pid.  A cagesh child whose
  * line a signal ended ends by that signal, so its parent sees what
@@ -56,6 +57,7 @@
 #include "expand.h"
 #include "policy.h"
 #include "vars.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define USER_FD_MAX	9	/* the parser takes fds 0-9 */
@@ -85,6 +87,10 @@ static int		 job_sigs;	/* programs ignore SIGTSTP SIGTTIN SIGTTOU */
 static int	run_list(struct exec_ctx *, const struct list *);
 static int	run_command(struct exec_ctx *, const struct command *, int);
 
+/*
+ * Its words come from the line, file names and the config, and stderr
+ * is the user's terminal (with -c, the ssh client's): made visible.
+ */
 static void __attribute__((format(printf, 1, 2)))
 msg(const char *fmt, ...)
 {
@@ -102,7 +108,7 @@ msg(const char *fmt, ...)
 	va_end(ap);
 	sbuf_init(&b);
 	sbuf_adds(&b, "cagesh: ");
-	sbuf_adds(&b, s);
+	vis_adds(&b, s);
 	sbuf_addc(&b, '\n');
 	free(s);
 	while (off < b.len) {
@@ -130,7 +136,9 @@ on_signal(int sig)
 	int save = errno;
 	size_t i;
 
-	got_signal = sig;
+	/* ^C or ^\ never hides a hangup or SIGTERM: those end the session */
+	if (got_signal != SIGHUP && got_signal != SIGTERM)
+		got_signal = sig;
 	for (i = 0; i < nkids; i++)
 		kill(kids[i], sig);
 	errno = save;
@@ -143,6 +151,7 @@ forwarded_set(sigset_t *set)
 	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGINT);
+	sigaddset(set, SIGQUIT);
 }
 
 static void
@@ -218,11 +227,17 @@ exec_terminal(int fd)
 
 	if (tcgetpgrp(fd) == -1)
 		return -1;
-	/* the shell itself: ^\ ^Z and terminal writes never stop or end it */
+	/*
+	 * ^\ is ^C's twin: it ends what runs for the line, here and in
+	 * every cagesh child (a subshell, a command substitution), and
+	 * never the shell.  ^Z and terminal writes never stop the shell.
+	 */
 	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	forwarded_set(&sa.sa_mask);
+	(void)sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGQUIT, &sa, NULL);
 	(void)sigaction(SIGTSTP, &sa, NULL);
 	(void)sigaction(SIGTTIN, &sa, NULL);
 	(void)sigaction(SIGTTOU, &sa, NULL);
@@ -1275,8 +1290,8 @@ exec_run(struct exec_ctx *ctx, const struct list *l)
 		return 1;
 	}
 
-	/* ^C at an interactive prompt must not end the next line */
-	if (got_signal == SIGINT)
+	/* ^C or ^\ at an interactive prompt must not end the next line */
+	if (got_signal == SIGINT || got_signal == SIGQUIT)
 		got_signal = 0;
 	shell_pid = getpid();
 	job_sig = 0;

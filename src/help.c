@@ -1,7 +1,9 @@
 /*
  * help: what a caged user may run, in plain words, from the same rules
  * the policy judges with.  Text from the config (descriptions, patterns)
- * goes to the user's terminal: control bytes are shown as '?'.
+ * goes to the user's terminal: made visible (vis.h).  A reason (-1) is
+ * left as it is: the help builtin prints it as a message, which makes
+ * it visible.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "conf.h"
 #include "help.h"
 #include "policy.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -55,7 +58,7 @@ add_names(struct sbuf *b, const char *title, char *const *v, size_t n)
 	sbuf_adds(b, title);
 	for (i = 0; i < n; i++) {
 		sbuf_adds(b, i == 0 ? " " : ", ");
-		sbuf_adds_visible(b, v[i]);
+		vis_adds(b, v[i]);
 	}
 	sbuf_addc(b, '\n');
 }
@@ -80,11 +83,11 @@ help_list(const struct profile *p, struct sbuf *b)
 		sbuf_adds(b, "  (none)\n");
 	for (i = 0; i < p->ncmds; i++) {
 		sbuf_adds(b, "  ");
-		sbuf_adds_visible(b, v[i]->name);
+		vis_adds(b, v[i]->name);
 		if (v[i]->description != NULL) {
 			sbuf_addf(b, "%*s", (int)(w + 2 -
 			    strlen(v[i]->name)), "");
-			sbuf_adds_visible(b, v[i]->description);
+			vis_adds(b, v[i]->description);
 		}
 		sbuf_addc(b, '\n');
 	}
@@ -113,7 +116,7 @@ add_opt(struct sbuf *b, const struct optspec *o)
 	const char *pat;
 
 	sbuf_adds(b, o->kind == OPT_LONG ? "--" : "-");
-	sbuf_adds_visible(b, o->name);
+	vis_adds(b, o->name);
 	switch (o->arg) {
 	case ARG_NONE:
 		return;
@@ -129,7 +132,7 @@ add_opt(struct sbuf *b, const struct optspec *o)
 	pat = o->spec + (o->kind == OPT_LONG ? 2 : 1) + strlen(o->name);
 	pat += *pat == '=' ? 1 : 3;
 	sbuf_adds(b, " (VALUE: ");
-	sbuf_adds_visible(b, pat);
+	vis_adds(b, pat);
 	sbuf_addc(b, ')');
 }
 
@@ -153,21 +156,21 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 	size_t i;
 	int shorts = 0;
 
-	sbuf_adds_visible(b, r->label);
+	vis_adds(b, r->label);
 	if (r->description != NULL) {
 		sbuf_adds(b, ": ");
-		sbuf_adds_visible(b, r->description);
+		vis_adds(b, r->description);
 	}
 	sbuf_addc(b, '\n');
 	if (r->parent == NULL) {
 		sbuf_adds(b, "  Found in:");
 		for (i = 0; i < p->npath; i++) {
 			sbuf_adds(b, i == 0 ? " " : ":");
-			sbuf_adds_visible(b, p->path[i]);
+			vis_adds(b, p->path[i]);
 		}
 		if (r->path != NULL) {
 			sbuf_adds(b, i == 0 ? " " : "; or run as ");
-			sbuf_adds_visible(b, r->path);
+			vis_adds(b, r->path);
 		}
 		sbuf_addc(b, '\n');
 	}
@@ -194,10 +197,10 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 		sbuf_adds(b, "  Subcommands:");
 		for (i = 0; i < r->nsubs; i++) {
 			sbuf_adds(b, i == 0 ? " " : ", ");
-			sbuf_adds_visible(b, r->subs[i].name);
+			vis_adds(b, r->subs[i].name);
 		}
 		sbuf_adds(b, "\n    ('help ");
-		sbuf_adds_visible(b, r->label);
+		vis_adds(b, r->label);
 		sbuf_adds(b, " SUBCOMMAND' for each)\n");
 	} else if (r->operands_set && r->noperands == 0)
 		sbuf_adds(b, "  Operands: none\n");
@@ -208,7 +211,7 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 			sbuf_adds(b, "  Operands: each must match one of");
 			for (i = 0; i < r->noperands; i++) {
 				sbuf_adds(b, i == 0 ? " " : ", ");
-				sbuf_adds_visible(b, r->operand_src[i]);
+				vis_adds(b, r->operand_src[i]);
 			}
 		}
 		if (r->operands_max >= 0)
@@ -233,7 +236,7 @@ help_command(const struct profile *p, char *const *w, size_t n,
 			return 0;
 		}
 	if (i < NELEM(builtin_help) || (r = policy_rule(p, w[0])) == NULL) {
-		sbuf_adds_visible(b, w[0]);
+		sbuf_adds(b, w[0]);
 		sbuf_adds(b, ": not a command you may run (help lists them)");
 		return -1;
 	}
@@ -242,9 +245,9 @@ help_command(const struct profile *p, char *const *w, size_t n,
 			if (strcmp(r->subs[k].name, w[i]) == 0)
 				break;
 		if (k == r->nsubs) {
-			sbuf_adds_visible(b, r->label);
+			sbuf_adds(b, r->label);
 			sbuf_adds(b, " has no subcommand ");
-			sbuf_adds_visible(b, w[i]);
+			sbuf_adds(b, w[i]);
 			return -1;
 		}
 		r = &r->subs[k];

@@ -13,6 +13,10 @@
  * Each line goes to the session's run(), exactly as a -c line does: the
  * same parser, policy, executor and audit record.  A denied line prints
  * its reason there and the session goes on.
+ *
+ * The terminal obeys control bytes, and names in the cage are the
+ * user's to choose: whatever a name, a line or the config brings to the
+ * prompt, a completion or a message is made visible first (vis.h).
  */
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -36,7 +40,9 @@
 #include "conf.h"
 #include "exec.h"
 #include "interactive.h"
+#include "jsonw.h"
 #include "policy.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define HISTFILE_MAX	(1024 * 1024)	/* bytes read from a history file */
@@ -55,13 +61,23 @@ warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void
 warn(const char *fmt, ...)
 {
+	struct sbuf b;
 	va_list ap;
+	char *s;
 
-	fputs("cagesh: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&s, fmt, ap) == -1) {
+		va_end(ap);
+		return;
+	}
 	va_end(ap);
-	fputc('\n', stderr);
+	sbuf_init(&b);
+	sbuf_adds(&b, "cagesh: ");
+	vis_adds(&b, s);
+	sbuf_addc(&b, '\n');
+	fputs(b.s, stderr);
+	sbuf_free(&b);
+	free(s);
 }
 
 static int
@@ -94,14 +110,14 @@ add_cwd(struct sbuf *b, int base)
 		}
 		if (!base) {
 			sbuf_addc(b, '~');
-			sbuf_adds_visible(b, cwd + hl);
+			vis_adds(b, cwd + hl);
 			return;
 		}
 	}
 	if (base && (p = strrchr(cwd, '/')) != NULL && p[1] != '\0')
-		sbuf_adds_visible(b, p + 1);
+		vis_adds(b, p + 1);
 	else
-		sbuf_adds_visible(b, cwd);
+		vis_adds(b, cwd);
 }
 
 static char *
@@ -122,14 +138,14 @@ make_prompt(void)
 		}
 		switch (*++p) {
 		case 'u':
-			sbuf_adds_visible(&b, sh->user);
+			vis_adds(&b, sh->user);
 			break;
 		case 'H':
-			sbuf_adds_visible(&b, host);
+			vis_adds(&b, host);
 			break;
 		case 'h':
 			host[strcspn(host, ".")] = '\0';
-			sbuf_adds_visible(&b, host);
+			vis_adds(&b, host);
 			break;
 		case 'w':
 			add_cwd(&b, 0);
@@ -316,7 +332,7 @@ interactive_history(void *arg, long n, struct sbuf *out)
 		i = history_length - (int)n;
 	for (; i < history_length && list[i] != NULL; i++) {
 		sbuf_addf(out, "%5d  ", history_base + i);
-		sbuf_adds_visible(out, list[i]->line);
+		vis_adds(out, list[i]->line);
 		sbuf_addc(out, '\n');
 	}
 }
@@ -478,6 +494,77 @@ slot_of(const char *buf, int start, const struct rule **rp)
 	return SLOT_FILE;
 }
 
+/* s[0..len) shows as itself (vis.h) */
+static int
+plain(const char *s, size_t len)
+{
+	struct sbuf b;
+	int same;
+
+	sbuf_init(&b);
+	vis_addn(&b, s, len);
+	same = b.len == len && memcmp(b.s, s, len) == 0;
+	sbuf_free(&b);
+	return same;
+}
+
+/* How much of s shows as itself (a backslash too: readline quotes it) */
+static size_t
+plain_len(const char *s)
+{
+	size_t i, len, n = strlen(s);
+
+	for (i = 0; i < n; i += len)
+		if ((len = jsonw_utf8_len((const unsigned char *)s + i,
+		    n - i)) == 0 || (s[i] != '\\' && !plain(s + i, len)))
+			break;
+	return i;
+}
+
+/*
+ * Every match goes to the line or the terminal through here.  The
+ * matches listed (m[1]...) are made visible.  What Tab inserts (m[0])
+ * ends before the first byte after the typed text that would not show
+ * as itself: a name with control bytes is listed, never put on the
+ * line, so the line holds what the user sees.  A single such match
+ * becomes a list of one, and Tab inserts only its plain start.
+ */
+static char **
+visible_matches(char **m, const char *text)
+{
+	size_t i, n, base, cut;
+	char *v;
+
+	if (m == NULL)
+		return NULL;
+	for (n = 0; m[n] != NULL; n++)
+		;
+	base = strncmp(m[0], text, strlen(text)) == 0 ? strlen(text) : 0;
+	cut = base + plain_len(m[0] + base);
+	if (n == 1 && m[0][cut] != '\0') {
+		m = xreallocarray(m, 3, sizeof(*m));
+		m[1] = m[0];
+		m[0] = xstrndup(m[1], cut);
+		m[2] = NULL;
+		n = 2;
+	}
+	m[0][cut] = '\0';
+	for (i = 1; i < n; i++)
+		if (m[i][plain_len(m[i])] != '\0') {
+			v = vis_str(m[i]);
+			free(m[i]);
+			m[i] = v;
+		}
+	return m;
+}
+
+static char **
+files(const char *text)
+{
+	return visible_matches(rl_completion_matches(text,
+	    rl_filename_completion_function), text);
+}
+
 static char **
 complete(const char *text, int start, int end)
 {
@@ -488,11 +575,13 @@ complete(const char *text, int start, int end)
 	size_t i;
 
 	(void)end;
+	/* never readline's own file names, which nothing here would filter */
+	rl_attempted_completion_over = 1;
 	cands_reset();
 	switch (slot_of(rl_line_buffer, start, &r)) {
 	case SLOT_COMMAND:
 		if (strchr(text, '/') != NULL)
-			return NULL;	/* a path: readline's file names */
+			return files(text);	/* a path */
 		for (i = 0; (name = policy_builtin_name(i)) != NULL; i++)
 			if (strcmp(name, "[") != 0)
 				cand_add(name);
@@ -514,13 +603,12 @@ complete(const char *text, int start, int end)
 		}
 		break;
 	case SLOT_FILE:
-		return NULL;
+		return files(text);
 	}
-	rl_attempted_completion_over = 1;
 	m = rl_completion_matches(text, cand_next);
 	if (m != NULL && m[1] == NULL && m[0][strlen(m[0]) - 1] == '=')
 		rl_completion_suppress_append = 1;
-	return m;
+	return visible_matches(m, text);
 }
 
 /* Reading a line */
@@ -562,6 +650,28 @@ drop_input(void)
 	fflush(rl_outstream);
 }
 
+static const int read_sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGWINCH };
+
+/*
+ * Whether one of read_sigs is pending.  A pselect() that finds input
+ * leaves a signal that came meanwhile blocked, and so does every later
+ * one while typed-ahead input lasts: ^C and typing right after it would
+ * put the typing on the line ^C was to drop, and lose the ^C.
+ */
+static int
+sig_waiting(void)
+{
+	sigset_t set;
+	size_t i;
+
+	if (sigpending(&set) == -1)
+		return 0;
+	for (i = 0; i < sizeof(read_sigs) / sizeof(read_sigs[0]); i++)
+		if (sigismember(&set, read_sigs[i]) == 1)
+			return 1;
+	return 0;
+}
+
 /* A line (malloc'd), or NULL with *end set. */
 static char *
 read_line(enum interactive_end *end)
@@ -571,13 +681,12 @@ read_line(enum interactive_end *end)
 	fd_set rfds;
 	char *prompt;
 	long idle = sh->conf->idle_timeout, last = now_s();
+	size_t i;
 	int n, sig;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGWINCH);
+	for (i = 0; i < sizeof(read_sigs) / sizeof(read_sigs[0]); i++)
+		sigaddset(&set, read_sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	got_line = NULL;
 	got_done = 0;
@@ -587,11 +696,12 @@ again:
 	rl_callback_handler_install(prompt, on_line);
 	free(prompt);
 	while (!got_done) {
+		/* ^C drops the line; ^\ does nothing, as in bash */
 		if ((sig = exec_signal_take()) == SIGINT) {
 			drop_input();
 			last = now_s();
 			goto again;
-		} else if (sig != 0) {
+		} else if (sig != 0 && sig != SIGQUIT) {
 			rl_callback_handler_remove();
 			*end = IE_SIGNAL;
 			break;
@@ -617,7 +727,11 @@ again:
 			*end = IE_EOF;
 			break;
 		}
-		if (n > 0) {
+		if (n > 0 && sig_waiting()) {
+			/* handled now, acted on above before any more input */
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+		} else if (n > 0) {
 			rl_callback_read_char();
 			last = now_s();
 		}
@@ -631,9 +745,64 @@ again:
 }
 
 /*
+ * dir (absolute, no symlinks: realpath's) and every directory above it
+ * are root's, and only root may write them: nobody else can change what
+ * is found there.
+ */
+static int
+root_only(const char *dir)
+{
+	struct stat st;
+	char path[PATH_MAX], *slash;
+
+	if (dir[0] != '/' || strlen(dir) >= sizeof(path))
+		return 0;
+	memcpy(path, dir, strlen(dir) + 1);
+	for (;;) {
+		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != 0 || (st.st_mode & 022) != 0)
+			return 0;
+		if (strcmp(path, "/") == 0)
+			return 1;
+		slash = strrchr(path, '/');
+		slash[slash == path ? 1 : 0] = '\0';
+	}
+}
+
+/*
+ * ncurses takes $TERM's description from the first of $TERMINFO,
+ * $HOME/.terminfo, $TERMINFO_DIRS and its built-in list that has one.
+ * The home is the user's, and TERM is the client's choice: a planted
+ * entry would be parsed in this process, which holds the audit socket,
+ * and its strings written to the terminal on every redisplay.  So
+ * TERMINFO is a root-owned directory of the cage, TERMINFO_DIRS goes,
+ * and HOME is / while readline reads the description: ncurses keeps the
+ * home it saw then (/.terminfo, root's) for good.
+ */
+static int
+terminfo_env(void)
+{
+	static const char *const dirs[] = {
+		"/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
+	};
+	char path[PATH_MAX];
+	size_t i;
+
+	if (unsetenv("TERMINFO") == -1 || unsetenv("TERMINFO_DIRS") == -1 ||
+	    unsetenv("TERMCAP") == -1 || unsetenv("TERMPATH") == -1 ||
+	    setenv("HOME", "/", 1) == -1)
+		return -1;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (realpath(dirs[i], path) != NULL && root_only(path))
+			return setenv("TERMINFO", path, 1);
+	return 0;
+}
+
+/*
  * The shell's own environment, for readline (the commands get theirs
  * from vars).  Without INPUTRC readline would read ~/.inputrc: a
- * failure ends the session.
+ * failure ends the session.  HOME is the user's again once the terminal
+ * is set up: readline's file name completion expands ~ with it.
  */
 static int
 setup(void)
@@ -641,8 +810,7 @@ setup(void)
 	struct sigaction sa;
 
 	if ((sh->term != NULL && setenv("TERM", sh->term, 1) == -1) ||
-	    setenv("HOME", sh->home, 1) == -1 ||
-	    setenv("INPUTRC", "/dev/null", 1) == -1) {
+	    setenv("INPUTRC", "/dev/null", 1) == -1 || terminfo_env() == -1) {
 		warn("setenv: %s", strerror(errno));
 		return -1;
 	}
@@ -653,6 +821,10 @@ setup(void)
 	rl_completer_quote_characters = "'\"";
 	rl_filename_quote_characters = " \t\n\"\\'`@$><=;|&{(";
 	rl_initialize();
+	if (setenv("HOME", sh->home, 1) == -1) {
+		warn("setenv: %s", strerror(errno));
+		return -1;
+	}
 	/* bytes above 127 (UTF-8) are text, not meta keys */
 	rl_variable_bind("input-meta", "on");
 	rl_variable_bind("output-meta", "on");
@@ -707,7 +879,8 @@ interactive_run(const struct interactive *in, enum interactive_end *end)
 			break;
 		}
 		/* SIGHUP or SIGTERM while the line ran ends the session */
-		if ((sig = exec_signal_take()) != 0 && sig != SIGINT) {
+		if ((sig = exec_signal_take()) != 0 && sig != SIGINT &&
+		    sig != SIGQUIT) {
 			*end = IE_SIGNAL;
 			break;
 		}

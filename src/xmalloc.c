@@ -151,14 +151,6 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 	free(s);
 }
 
-void
-sbuf_adds_visible(struct sbuf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		sbuf_addc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' :
-		    *s);
-}
-
 int
 sbuf_write(const struct sbuf *b, int fd)
 {

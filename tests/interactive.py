@@ -77,8 +77,8 @@ def argv(user):
             "--init-groups", BIN]
 
 
-def login(user=U):
-    return Pty(argv(user), env={"TERM": "xterm", "PATH": "/usr/bin:/bin",
+def login(user=U, term="xterm"):
+    return Pty(argv(user), env={"TERM": term, "PATH": "/usr/bin:/bin",
                                 "LANG": "C.UTF-8"})
 
 
@@ -351,6 +351,171 @@ prompt(p)
 p.send("exit\r")
 p.wait(5)
 p.kill()
+
+# --- names the user controls reach the terminal escaped (vis.h)
+GID = pwd.getpwnam(U).pw_gid
+UHOME = (CAGE + HOME).encode()
+# ESC, a raw C1 CSI (0x9b) and the same as UTF-8 (U+009B)
+EVIL = b"zzE\x1b[2J\x9b1m\xc2\x9b2m"
+SHOWN = r"zzE\\x1b\[2J\\x9b1m\\xc2\\x9b2m"
+EVILF = b"zzF\x1b[2J\x9b"
+SHOWNF = r"zzF\\x1b\[2J\\x9b"
+for name, mk in ((EVIL, os.mkdir), (b"zzP", os.mkdir),
+                 (EVILF, lambda n: open(n, "wb").close())):
+    mk(os.path.join(UHOME, name))
+    os.chown(os.path.join(UHOME, name), UID, GID)
+
+
+def raw(b):
+    """What must never reach the terminal from a name."""
+    return b"\x9b" in b or b"\x1b[2J" in b
+
+
+def clean(p, mark, what):
+    chunk = p.buf[mark:]
+    say(not raw(chunk), what, "got: %r" % chunk[-400:])
+
+
+p = login()
+prompt(p)
+mark = len(p.buf)
+step(p, "a directory named with ESC and C1: the prompt shows it escaped",
+     b"cd zzE*\r", r"%s@[^:\s]+:~/%s\$ " % (U, SHOWN))
+clean(p, mark, "(no ESC [2J, no 0x9b byte reaches the terminal)")
+p.send("cd\r")
+prompt(p)
+mark = len(p.buf)
+step(p, "Tab Tab lists such a name escaped", "cd zz\t\t", SHOWN)
+clean(p, mark, "(the listing has no raw ESC [2J or 0x9b)")
+p.send("\x15")          # ^U: the line is empty again
+rounds = 0
+for i in range(5):
+    # ^C while the shell still draws the listing, and typing right after
+    p.send("cd zz\t\t")
+    try:
+        p.expect(r"zzP", 2)
+        p.send("\x03")
+        p.send("echo round-%d\r" % i)
+        p.expect(out("round-%d" % i), 2)
+        rounds += 1
+    except Timeout:
+        pass
+    p.send("\x15")
+say(rounds == 5, "^C with typing right after it: the line is dropped first "
+    "(%d of 5)" % rounds, p.output())
+mark = len(p.buf)
+step(p, "Tab does not complete a name with control bytes into the line",
+     "cd zzE\t", r"cd zzE")
+time.sleep(0.3)
+step(p, "(the line stays what was typed)", "\r",
+     r"cagesh: cd: zzE: No such file or directory")
+clean(p, mark, "(nothing raw reached the terminal)")
+prompt(p)
+mark = len(p.buf)
+step(p, "cd to a file named with ESC and C1: the message is escaped",
+     "cd zzF*\r", r"cagesh: cd: %s: Not a directory" % SHOWNF)
+clean(p, mark, "(no raw control bytes in it)")
+prompt(p)
+mark = len(p.buf)
+step(p, "a word with ESC and C1 denied at run time: the denial is escaped",
+     "sleep zzE*\r", r"cagesh: denied: sleep: [^\r\n]*%s" % SHOWN)
+clean(p, mark, "(no raw control bytes in it)")
+prompt(p)
+p.send("exit\r")
+p.wait(5)
+p.kill()
+
+
+def dash_c(line):
+    r = subprocess.run(argv(U) + ["-c", line], stdin=subprocess.DEVNULL,
+                       capture_output=True, env={"TERM": "xterm"},
+                       timeout=10)
+    return r.returncode, r.stderr
+
+
+for what, line, want in (
+        ("cd to a file named with ESC and C1", b"cd zzF*",
+         r"cagesh: cd: %s: Not a directory" % SHOWNF),
+        ("cd to a missing name with C1 bytes", b"cd zzN\x9b\xc2\x9b",
+         r"cagesh: cd: zzN\\x9b\\xc2\\x9b: No such file or directory"),
+        ("a word denied at run time", b"sleep zzE*",
+         r"cagesh: denied: sleep: [^\n]*%s" % SHOWN),
+        ("a command denied when judged", b"ba\x9bsh -c id",
+         r"cagesh: denied: ba\\x9bsh: not an allowed command"),
+        ("a redirection from a missing name", b"cat < zzN\xc2\x9b",
+         r"cagesh: zzN\\xc2\\x9b: No such file or directory")):
+    st, err = dash_c(line)
+    say(st != 0 and re.search(want.encode(), err) and not raw(err),
+        "-c: %s: the message is escaped" % what, "status %d, %r" % (st, err))
+os.rmdir(os.path.join(UHOME, EVIL))
+os.rmdir(os.path.join(UHOME, b"zzP"))
+os.unlink(os.path.join(UHOME, EVILF))
+
+# --- terminfo comes from the cage's root-owned directories, not ~/.terminfo
+src = subprocess.run(["infocmp", "-1", "xterm"], capture_output=True,
+                     text=True).stdout
+src = re.sub(r"(?m)^\t(clear|el|cuu1|bel|cup|ed)=.*,$", r"\t\1=PWNED-\1,",
+             src)
+evil = re.sub(r"(?m)^xterm\|[^\n]*,$", "cagesh-evil|planted,", src, count=1)
+tdir = CAGE + HOME + "/.terminfo"
+for text in (src, evil):
+    with open(CAGE + "/tmp/planted.src", "w") as f:
+        f.write(text)
+    r = subprocess.run(["tic", "-o", tdir, CAGE + "/tmp/planted.src"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stderr)
+os.unlink(CAGE + "/tmp/planted.src")
+subprocess.run(["chown", "-R", "%d:%d" % (UID, GID), tdir])
+say(os.path.exists(tdir + "/x/xterm") and
+    os.path.exists(tdir + "/c/cagesh-evil"),
+    "(a planted ~/.terminfo/x/xterm and c/cagesh-evil)")
+for term in ("xterm", "cagesh-evil"):
+    p = login(term=term)
+    prompt(p, "TERM=%s with a planted ~/.terminfo: a prompt" % term)
+    p.send("\x0c")
+    prompt(p)
+    step(p, "(a completion listing)", "cat /\t\t", r"proc/")
+    step(p, "(a line runs)", "\x15pwd\r", out(HOME))
+    prompt(p)
+    p.send("exit\r")
+    p.wait(5)
+    p.kill()
+    say(b"PWNED" not in p.buf, "TERM=%s: nothing of ~/.terminfo reaches "
+        "the terminal (^L, completion, redisplay)" % term,
+        p.buf[-400:])
+subprocess.run(["rm", "-rf", tdir])
+
+# --- ^\ ends the running job, like ^C, not the session
+p = login()
+prompt(p)
+t0 = time.monotonic()
+p.send("sleep 5; echo after-sleep\r")
+time.sleep(0.7)
+step(p, "^\\ during a running sleep gives the prompt back", "\x1c", PROMPT)
+say(time.monotonic() - t0 < 4, "within a few seconds (%.1f s)"
+    % (time.monotonic() - t0))
+say(b"after-sleep" not in p.buf.split(b"echo after-sleep")[-1],
+    "and the rest of the line does not run")
+step(p, "the session goes on: the next line runs", "id -u\r",
+     out(str(UID)))
+prompt(p)
+p.send("\x1c")
+time.sleep(0.3)
+step(p, "^\\ at the prompt does nothing: the next line runs", "pwd\r",
+     out(HOME))
+prompt(p)
+p.send("exit 3\r")
+st = status(p)
+say(st == 3, "the session ends normally later (exit 3)", "status %s" % st)
+p.kill()
+recs = session_records()
+sl = [r for r in recs if r["event"] == "command" and
+      r["line"].startswith("sleep 5")]
+say(len(sl) == 1 and sl[0]["status"] == 131,
+    "the line ^\\ ended has status 131", sl)
+say(recs[-1]["event"] == "session_end" and recs[-1].get("status") == 3 and
+    "reason" not in recs[-1], "session_end: status 3, no reason", recs[-1])
 
 # --- refusals
 p = Pty(argv(U2), env={"TERM": "xterm"})

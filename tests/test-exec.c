@@ -23,6 +23,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "vars.h"
+#include "vis.h"
 #include "xmalloc.h"
 #include "tap.h"
 
@@ -550,6 +551,54 @@ test_denial(void)
 	res_free(&r);
 }
 
+/* Bytes a line or a file name brought reach stderr escaped (vis.h). */
+static int
+raw_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '\033' || (unsigned char)*s == 0x9b)
+			return 1;
+	return 0;
+}
+
+static void
+t_vis(const char *what, const char *line, int status, const char *err)
+{
+	struct res r;
+
+	run(line, &r);
+	is_int(r.status, status, "%s: status", what);
+	ok(r.err != NULL && strstr(r.err, err) != NULL, "%s: the message "
+	    "shows the name escaped", what);
+	ok(r.err != NULL && !raw_ctl(r.err), "%s: no ESC or 0x9b reaches "
+	    "stderr", what);
+	if (r.err != NULL && (strstr(r.err, err) == NULL || raw_ctl(r.err))) {
+		char *v = vis_str(r.err);
+
+		tap_diag("  stderr: %s", v);
+		free(v);
+	}
+	res_free(&r);
+}
+
+static void
+test_visible(void)
+{
+	touch("-zz\033[2J\233\302\233");
+	touch("zzF\033[2J\233");
+	t_vis("a denial of a glob's word with ESC and C1", "cat -zz*", 126,
+	    "-zz\\x1b[2J\\x9b\\xc2\\x9b");
+	t_vis("cd to a file named with ESC", "cd zzF*", 1,
+	    "cagesh: cd: zzF\\x1b[2J\\x9b: Not a directory");
+	t_vis("a redirection from a name with C1", "cat < zzN\233\302\233", 1,
+	    "cagesh: zzN\\x9b\\xc2\\x9b: No such file or directory");
+	t_vis("cd to a missing name with UTF-8 C1", "cd zzN\302\233", 1,
+	    "cagesh: cd: zzN\\xc2\\x9b: No such file or directory");
+	t("cd 'no\\dir'", 1, "", "cagesh: cd: no\\\\dir: No such file");
+	unlink("-zz\033[2J\233\302\233");
+	unlink("zzF\033[2J\233");
+}
+
 static void
 test_children(void)
 {
@@ -663,6 +712,7 @@ main(void)
 	test_builtins();
 	test_env();
 	test_denial();
+	test_visible();
 	test_children();
 	test_signal("sleep 5");
 	test_signal("sleep 5 | sleep 6");
