@@ -11,6 +11,7 @@
  * at most log.record_max bytes of values.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -552,24 +553,23 @@ serve_one(struct monitor *mo, int dontwait)
 static void
 reap(struct monitor *mo)
 {
-	pid_t pgrp;
+	pid_t pgrp, pid;
 	int st;
 
-	while (!mo->ended) {
-		if (waitpid(mo->child, &st, WNOHANG | WUNTRACED) <= 0)
-			return;
+	/* the shell, and (we are their subreaper) what it left behind */
+	while ((pid = waitpid(-1, &st, WNOHANG | WUNTRACED)) > 0) {
 		if (WIFSTOPPED(st)) {
 			/* nobody may park the session: it goes on, its jobs too */
-			if ((pgrp = getpgid(mo->child)) > 0)
+			if (pid == mo->child && (pgrp = getpgid(pid)) > 0)
 				(void)killpg(pgrp, SIGCONT);
-			(void)kill(mo->child, SIGCONT);
+			(void)kill(pid, SIGCONT);
 			continue;
 		}
+		if (pid != mo->child || mo->ended)
+			continue;
 		mo->ended = 1;
 		mo->status = WIFEXITED(st) ? WEXITSTATUS(st) :
-		    128 + WTERMSIG(st);
-		if (WIFSIGNALED(st))
-			mo->status = -WTERMSIG(st);
+		    -WTERMSIG(st);
 	}
 }
 
@@ -793,7 +793,8 @@ monitor_run(struct session *s, int ctl)
 	    sv) == -1 || setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE,
 	    &bufsize, sizeof(bufsize)) == -1)
 		mo.lost = "the monitor cannot make the shell's socket";
-	else if ((pid = fork()) == -1)
+	else if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
+	    (pid = fork()) == -1)
 		mo.lost = "the monitor cannot fork the shell";
 	else if (pid == 0) {
 		BENCH_MARK("fork");
@@ -826,6 +827,8 @@ monitor_run(struct session *s, int ctl)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: "
 			    "cgroup %s: %s", s->id, mo.cg.path,
 			    strerror(errno));
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
 	}
 	cgroup_remove(&mo.cg);
 	if (mo.lost != NULL && mo.child == 0 && mo.refused == NULL)
