@@ -690,7 +690,7 @@ end_record(struct monitor *mo)
 	else if (mo->end_reason != NULL)
 		snprintf(why, sizeof(why), "%s", mo->end_reason);
 	if (mo->state == ST_LINE) {
-		char lw[128];
+		char lw[192];
 
 		snprintf(lw, sizeof(lw), "the caged shell ended before the "
 		    "line did (%s)", why[0] ? why : "exit");
