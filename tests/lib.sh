@@ -133,6 +133,14 @@ session_test_setup() {
 	cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin"
 }
 
+as_user() {	# as_user CMD...: run as the caged user $u
+	setpriv --reuid="$u" --regid="$gid" --init-groups "$@"
+}
+
+log_mark() {	# how many whole lines the audit log $log has now
+	if [ -e "$log" ]; then wc -l < "$log"; else echo 0; fi
+}
+
 session_test_cleanup() {
 	pkill -KILL -u "$u" 2>/dev/null
 	pkill -KILL -u "$u2" 2>/dev/null

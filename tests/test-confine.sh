@@ -96,14 +96,6 @@ CONF
 }
 write_conf
 
-as_user() {	# as_user CMD...: run as the caged user
-	setpriv --reuid="$u" --regid="$gid" --init-groups "$@"
-}
-
-log_mark() {	# how many whole lines the log has now
-	if [ -e "$log" ]; then wc -l < "$log"; else echo 0; fi
-}
-
 # run LINE: one session as the user, bounded; sets $out (stdout and
 # stderr), $st (exit status) and $mark (the log's lines before it).
 run() {

@@ -61,14 +61,6 @@ CONF
 }
 write_conf
 
-as_user() {	# as_user CMD...: run as the caged user
-	setpriv --reuid="$u" --regid="$gid" --init-groups "$@"
-}
-
-log_mark() {	# how many whole lines the log has now
-	if [ -e "$log" ]; then wc -l < "$log"; else echo 0; fi
-}
-
 # audit.py: read the log strictly.  records(path, since) fails (with the
 # offending line) unless every line after the first since lines (the
 # earlier checks') is one JSON object of at most record_max bytes with

@@ -43,10 +43,6 @@ CONF
 }
 write_conf "$cage"
 
-as_user() {	# as_user CMD...: run as the caged user
-	setpriv --reuid="$u" --regid="$gid" --init-groups "$@"
-}
-
 records() {	# records EVENT: how many records of that event in the log
 	python3 - "$log" "$1" <<'PY'
 import json, sys
