@@ -688,31 +688,6 @@ collect(struct vals *vs, const struct arecord *r, const struct shape *sh)
 }
 
 /* Fewer array elements: the last command, else the last word or redirection. */
-/* An eighth less of an array: commands, else redirections, else words. */
-static size_t
-less(size_t n)
-{
-	return n > 16 ? n - n / 8 : n - 1;
-}
-
-static int
-shrink(const struct arecord *r, struct shape *sh)
-{
-	if (r->ev == AE_COMMAND && sh->ncmds > 0) {
-		sh->ncmds = less(sh->ncmds);
-		return 1;
-	}
-	if (r->ev == AE_EXEC && sh->nredirs > 0) {
-		sh->nredirs = less(sh->nredirs);
-		return 1;
-	}
-	if (r->ev == AE_EXEC && sh->nargs > 0) {
-		sh->nargs = less(sh->nargs);
-		return 1;
-	}
-	return 0;
-}
-
 /*
  * The record's size without its values (each value's cost counts its
  * own quotes), with room for the arrays "escaped" and "cut" themselves.
@@ -744,6 +719,44 @@ fixed_size(const struct arecord *r, const struct vals *vs,
 	return n;
 }
 
+/*
+ * The values of this shape, indexed, and the record's fixed size: 1
+ * when the shape fits cap at its smallest (every value cut to nothing).
+ */
+static int
+shape_fits(const struct arecord *r, const struct shape *sh, size_t head,
+    size_t cap, struct vals *vs, size_t *base)
+{
+	memset(vs, 0, sizeof(*vs));
+	collect(vs, r, sh);
+	vals_index(vs);
+	*base = head + fixed_size(r, vs, sh);
+	return estimate(vs, 2, *base) <= cap;
+}
+
+/*
+ * The largest count *n (at most its value now) of one array for which
+ * the shape fits, by bisection: log n tries, each linear.
+ */
+static void
+largest_fit(const struct arecord *r, struct shape *sh, size_t *n,
+    size_t head, size_t cap)
+{
+	struct vals vs;
+	size_t base, lo = 0, hi = *n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		*n = mid;
+		if (shape_fits(r, sh, head, cap, &vs, &base))
+			lo = mid;
+		else
+			hi = mid - 1;
+		vals_free(&vs);
+	}
+	*n = lo;
+}
+
 void
 audit_format(const struct audit_ident *id, const struct arecord *r,
     size_t cap, struct sbuf *json, struct sbuf *kv)
@@ -751,7 +764,7 @@ audit_format(const struct audit_ident *id, const struct arecord *r,
 	struct shape sh;
 	struct vals vs;
 	struct sbuf head, b;
-	size_t base, try;
+	size_t base;
 
 	if (cap < AUDIT_RECORD_MIN)
 		cap = AUDIT_RECORD_MIN;
@@ -763,15 +776,21 @@ audit_format(const struct audit_ident *id, const struct arecord *r,
 	}
 	sbuf_init(&head);
 	head_json(&head, id, r);
-	for (try = 0;; try++) {
-		memset(&vs, 0, sizeof(vs));
-		collect(&vs, r, &sh);
-		vals_index(&vs);
-		base = head.len + fixed_size(r, &vs, &sh);
-		/* the smallest this shape can be: every value cut to nothing */
-		if (estimate(&vs, 2, base) <= cap || !shrink(r, &sh))
-			break;
+	/*
+	 * A shape that cannot fit even with every value cut to nothing
+	 * leaves out the last elements of its arrays: commands, else
+	 * redirections, else words; the record says how many.
+	 */
+	if (!shape_fits(r, &sh, head.len, cap, &vs, &base)) {
 		vals_free(&vs);
+		if (r->ev == AE_COMMAND)
+			largest_fit(r, &sh, &sh.ncmds, head.len, cap);
+		else if (r->ev == AE_EXEC) {
+			largest_fit(r, &sh, &sh.nredirs, head.len, cap);
+			if (sh.nredirs == 0)
+				largest_fit(r, &sh, &sh.nargs, head.len, cap);
+		}
+		(void)shape_fits(r, &sh, head.len, cap, &vs, &base);
 	}
 	plan_cuts(&vs, cap, base);
 	sbuf_init(&b);
