@@ -16,6 +16,12 @@ struct cgroup {
 
 /* Makes cagesh-ID under our own cgroup.  0, or -1 with why filled. */
 int	cgroup_make(struct cgroup *, const char *id, char *why, size_t len);
+/*
+ * fork(2) into it: 0 in the child, which runs in the cgroup from its
+ * first instruction; its pid in the parent (a subreaper: the child is
+ * its own, re-parented); -1 with errno.
+ */
+pid_t	cgroup_fork(struct cgroup *);
 /* Moves pid (and what it forks from now on) into it.  0 or -1. */
 int	cgroup_add(struct cgroup *, pid_t);
 /*

@@ -2361,7 +2361,8 @@ acct_err(struct conf_errors *errs, const struct userent *u, const char *fmt,
 /*
  * A caged user whose login shell is not cagesh reaches cagesh through
  * that shell (a forced command): its passwd home must be out of the
- * user's reach (account.c).  The shell is cagesh when it is named so.
+ * user's reach (account.c).  The shell is cagesh when it is named so
+ * (cagesh, or another build named cagesh-something).
  */
 static int
 forced_layout_unsafe(const struct passwd *pw, char *why, size_t len)
@@ -2381,7 +2382,7 @@ forced_layout_unsafe(const struct passwd *pw, char *why, size_t len)
 			return 1;
 		}
 	}
-	r = account_forced_unsafe(pw, strcmp(base, "cagesh") == 0, gids,
+	r = account_forced_unsafe(pw, strncmp(base, "cagesh", 6) == 0, gids,
 	    (size_t)n, why, len);
 	free(gids);
 	return r;

@@ -794,8 +794,8 @@ monitor_run(struct session *s, int ctl)
 	    &bufsize, sizeof(bufsize)) == -1)
 		mo.lost = "the monitor cannot make the shell's socket";
 	else if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
-	    (pid = fork()) == -1)
-		mo.lost = "the monitor cannot fork the shell";
+	    (pid = cgroup_fork(&mo.cg)) == -1)
+		mo.lost = "the monitor cannot fork the shell into its cgroup";
 	else if (pid == 0) {
 		BENCH_MARK("fork");
 		close(sv[0]);
@@ -809,12 +809,6 @@ monitor_run(struct session *s, int ctl)
 		if (s->ent->profile->limits.session > 0)
 			mo.deadline = now_ms() +
 			    s->ent->profile->limits.session * 1000;
-		/* before it can fork: its first message waits for our answer */
-		if (cgroup_add(&mo.cg, pid) == -1) {
-			(void)kill(pid, SIGKILL);
-			mo.lost = "the shell cannot be put in the session's "
-			    "cgroup";
-		}
 		/* the root set-up kills the shell if we go away */
 		msg_init(&m, M_CTL_SHELL);
 		msg_num(&m, T_SEQ, pid);

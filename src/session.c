@@ -175,6 +175,19 @@ save_limits(struct rlimit *rl)
 			rl[i].rlim_cur = rl[i].rlim_max = RLIM_INFINITY;
 }
 
+/*
+ * The login shell is cagesh (this one, or another build named cagesh*
+ * by the admin, who sets shells): it reads no startup file.
+ */
+static int
+login_shell_is_cagesh(const char *shell)
+{
+	const char *base = strrchr(shell, '/');
+
+	base = base != NULL ? base + 1 : shell;
+	return is_self(shell) || strncmp(base, "cagesh", 6) == 0;
+}
+
 void
 session_begin(struct session *s, int argc, char *argv[])
 {
@@ -335,7 +348,8 @@ session_find_entry(struct session *s)
 		    CAGESH_CONF);
 	}
 	/* reached through another shell: its startup files ran first */
-	if (account_forced_unsafe(&s->pw, is_self(s->shell), s->gids,
+	if (account_forced_unsafe(&s->pw, login_shell_is_cagesh(s->shell),
+	    s->gids,
 	    s->ngids, why, sizeof(why)))
 		session_refuse(s, "refused: this account's login shell runs "
 		    "files the user can write before cagesh starts; see the "

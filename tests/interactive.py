@@ -393,10 +393,10 @@ for i in range(5):
     # ^C while the shell still draws the listing, and typing right after
     p.send("cd zz\t\t")
     try:
-        p.expect(r"zzP", 2)
+        p.expect(r"zzP", 5)
         p.send("\x03")
         p.send("echo round-%d\r" % i)
-        p.expect(out("round-%d" % i), 2)
+        p.expect(out("round-%d" % i), 5)
         rounds += 1
     except Timeout:
         pass
