@@ -38,7 +38,7 @@ apt-get install -y -qq --no-install-recommends build-essential autoconf \
 echo "== building and installing cagesh (setuid root) and cagesh-jail"
 ./autogen.sh >/dev/null 2>&1
 mkdir -p _demo && cd _demo
-../configure -q --prefix=/usr/local --sysconfdir=/etc
+../configure -q --prefix=/usr/local --sysconfdir=/etc --localstatedir=/var
 make -s -j2 >/dev/null
 make -s install >/dev/null
 cd "$top"
