@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The demo: build and install cagesh, make a cage and a deploy user,
 # start sshd on 127.0.0.1:2222, run a real Capistrano deploy into the
 # cage, print the audit log and how to ssh in.  Run as root on a fresh

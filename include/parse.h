@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Line -> syntax tree.  The grammar is the part of the POSIX shell
  * language that deploy clients send (see cagesh(8), THE COMMAND LANGUAGE).
  * Everything else is refused with a reason; nothing is ever truncated.

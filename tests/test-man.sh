@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The manual pages: clean under mandoc -Tlint and groff, every key the
 # loader knows documented in cagesh.conf(5), every option of the programs
 # in their page, and every example of cagesh.conf(5) checked by cagesh.
