@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The demo: build and install cagesh, make a cage and a deploy user,
 # start sshd on 127.0.0.1:2222, run a real Capistrano deploy into the
 # cage, print the audit log and how to ssh in.  Run as root on a fresh
@@ -38,7 +39,7 @@ apt-get install -y -qq --no-install-recommends build-essential autoconf \
 echo "== building and installing cagesh (setuid root) and cagesh-jail"
 ./autogen.sh >/dev/null 2>&1
 mkdir -p _demo && cd _demo
-../configure -q --prefix=/usr/local --sysconfdir=/etc
+../configure -q --prefix=/usr/local --sysconfdir=/etc --localstatedir=/var
 make -s -j2 >/dev/null
 make -s install >/dev/null
 cd "$top"

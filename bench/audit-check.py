@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Audit completeness after a load run (BENCHMARKS.md, item 4): every
 line of the log must be exactly one JSON object (a torn line does not
 parse; an interleaved one holds more than one object or a stray byte),

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The language alone (BENCHMARKS.md, item 2): parse_line() and
  * policy_judge_line() over every command line of
  * ../shared/capistrano/sessions.txt with the shipped config's capistrano

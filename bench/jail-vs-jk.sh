@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cagesh-jail init against jailkit on the same commands (BENCHMARKS.md,
 # item 5): the time (median of REPS fresh builds, the tools interleaved),
 # files and bytes of each cage, and whether git runs in it.  Three cages:

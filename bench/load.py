@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Load (BENCHMARKS.md, item 4): SESSIONS concurrent sessions, each
 running COMMANDS lines one after the other, as a deploy does: one new
 shell process per line, `SHELL -c "echo TAG-i-j"`.  Prints the wall

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * What PAM costs a session, and how much of it is /etc/pam.d/other:
  * Linux-PAM parses (and dlopens every module of) the "other" service
  * as well as the named one at pam_start, and pam_setcred runs the auth

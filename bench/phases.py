@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Where a cagesh session's time goes: run bench/cagesh-bench (cagesh
 with the marks of include/bench.h) RUNS times, alternating with the
 plain cagesh so that the marks' own cost shows as a ratio, and cut each

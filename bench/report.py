@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The tables of BENCHMARKS.md from the results of bench/run.sh.
 
 usage: report.py RESULTS-DIR

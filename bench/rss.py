@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Peak resident memory (BENCHMARKS.md, item 6), as GNU time's %M: the
 largest ru_maxrss of the command's process tree.  Each run is spawned
 by /usr/bin/time, not by this script: ru_maxrss carries over the memory

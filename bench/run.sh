@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make bench: the figures of BENCHMARKS.md, as root, in one run.
 # Every figure is a median over repeated runs taken side by side with
 # its comparison, as one unprivileged user.  Sets up what a real host

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Time commands side by side: every round runs each command once, in a
 rotating order, BATCH times over; the figure of a command is the median
 of all its runs, its ratio the median over rounds of (its round median /

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Accounts: facts about a user's passwd entry that a session or
  * --check-config must not take on trust.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The syntax tree of one command line, as produced by parse_line().
  * It holds words as written (parts, with their quoting); nothing is
  * expanded here.  Expansion happens at run time (expand.c) and the

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The audit record: what happened, as a struct of facts (as sudo's
  * eventlog keeps the event apart from its sinks), and its two forms,
  * a JSON line for log.file and a key=value line for syslog.  Pure: no

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The audit file and syslog: the sinks of the records audit.c formats.
  * Runs as root, in the monitor and the root set-up only.
  *

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Benchmark marks: compiled in only with -DCAGESH_BENCH (the bench
  * build, bench/cagesh-bench, made by `make bench`); empty otherwise.
  * Each mark writes one line to fd 2:

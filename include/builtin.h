@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The builtins cagesh runs in its own process: cd pwd export umask
  * test [ echo true false exit.  They write with write(2) to fds 1 and 2
  * (no stdio buffer is ever duplicated by a fork) and return the exit

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Entering the cage.  Requires root; guarantees that on success the
  * process is chrooted into a directory each of whose path components
  * is a real directory (no symlink), owned by root and not writable by

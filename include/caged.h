@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The caged shell: the child of the fork.  It enters the cage, gives up
  * every privilege for good and confines itself, and only then runs the
  * line (or the interactive shell), telling the monitor every command

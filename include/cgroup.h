@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * A cgroup (v2) for the processes of one session, so that they all end
  * with it.  Requires root.
  */

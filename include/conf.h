@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * /etc/cagesh.conf (libconfig syntax) -> plain structs.  No libconfig
  * type escapes conf.c.  Every problem found is reported as
  * "FILE:LINE: message"; a config with any problem is not used.

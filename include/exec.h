@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The executor: runs a judged syntax tree.  Words are expanded just
  * before each simple command runs, the expanded command is judged again
  * by the policy, and only then is it run: builtins in-process, programs

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Word expansion at run time: a word as written (ast.h) -> the fields
  * a command gets.  Tilde, $NAME, $?, $$ and command substitution, then
  * field splitting of unquoted expansion results (IFS is fixed to space,

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cagesh --explain: what the policy says of a line, one line (or one
  * JSON object) per simple command.  Formatting only; nothing runs.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The seccomp filter of a caged session: what no program of a deploy
  * needs from the kernel, refused to every process of the session.
  *

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The help builtin's text: the commands a profile allows, each with its
  * one-line description, and one command's argument rules in plain
  * words.  Pure formatting: nothing is read or run.

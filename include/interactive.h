@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The interactive shell: GNU readline line editing, a prompt, completion
  * of allowed commands and of files in the cage, history and an idle
  * timeout, around the very function that runs a -c line (parse, judge,

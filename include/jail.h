@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cagesh-jail: builds, updates and audits the cages of /etc/cagesh.conf.
  *
  * A cage is described by a plan: every path the cage needs, in the

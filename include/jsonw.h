@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Writing JSON into a struct sbuf.  Strings are escaped so that no byte
  * of user input can end a string, a record or a line: quotes,
  * backslashes and every control byte (C1 controls too) are escaped, and

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * One line, parsed and judged before anything runs: what --explain
  * prints and what a session runs come from this same function.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Landlock for a caged session.  The kernel enforces, on every process
  * of the session and whatever it runs: programs run only from the exec
  * directories (and exec_writable places), files are written only in the

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The lexer behind parse_line().  Only parse.c uses it.  It turns bytes
  * into tokens and builds each word's parts (quoting, $NAME, ~, $( ) and
  * ` `).  A command substitution is parsed on the spot through the

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The monitor: the root side of a session that writes its records.  It serves a
  * fixed table of message types from the caged shell (msg.h), each with
  * a handler that checks its fields and the session's state, and is the

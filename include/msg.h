@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The messages between the caged shell and the monitor: typed,
  * length-checked fields, never formatted text.  The caged side only
  * states facts (this argv, this verdict); the monitor checks every

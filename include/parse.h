@@ -1,6 +1,8 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Line -> syntax tree.  The grammar is the part of the POSIX shell
- * language that deploy clients send (see README, "The language").
+ * language that deploy clients send (see cagesh(8), THE COMMAND LANGUAGE).
  * Everything else is refused with a reason; nothing is ever truncated.
  */
 #ifndef CAGESH_PARSE_H

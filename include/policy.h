@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The policy: pure functions from a command (or a whole syntax tree)
  * and a profile to a verdict with the deciding rule or the reason.
  * No I/O here: nothing is read from the disk or the environment.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Privileges.  cagesh is installed setuid root; the modes that only
  * read a config for the caller (--check-config, --explain) give root up
  * for good before they open anything.

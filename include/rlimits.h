@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Resource limits of a caged session: the profile's limits group.
  */
 #ifndef CAGESH_RLIMITS_H

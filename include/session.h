@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * A caged session, split by process as OpenSSH splits its monitor:
  * - session.c, the root set-up: the user by real uid, the config, the
  *   audit log, the monitor's fork, PAM account and session, the shell's

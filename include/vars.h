@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The shell's variables: what the session put in the environment and
  * what a line set.  Only exported ones reach the commands it runs.
  */

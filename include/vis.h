@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Bytes someone else chose (file names, link targets, what a user
  * typed), made safe to show on a terminal: nothing that reaches the
  * terminal can start an escape or control sequence, and every byte of

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Allocation that cannot fail silently.  cagesh never continues with a
  * half-built structure: running out of memory ends the process.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * account.c: what a user's passwd entry means for the cage.  Pure but
  * for lstat(2) of the home's path; runs as root in a session, as the
  * caller with --check-config.

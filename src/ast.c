@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Freeing and dumping the syntax tree.  The dump format is pinned by
  * the golden files and documented in tests/parse/README.
  */

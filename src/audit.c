@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * audit.c: a record of facts -> its JSON line and its syslog line (see
  * audit.h for the rules that keep them safe, distinct and bounded).
  * Pure: it formats and never writes.  Runs as root in the monitor, on

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * auditfile.c: the audit file and syslog, the sinks of the records.
  * Runs as root (the root set-up and the monitor), never in the cage.
  */

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The builtins.  `test` follows POSIX: 0 to 4 arguments are decided by
  * their count, more by a small recursive-descent parser (! ( ) -a -o).
  * Bad syntax is status 2 with a message, never a silent false.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * caged.c: the caged shell, the child of the session's fork.  It starts
  * as root only to enter the cage and drop every privilege for good;
  * everything after priv_drop_user() runs as the user, and only then is

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cgroup.c: every process of a session in one cgroup (v2) of its own,
  * made by the monitor, so that the session's end ends them all, however
  * they detached themselves (setsid, double fork, nohup, a new process

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * /etc/cagesh.conf -> struct conf.
  *
  * The file decides what a caged user may run, so a config that is only

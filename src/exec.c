@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The executor.  Every simple command is expanded, judged again by the
  * policy on the words it will really get (a glob can match a file named
  * "-rf", a variable can hold anything), reported to the hook, and only

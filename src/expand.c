@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Word expansion at run time.  Each character of an expanded word
  * carries a mark saying where it came from, because quoting decides two
  * things later: only unquoted expansion results are split into fields,

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The session's seccomp filter, built from named tables of system calls
  * (in the manner of systemd's syscall groups) by one function.
  *

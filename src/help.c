@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * help: what a caged user may run, in plain words, from the same rules
  * the policy judges with.  Text from the config (descriptions, patterns)
  * goes to the user's terminal: made visible (vis.h).  A reason (-1) is

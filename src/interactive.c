@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The interactive shell.  Everything here runs caged and unprivileged:
  * the history file is the user's own file in the cage home, read and
  * written with the user's rights, and checked on the open fd (a regular

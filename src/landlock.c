@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Landlock rules for a caged session.
  *
  * The ruleset handles every right the kernel's ABI knows, so whatever

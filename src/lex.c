@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Lexer: bytes -> tokens, and each word -> parts with their quoting.
  * Every access to the input is bounded by len: the line handed to
  * parse_line() need not be NUL-terminated.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cagesh: a restricted login shell for caged deploy users.
  *
  * main() only holds the sequence of each mode; every step lives in the

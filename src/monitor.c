@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * monitor.c: the root side of a session after the fork.  Runs as root
  * (real, effective and saved), outside the cage, for as long as the
  * caged shell lives, and writes the session's end however it ends.

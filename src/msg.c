@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * msg.c: the typed messages between the caged shell and the monitor
  * (see msg.h).  The decoder runs as root in the monitor, on bytes from
  * the caged side: it trusts no length and reads nothing past the end.

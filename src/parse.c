@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Recursive-descent parser for the accepted subset of the POSIX shell
  * language.  Every recursion (subshell, if, $( ), ` `) goes through a
  * depth check first, so no input can exhaust the stack.  A node is put

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The policy: a simple command (or a whole line) and a profile in, a
  * verdict with the deciding rule or the reason out.  Pure: no I/O, no
  * environment, no state that changes; the same words always get the

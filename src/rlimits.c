@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * setrlimit for the caged session.  RLIMIT_NPROC counts every process
  * and thread of the uid on the host, the app's own servers included;
  * the other limits count per process.  Each is read back after it is

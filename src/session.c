@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * session.c: the root set-up of a session.  Runs as root (setuid), and
  * from session_identify() on with real, effective and saved uid and gid
  * all 0, so that no process of the caged user can signal or stop it.

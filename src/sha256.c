@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * sha256.c: SHA-256 (FIPS 180-4), for the fingerprints of values the
  * audit record cuts.  Small and slow enough: it only hashes values that
  * were too long to log whole.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The shell's variables: a small table of (name, value, exported).
  * Lines are short and set few variables, so a linear table is enough.
  * A variable exported before it has a value (`export NAME`) is kept

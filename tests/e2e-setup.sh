@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The fixture of real sessions, shared by tests/test-e2e.sh and bench/:
 # the setuid cagesh installed in a root-owned directory, the config at
 # the compiled-in path (the shipped capistrano profile, our users, our

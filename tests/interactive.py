@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The steps of tests/test-interactive.sh: real interactive sessions of
 the setuid cagesh on a pseudo-terminal.  Prints "ok - ..." and
 "not ok - ..." lines (the shell script numbers them) and notes."""

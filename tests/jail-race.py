@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The hostile user racing cagesh-jail, for tests/test-jail.sh.  Run as
 # the caged user; stops after SECONDS or at SIGTERM (swap then puts
 # every DIR back).

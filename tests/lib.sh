@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by the shell tests: TAP output and the test environment.
 # Sourced; expects $top_srcdir and $CAGESH from the Makefile (or the
 # current directory when run by hand).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A small expect-like driver for programs on a pseudo-terminal.
 
 Pty(argv) starts argv as the session leader of a new session whose

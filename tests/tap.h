@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * A small TAP producer for the C unit tests (automake tap-driver.sh).
  * The plan is printed at the end: tap_done() returns the exit status.
  */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every escape in ../shared/attacks/public.txt is denied, with a reason,
 # by the shipped capistrano profile.
 . "${top_srcdir:-.}/tests/lib.sh"

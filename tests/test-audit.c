@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The audit record formatter (audit.c) and SHA-256 (sha256.c): every
  * event kind as one valid JSON line and one key=value line; hostile
  * bytes escaped so that neither form can be broken or forged; distinct

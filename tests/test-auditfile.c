@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The audit file (auditfile.c): the refusals of auditfile_open (what
  * someone other than root could swap, edit or truncate), the file it
  * creates or repairs (root:root 0600), records appended whole or not at

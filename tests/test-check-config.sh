@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cagesh --check-config: FILE:LINE messages, every problem, exit status.
 . "${top_srcdir:-.}/tests/lib.sh"
 

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The config loader: a full config lands field by field; every class of
  * mistake is reported with its line (the bad-*.conf fixtures carry their
  * expected messages as "# expect: " comments); the file checks (size,

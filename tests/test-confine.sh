@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 13, "Nothing the user writes ever runs": real setuid sessions of
 # a hostile caged user, with only what the profile allows, against the
 # kernel layers the caged shell puts on itself after the drop (README

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end, as root: a real sshd on 127.0.0.1, a caged user whose login
 # shell is the setuid cagesh, a cage built by cagesh-jail from the shipped
 # capistrano profile, Debian's Capistrano deploying a small app with the

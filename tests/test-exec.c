@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The executor, through the real parser, config loader and policy
  * (tests/exec/run.conf).  Each line must pass the static judgement, then
  * runs with fds 1 and 2 on capture files and cwd in a scratch directory;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cagesh --explain: one line per simple command, verdicts, rules,
 # reasons, --json, exit status, and who may ask.
 . "${top_srcdir:-.}/tests/lib.sh"

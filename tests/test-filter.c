@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The session's seccomp filter, two ways.  Needs no root.
  *
  * 1. The program filter_build() writes is run here, by a small BPF

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Interactive logins, as root: the setuid cagesh started as a login
 # shell on a real pseudo-terminal (tests/ptydrive.py), as sshd starts it
 # for `ssh -t`, in a cage built here.  The steps are in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cagesh-jail as root: a throwaway user, a cage for the shipped
 # capistrano profile's commands under /var/lib, planted faults for check,
 # update after a host file changes, relink of Capistrano's links, and a

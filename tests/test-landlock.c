@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * landlock_confine() on this kernel, in forked children with
  * no_new_privs, on a temporary tree (the host's root stands for the
  * cage's: /usr, /bin, /lib, /lib64 are the exec directories).  Needs no

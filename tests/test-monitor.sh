@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The privileged side of a session, as root: the monitor (the root
 # parent of the caged shell) and the audit file it writes.  A caged user
 # cannot signal, stop or limit the monitor; every simple command has an

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The messages between the caged shell and the monitor (msg.c): the
  * wire format and its round trip, the decoder's refusals of every
  * malformed datagram (it runs as root on bytes from the caged side),

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Parser tests: golden files (tests/parse/NN.in -> NN.out), the real
  * Capistrano session lines, the language-level attack lines, and unit
  * cases for limits, bad bytes and every refusal.

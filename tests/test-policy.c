@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The policy, judged through the real parser and config loader against
  * tests/policy/capistrano.conf: whole lines (policy_judge_line), argv
  * arrays as the run-time re-check sees them (policy_judge), the env

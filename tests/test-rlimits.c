@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * rlimits_apply: each limit is set, read back and felt (EMFILE, EFBIG,
  * EAGAIN, ENOMEM, SIGXCPU); limits are never raised; core files are
  * off.  Each case runs in a child, since limits cannot be raised again.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Real sessions, as root: a throwaway user, a cage built here, the
 # installed-setuid binary, the system PAM stack with the shipped
 # pam/cagesh, and the audit log.  Skips without root.

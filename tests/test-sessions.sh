@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every line real deploy clients sent (../shared/capistrano/sessions.txt)
 # is allowed by the shipped capistrano profile.
 . "${top_srcdir:-.}/tests/lib.sh"

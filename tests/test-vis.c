@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * vis: what reaches a terminal from a name someone else chose.  Every
  * control a terminal obeys is shown as \xHH, whichever way it is
  * written; the rest is left readable.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * tiocsti TEXT: tries to push TEXT into the input of its terminal (fd 0)
  * with TIOCSTI, then with high bits set in the request.  Prints what
  * happened; exits 0 when any byte went in, 1 when all were refused.

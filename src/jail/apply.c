@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Making a cage match its plan, and the manifest of what was made.
  *
  * Manifest (CAGE/.cagesh-jail/manifest, root 0600): one line per entry,

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * The audit of a cage: what would let a caged user out or up (a path
  * component someone else controls, a setuid file, a device beyond the
  * harmless five, a world-writable dir without the sticky bit, a home

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Shared-library dependencies read from the ELF files themselves.
  * ldd runs the program's loader on the file, which executes code a
  * crafted binary chooses; reading the headers executes nothing.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cagesh-jail: builds (init), refreshes (update) and audits (check) the
  * cages named in /etc/cagesh.conf, and makes a cage's absolute symlinks
  * relative (relink).  Run by root.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Path arithmetic in the cage namespace, the safety of the cage path
  * itself (the same rule cagesh applies when it enters a cage), reaching
  * the files inside a cage by fds, and showing their names.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * What a cage needs, resolved on the host: the profile's commands, their
  * libraries and loader, the profile's cage_files, device nodes, a
  * minimal /etc, tmp dirs and the homes.  Nothing here writes anything.

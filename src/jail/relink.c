@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Absolute symlinks inside a cage point elsewhere depending on who
  * follows them: /var/www/app/releases/X is right inside the chroot and
  * wrong outside; CAGE/var/www/... the other way round.  A relative link

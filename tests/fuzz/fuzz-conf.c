@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * libFuzzer target: the config loader on arbitrary bytes.  The config is
  * root's, but --check-config parses drafts for anyone, so it must not
  * crash, leak or read out of bounds on any input.

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * libFuzzer target for the lexer/parser (not built by default; run by
  * tests/fuzz/run, or by hand):
  *	clang -g -fsanitize=fuzzer,address,undefined -Iinclude \

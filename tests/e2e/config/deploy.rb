@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A small app deployed the way the README describes: linked files and
 # dirs, keep_releases, a restart task that signals a worker.
 lock "~> 3.17"
