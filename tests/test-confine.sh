@@ -106,37 +106,10 @@ run() {
 	st=$?
 }
 
-cat > "$scratch/audit.py" <<'PY'
-import json, sys
-
-def records(path, since=0):
-    out = []
-    for n, raw in enumerate(open(path, "rb").read().split(b"\n")[:-1], 1):
-        if n > since:
-            out.append(json.loads(raw.decode("utf-8")))
-    return out
-
-def short(v):
-    if isinstance(v, str) and len(v) > 160:
-        return v[:80] + "...(%d chars)" % len(v)
-    if isinstance(v, list):
-        return [short(x) for x in v]
-    if isinstance(v, dict):
-        return {k: short(x) for k, x in v.items()}
-    return v
-
-def show(r):
-    return json.dumps(short(r), ensure_ascii=False)
-
-def show_all(recs):
-    return "\n" + "\n".join(show(r) for r in recs)
-
-sys.excepthook = lambda t, v, tb: print("%s: %s" % (t.__name__, v))
-PY
 
 records_since() {	# records_since MARK: the audit records written since
-	PYTHONPATH=$scratch python3 - "$log" "$1" <<'PY' 2>&1
-from audit import *
+	PYTHONPATH=$top_srcdir/tests python3 - "$log" "$1" <<'PY' 2>&1
+from auditlog import *
 print(show_all(records(sys.argv[1], int(sys.argv[2]))).strip("\n"))
 PY
 }
@@ -152,7 +125,7 @@ why() {
 pycheck() {
 	local desc=$1 o
 	shift
-	o=$(PYTHONPATH=$scratch python3 - "$log" "$@" 2>&1)
+	o=$(PYTHONPATH=$top_srcdir/tests python3 - "$log" "$@" 2>&1)
 	ok $? "$desc" || diag "$o"
 }
 
@@ -384,7 +357,7 @@ ok $? "SIGHUP to the session's root process ($spid): it ends in ${secs} ms" ||
 ok $? "and no process of the user is left (before: $before)" ||
     diag "left: $left" "$(cat "$scratch/hup.out")"
 pycheck "and session_end has reason \"signal\"" "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 ids = {r["session"] for r in recs if r["event"] == "exec" and
        r["argv"] == ["nohup", "sleep", "31"]}
@@ -416,7 +389,7 @@ st=$?
 ok $? "limits.session = 2: 'sleep 20' ends after ${secs} ms (2 s, at most 9)" ||
     diag "exit $st" "$(cat "$scratch/limit.out")"
 pycheck "and session_end has reason \"session time limit\"" "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 ids = {r["session"] for r in recs if r["event"] == "exec" and
        r["argv"] == ["sleep", "20"]}
@@ -438,8 +411,8 @@ refused() {
 	[ $st = 1 ] && [ ! -e "$file" ] &&
 	    printf '%s\n' "$out" |
 	    grep -q '^cagesh: the session cannot be confined' &&
-	    PYTHONPATH=$scratch python3 - "$log" "$mark" "$what" <<'PY'
-from audit import *
+	    PYTHONPATH=$top_srcdir/tests python3 - "$log" "$mark" "$what" <<'PY'
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 assert [r["event"] for r in recs] == ["session_refused"], show_all(recs)
 assert sys.argv[3] in recs[0].get("reason", ""), show_all(recs)

@@ -62,74 +62,13 @@ CONF
 }
 write_conf
 
-# audit.py: read the log strictly.  records(path, since) fails (with the
-# offending line) unless every line after the first since lines (the
-# earlier checks') is one JSON object of at most record_max bytes with
-# the fields every record has, and the file ends with a newline.
-cat > "$scratch/audit.py" <<PY
-import json, sys
-RECORD_MAX = $record_max
-COMMON = ("time", "event", "session", "user", "uid", "from", "mode")
-
-def records(path, since=0):
-    data = open(path, "rb").read()
-    assert data == b"" or data.endswith(b"\n"), \
-        "the log does not end with a newline: %r" % data[-200:]
-    out = []
-    for n, raw in enumerate(data.split(b"\n")[:-1], 1):
-        if n <= since:
-            continue
-        try:
-            r = json.loads(raw.decode("utf-8"))
-        except ValueError as e:
-            raise AssertionError("line %d: %s: %r" % (n, e, raw[:300]))
-        assert isinstance(r, dict), (n, r)
-        assert len(raw) + 1 <= RECORD_MAX, \
-            "line %d is %d bytes: %s" % (n, len(raw) + 1, show(r))
-        for k in COMMON:
-            assert k in r, "line %d has no %s: %s" % (n, k, show(r))
-        out.append(r)
-    return out
-
-def short(v):	# long strings shown by their start and length
-    if isinstance(v, str) and len(v) > 80:
-        return v[:40] + "...(%d chars)" % len(v)
-    if isinstance(v, list):
-        return [short(x) for x in v]
-    if isinstance(v, dict):
-        return {k: short(x) for k, x in v.items()}
-    return v
-
-def show(r):
-    return json.dumps(short(r), ensure_ascii=False)
-
-def show_all(recs):
-    return "\n" + "\n".join(show(r) for r in recs)
-
-def pointer(rec, path):	# RFC 6901
-    v = rec
-    for p in path.split("/")[1:]:
-        p = p.replace("~1", "/").replace("~0", "~")
-        v = v[int(p)] if isinstance(v, list) else v[p]
-    return v
-
-def execs(recs, argv0=None):
-    return [r for r in recs if r["event"] == "exec" and
-            (argv0 is None or r["argv"][:1] == [argv0])]
-
-def one(recs, what):
-    assert len(recs) == 1, "%d %s:%s" % (len(recs), what, show_all(recs))
-    return recs[0]
-
-sys.excepthook = lambda t, v, tb: print("%s: %s" % (t.__name__, v))
-PY
 
 # pycheck DESCRIPTION [ARG...] <<PY: one TAP check, the python on stdin
 # run with sys.argv = [-, LOG, ARG...]; its complaint becomes the diag.
 pycheck() {
 	local desc=$1 out
 	shift
-	out=$(PYTHONPATH=$scratch python3 - "$log" "$@" 2>&1)
+	out=$(RECORD_MAX=$record_max PYTHONPATH=$top_srcdir/tests python3 - "$log" "$@" 2>&1)
 	ok $? "$desc" || diag "$out"
 }
 
@@ -175,7 +114,7 @@ mark=$(log_mark)
 as_user "$bin" -c 'echo x > $(cat name)' >/dev/null 2>&1
 pycheck "the exec record of 'echo x > \$(cat name)' has the expanded target" \
     "$mark" "/home/$u" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 r = one(execs(recs, "echo"), "exec records of echo")
 assert r["argv"] == ["echo", "x"], show(r)
@@ -191,7 +130,7 @@ mark=$(log_mark)
 as_user "$bin" -c 'touch ./p1; sleep $(echo abc)' >/dev/null 2>&1
 pycheck "'touch ./p1; sleep \$(echo abc)': the line's verdict is partial" \
     "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 c = one([r for r in recs if r["event"] == "command"], "command records")
 assert c["verdict"] == "partial", show(c)
@@ -201,7 +140,7 @@ PY
 ok $? "and its first command ran (p1 exists)"
 pycheck "and sleep abc, denied at run time, has an exec record with a reason" \
     "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 r = one(execs(recs, "sleep"), "exec records of sleep")
 assert r["argv"] == ["sleep", "abc"], show(r)
@@ -210,7 +149,7 @@ PY
 mark=$(log_mark)
 as_user "$bin" -c 'rm -rf /' >/dev/null 2>&1
 pycheck "'rm -rf /': the line's verdict is deny" "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 c = one([r for r in recs if r["event"] == "command"], "command records")
 assert c["verdict"] == "deny" and c["line"] == "rm -rf /", show(c)
@@ -225,7 +164,7 @@ as_user "$bin" -c 'echo '\''\xe9'\' >/dev/null 2>&1
 as_user "$bin" -c "$(printf 'echo \\\\\351')" >/dev/null 2>&1
 pycheck "argv byte E9, the UTF-8 é, the text \\xe9, \\ and E9: distinct records" \
     "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 e = execs(recs, "echo")
 assert len(e) == 4, "%d exec records of echo:%s" % (len(e), show_all(e))
@@ -247,7 +186,7 @@ timeout 15 setpriv --reuid="$u" --regid="$gid" --init-groups \
 st=$?
 pycheck "'touch ./x; kill -s KILL 0': exec of touch, session_end with signal 9" \
     "$mark" "$st" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 assert sys.argv[3] != "124", "the session hung (timeout)"
 t = one(execs(recs, "touch"), "exec records of touch")
@@ -259,7 +198,7 @@ assert e.get("reason") == "killed by signal 9", show(e)
 PY
 pycheck "and the monitor wrote the line's command record, with a reason" \
     "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 c = one([r for r in recs if r["event"] == "command"], "command records")
 assert c["line"] == "touch ./x; kill -s KILL 0" and c.get("reason"), show(c)
@@ -280,14 +219,14 @@ mon=$(monitor_of "$sleep_pid")
     diag "no session running sleep 5 (sleep $sleep_pid, monitor $mon)"
 
 cat > "$scratch/sleep5.py" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 sys.exit(0 if [r for r in execs(recs) if r["argv"] == ["sleep", "5"]] else 1)
 PY
 seen=1
 deadline=$(( $(date +%s%N) + 3000000000 ))
 while [ "$(date +%s%N)" -lt $deadline ]; do
-	why=$(PYTHONPATH=$scratch python3 "$scratch/sleep5.py" "$log" "$mark" 2>&1) &&
+	why=$(RECORD_MAX=$record_max PYTHONPATH=$top_srcdir/tests python3 "$scratch/sleep5.py" "$log" "$mark" 2>&1) &&
 	    { seen=0; break; }
 	sleep 0.1
 done
@@ -317,7 +256,7 @@ wait $spid
 st=$?
 pycheck "and the first session still ends normally, its records whole" \
     "$mark" "$st" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 assert sys.argv[3] == "0", "sleep 5 session exit %s" % sys.argv[3]
 x = one([r for r in execs(recs) if r["argv"] == ["sleep", "5"]], "sleep 5 records")
@@ -350,7 +289,7 @@ wait $tpid
 st=$?
 pycheck "'kill -s STOP 0': the session ends within 10 s, recorded, nothing left stopped" \
     "$mark" "$st" "$hung" "$stopped" <<'PY'
-from audit import *
+from auditlog import *
 assert sys.argv[4] == "0", "still running after 10 s"
 assert sys.argv[5] == "", "cagesh processes stopped:" + sys.argv[5]
 recs = records(sys.argv[1], int(sys.argv[2]))
@@ -364,7 +303,7 @@ out=$(as_user "$bin" -c 'X=$(cat big); echo "$X" "$X" "$X" "$X"' 2>&1 >/dev/null
 st=$?
 pycheck "X=\$(cat big); echo \"\$X\" x4: every record whole and within $record_max bytes" \
     "$mark" "$st" "$out" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 assert sys.argv[3] == "0", "exit %s: %s" % (sys.argv[3], sys.argv[4])
 assert [r["event"] for r in recs if r["event"] != "exec"] == \
@@ -372,7 +311,7 @@ assert [r["event"] for r in recs if r["event"] != "exec"] == \
 PY
 pycheck "and echo's exec record says what was cut: length and sha256 of each value" \
     "$mark" "$home/big" <<'PY'
-from audit import *
+from auditlog import *
 import hashlib
 recs = records(sys.argv[1], int(sys.argv[2]))
 full = open(sys.argv[3], "rb").read()
@@ -414,7 +353,7 @@ st=$?
 rm -f "$limits_file"
 pycheck "and records over 1 KiB are still written whole, a next session works" \
     "$mark" "$st" "$w3000" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 assert sys.argv[3] == "0", "the next session: exit %s" % sys.argv[3]
 x = one([r for r in execs(recs) if r["argv"] == ["echo", sys.argv[4]]], "echo records")
@@ -434,7 +373,7 @@ write_conf
 ok $? "a bad config: exit 1, one short cagesh: line without the config's values" ||
     diag "exit $st:" "$out"
 pycheck "and the log has its session_refused record" "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 one([r for r in recs if r["event"] == "session_refused"], "session_refused records")
 PY
@@ -447,7 +386,7 @@ left=$(pgrep -u "$u" -f 'sleep 37' | tr '\n' ' ')
 ok $? "a process the shell left behind is gone when the session ends" ||
     diag "still running: $left"
 pycheck "and session_end says how many it killed" "$mark" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 end = one([r for r in recs if r["event"] == "session_end"], "session_end")
 assert end.get("killed", 0) >= 1 and end.get("signal") == 9, show(end)
@@ -459,7 +398,7 @@ ok $(( ! $? )) "and its cgroup is removed"
 
 # --- all of the above: every line of the log one record within record_max
 pycheck "every line of the log is one record of at most $record_max bytes" <<'PY'
-from audit import *
+from auditlog import *
 records(sys.argv[1])
 PY
 
@@ -484,7 +423,7 @@ as_user "$bin" -c "$touch_line" >/dev/null 2>&1
 [ -e "$home/marker" ] && ran_full=1 || ran_full=0
 pycheck "a full log: session $n is refused, every line is a whole record" \
     "$n" <<'PY'
-from audit import *
+from auditlog import *
 assert int(sys.argv[2]) < 30, "30 sessions ran"
 assert records(sys.argv[1]), "the log is empty"
 PY
@@ -493,7 +432,7 @@ mark=$(log_mark)
 as_user "$bin" -c "$touch_line" >/dev/null 2>&1
 st=$?
 pycheck "with room again, a session runs and logs whole records" "$mark" "$st" <<'PY'
-from audit import *
+from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 assert sys.argv[3] == "0", "exit %s" % sys.argv[3]
 assert [r["event"] for r in recs] == \
