@@ -15,4 +15,13 @@
 /* 0, or -1 with a reason in why. */
 int	cage_enter(const char *path, char *why, size_t whylen);
 
+/*
+ * The same check of every component of path, without entering it: for
+ * a directory only root may fill (program_home), checked inside the
+ * cage.  what names it in the reason ("program_home /etc/x: not owned
+ * by root").  0, or -1 with a reason in why.
+ */
+int	cage_root_dir(const char *path, const char *what, char *why,
+	    size_t whylen);
+
 #endif

@@ -58,6 +58,8 @@ struct rule {
 	size_t		 nrequire;
 	struct rule	*subs;		/* subcommands: first operand names one */
 	size_t		 nsubs;
+	int		 entry_home;	/* HOME is the entry's home, whatever
+					   program_home says (top-level) */
 	const struct rule *parent;
 };
 
@@ -134,6 +136,11 @@ struct profile {
 	size_t		 ncmds;
 	char		**cage_files;	/* host paths cagesh-jail copies in */
 	size_t		 ncage_files;
+	/*
+	 * HOME of the programs a line runs (inside the cage, root's), or
+	 * NULL: the entry's home.  The shell's own HOME is the entry's.
+	 */
+	char		*program_home;
 	struct confine	 confine;
 	struct rlimits	 limits;
 };

@@ -21,26 +21,33 @@ fail(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-/* A component anyone but root could change would let them swap the cage. */
+/* A component anyone but root could change would let them swap it. */
 static int
-check_dir(int fd, const char *shown, char *why, size_t len)
+check_dir(int fd, const char *what, const char *shown, char *why, size_t len)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) == -1)
-		return fail(why, len, "cage %s: %s", shown, strerror(errno));
+		return fail(why, len, "%s %s: %s", what, shown,
+		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fail(why, len, "cage %s: not a directory", shown);
+		return fail(why, len, "%s %s: not a directory", what, shown);
 	if (st.st_uid != 0)
-		return fail(why, len, "cage %s: not owned by root", shown);
+		return fail(why, len, "%s %s: not owned by root", what, shown);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return fail(why, len, "cage %s: writable by group or others",
-		    shown);
+		return fail(why, len, "%s %s: writable by group or others",
+		    what, shown);
 	return 0;
 }
 
-int
-cage_enter(const char *path, char *why, size_t len)
+/*
+ * Opens path from / one component at a time (no symlink, no . or ..),
+ * checking each on the descriptor it then walks from.  Returns the last
+ * directory's descriptor, or -1 with why.  what names the path in
+ * messages ("cage").
+ */
+static int
+walk(const char *path, const char *what, char *why, size_t len)
 {
 	char comp[256], shown[4096];
 	const char *p, *e;
@@ -48,11 +55,11 @@ cage_enter(const char *path, char *why, size_t len)
 	int fd, next;
 
 	if (path[0] != '/' || strcmp(path, "/") == 0)
-		return fail(why, len, "cage %s: must be an absolute path "
-		    "other than /", path);
+		return fail(why, len, "%s %s: must be an absolute path "
+		    "other than /", what, path);
 	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return fail(why, len, "/: %s", strerror(errno));
-	if (check_dir(fd, "/", why, len) == -1)
+	if (check_dir(fd, what, "/", why, len) == -1)
 		goto bad;
 	used = 0;
 	shown[0] = '\0';
@@ -66,14 +73,14 @@ cage_enter(const char *path, char *why, size_t len)
 			e = p + strlen(p);
 		n = (size_t)(e - p);
 		if (n >= sizeof(comp) || used + n + 2 > sizeof(shown)) {
-			fail(why, len, "cage %s: path too long", path);
+			fail(why, len, "%s %s: path too long", what, path);
 			goto bad;
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			fail(why, len, "cage %s: . and .. are not allowed",
-			    path);
+			fail(why, len, "%s %s: . and .. are not allowed",
+			    what, path);
 			goto bad;
 		}
 		shown[used++] = '/';
@@ -83,24 +90,46 @@ cage_enter(const char *path, char *why, size_t len)
 		next = openat(fd, comp,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next == -1) {
-			fail(why, len, "cage %s: %s", shown,
+			fail(why, len, "%s %s: %s", what, shown,
 			    errno == ELOOP || errno == ENOTDIR ?
 			    "not a directory (symlink?)" : strerror(errno));
 			goto bad;
 		}
 		close(fd);
 		fd = next;
-		if (check_dir(fd, shown, why, len) == -1)
+		if (check_dir(fd, what, shown, why, len) == -1)
 			goto bad;
 	}
-	if (fchdir(fd) == -1 || chroot(".") == -1 || chdir("/") == -1) {
-		fail(why, len, "cage %s: cannot enter: %s", path,
-		    strerror(errno));
-		goto bad;
-	}
-	close(fd);
-	return 0;
+	return fd;
 bad:
 	close(fd);
 	return -1;
+}
+
+int
+cage_enter(const char *path, char *why, size_t len)
+{
+	int fd;
+
+	if ((fd = walk(path, "cage", why, len)) == -1)
+		return -1;
+	if (fchdir(fd) == -1 || chroot(".") == -1 || chdir("/") == -1) {
+		fail(why, len, "cage %s: cannot enter: %s", path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+cage_root_dir(const char *path, const char *what, char *why, size_t len)
+{
+	int fd;
+
+	if ((fd = walk(path, what, why, len)) == -1)
+		return -1;
+	close(fd);
+	return 0;
 }

@@ -394,6 +394,12 @@ caged_run(struct session *s, int sock, const sigset_t *mask)
 	}
 	if (filter_install(why, sizeof(why)) == -1)
 		refuse(sock, NULL, why);
+	/* config there may name programs: only root may write it */
+	if (s->ent->profile->program_home != NULL &&
+	    cage_root_dir(s->ent->profile->program_home, "program_home", why,
+	    sizeof(why)) == -1)
+		refuse(sock, "the programs' home in the cage is not safe; see "
+		    "the audit log", why);
 	/* Only now, unprivileged, anything the user can write is touched. */
 	if (chdir(s->ent->home) == -1) {
 		snprintf(why, sizeof(why), "home %s in the cage: %s",

@@ -698,6 +698,7 @@ static const struct key rule_keys[] = {
 	{ "operands_max",	KT_INT,		0 },
 	{ "require",		KT_STRINGS,	0 },
 	{ "subcommands",	KT_GROUP,	0 },
+	{ "entry_home",		KT_BOOL,	0 },
 };
 
 static void
@@ -964,6 +965,14 @@ parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
 	}
 	r->any_options = member_bool(g, "any_options", 0);
 	r->oldstyle = member_bool(g, "oldstyle", 0);
+	/* HOME is the program's, not a subcommand's */
+	if ((s = member(g, "entry_home", KT_BOOL)) != NULL) {
+		if (parent != NULL)
+			ld_err(ld, s, "%s: 'entry_home' is only for top-level "
+			    "rules", ctx);
+		else
+			r->entry_home = config_setting_get_bool(s);
+	}
 
 	if ((s = member(g, "options", KT_STRINGS)) != NULL)
 		(void)parse_optlist(ld, s, 0, &r->opts, &r->nopts);
@@ -1010,6 +1019,7 @@ static const struct key profile_keys[] = {
 	{ "env_ignore",		KT_STRINGS,	0 },
 	{ "commands",		KT_GROUP,	0 },
 	{ "cage_files",		KT_STRINGS,	0 },
+	{ "program_home",	KT_STRING,	0 },
 	{ "confine",		KT_GROUP,	0 },
 	{ "limits",		KT_GROUP,	0 },
 };
@@ -1042,6 +1052,7 @@ profile_clear(struct profile *p)
 	free(p->setenv);
 	strv_free(p->env_ignore, p->nenv_ignore);
 	strv_free(p->cage_files, p->ncage_files);
+	free(p->program_home);
 	confine_clear(&p->confine);
 	for (i = 0; i < p->ncmds; i++)
 		rule_clear(&p->cmds[i]);
@@ -1536,6 +1547,44 @@ parse_confine(struct ld *ld, const config_setting_t *g, struct profile *p)
 }
 
 /*
+ * program_home: the HOME of the programs a line runs, where git, svn and
+ * ssh find ~/.gitconfig, ~/.subversion, ~/.ssh.  Config there may name
+ * programs, so it must be a place only root writes: never the home, nor
+ * a writable place or one holding it.  Called once confine is known;
+ * "~" is checked per user entry (check_confine_home).
+ */
+static void
+parse_program_home(struct ld *ld, const config_setting_t *s,
+    struct profile *p)
+{
+	const struct confine *c = &p->confine;
+	const char *str = config_setting_get_string(s), *w;
+	char *path;
+	size_t i;
+
+	path = spath(s);
+	if (str[0] == '~')
+		ld_err(ld, s, "%s: '%s' is in the home, which the user writes: "
+		    "the programs' home must be a place only root writes",
+		    path, str);
+	else if (check_path(ld, s, str, 0) == 0) {
+		for (i = 0; i < c->nwrite; i++) {
+			w = c->write[i];
+			if (w[0] == '~' || (!beneath(str, w) &&
+			    !beneath(w, str)))
+				continue;
+			ld_err(ld, s, "%s: '%s' %s the writable place '%s': the "
+			    "user could write the programs' config there", path,
+			    str, beneath(str, w) ? "is beneath" : "holds", w);
+			break;
+		}
+		if (i == c->nwrite)
+			p->program_home = xstrdup(str);
+	}
+	free(path);
+}
+
+/*
  * The home is a writable place when write lists "~": it must not hold
  * an exec directory, nor be beneath one.  Checked per user entry, once
  * its home and profile are known.
@@ -1572,6 +1621,14 @@ check_confine_home(struct ld *ld, const config_setting_t *g,
 			    "directory '%s': the user could run what they "
 			    "write there; choose a home apart from the exec "
 			    "directories", ctx, place, w, u->profile->name,
+			    beneath(place, e) ? "is beneath" : "holds", e);
+		e = u->profile->program_home;
+		if (e != NULL && (beneath(place, e) || beneath(e, place)))
+			ld_err(ld, g, "%s: the writable place '%s' ('%s' in "
+			    "confine.write of profile '%s') %s the programs' "
+			    "home '%s': the user could write the programs' "
+			    "config there; choose a program_home apart from "
+			    "the home", ctx, place, w, u->profile->name,
 			    beneath(place, e) ? "is beneath" : "holds", e);
 		free(place);
 	}
@@ -1754,6 +1811,8 @@ parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 	rlimits_defaults(&p->limits);
 	if ((s = member(g, "limits", KT_GROUP)) != NULL)
 		parse_rlimits(ld, s, p);
+	if ((s = member(g, "program_home", KT_STRING)) != NULL)
+		parse_program_home(ld, s, p);
 	free(ctx);
 }
 

@@ -841,6 +841,28 @@ add_extra(struct exec_ctx *ctx, struct simple *s, const char *name,
 	free(n);
 }
 
+/*
+ * HOME for a program: the profile's program_home, unless its rule keeps
+ * the entry's (entry_home).  The tools read their per-user config from
+ * HOME (~/.gitconfig, ~/.subversion): with program_home that is a place
+ * only root writes.  Added last, so nothing of the line overrides it.
+ */
+static void
+add_home(struct exec_ctx *ctx, struct simple *s)
+{
+	const struct rule *r = s->pj.rule;
+
+	if (ctx->profile->program_home == NULL)
+		return;
+	while (r != NULL && r->parent != NULL)
+		r = r->parent;
+	if (r != NULL && r->entry_home)
+		return;
+	s->extra = xreallocarray(s->extra, s->nextra + 1, sizeof(*s->extra));
+	xasprintf(&s->extra[s->nextra++], "HOME=%s",
+	    ctx->profile->program_home);
+}
+
 static void
 assign_shell(struct exec_ctx *ctx, struct simple *s)
 {
@@ -882,6 +904,7 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 		if ((eq = strchr(s->words.v[i], '=')) != NULL)
 			add_extra(ctx, s, s->words.v[i],
 			    (size_t)(eq - s->words.v[i]), eq + 1);
+	add_home(ctx, s);
 	if ((path = find_program(ctx, name, s->pj.rule)) == NULL) {
 		msg("%s: not found", name);
 		return 127;

@@ -409,6 +409,11 @@ test_confine_good(void)
 	ok(app->limits.fsize == 4ULL << 30, "limits.fsize \"4G\"");
 	ok(app->limits.as == 1ULL << 30, "limits.as 1073741824L");
 	is_int(app->limits.session, 600, "limits.session");
+	is_str(app->program_home, "/etc/cagesh/home", "program_home");
+	ok(plain->program_home == NULL, "no program_home: NULL");
+	ok(app->ncmds == 2 && !app->cmds[0].entry_home &&
+	    !app->cmds[0].subs[0].entry_home && app->cmds[1].entry_home,
+	    "entry_home on git-upload-pack only");
 
 	k = &ro->confine;
 	is_int(k->nwrite, 0, "confine.write [ ]: nothing writable");
@@ -801,6 +806,7 @@ static const char *const bad[] = {
 	"bad-include.conf",
 	"bad-confine.conf",
 	"bad-rlimits.conf",
+	"bad-home.conf",
 };
 
 static void

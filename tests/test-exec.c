@@ -665,6 +665,35 @@ test_signal(const char *line)
 	ok(now() - t0 < 3.0, "SIGTERM during `%s`: ends quickly", line);
 }
 
+/*
+ * program_home is HOME for the programs a line runs; the shell's own ~
+ * and cd stay the entry's (HOME of the shell's variables), and so does
+ * a program whose rule says entry_home.
+ */
+static void
+test_program_home(const struct conf *conf)
+{
+	const struct profile *saved = prof;
+	char *want;
+
+	if ((prof = conf_find_profile(conf, "home")) == NULL) {
+		ok(0, "profile home in run.conf");
+		prof = saved;
+		return;
+	}
+	xasprintf(&want, "%s\n", work);
+	t("printenv HOME", 0, "/nonexistent/program-home\n", NULL);
+	t("printenv HOME | cat", 0, "/nonexistent/program-home\n", NULL);
+	t("(printenv HOME)", 0, "/nonexistent/program-home\n", NULL);
+	t("echo $(printenv HOME)", 0, "/nonexistent/program-home\n", NULL);
+	t("echo ~", 0, want, NULL);
+	t("echo $HOME", 0, want, NULL);
+	t("cd /; cd ~; pwd", 0, want, NULL);
+	t("/usr/bin/printenv HOME", 0, want, NULL);
+	free(want);
+	prof = saved;
+}
+
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -713,6 +742,7 @@ main(void)
 	test_cmdsub();
 	test_builtins();
 	test_env();
+	test_program_home(conf);
 	test_denial();
 	test_visible();
 	test_children();

@@ -346,7 +346,10 @@ uid_listed(const uid_t *v, size_t n, uid_t u)
 /*
  * passwd and group: root and the accounts caged here, nobody else (the
  * host's other account names and homes are none of the cage's business).
- * The shell field is /bin/false: inside the cage nothing logs in.
+ * The shell field is /bin/false: inside the cage nothing logs in.  The
+ * home field is the profile's program_home when it has one: programs
+ * that ask the passwd file rather than HOME (ssh, for ~/.ssh/config)
+ * then read the admin's config too.
  */
 static int
 add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
@@ -358,6 +361,7 @@ add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
 	gid_t *gids = NULL;
 	size_t nu = 0, ng = 0, i, k;
 	const struct userent *u;
+	const char *home;
 	int first;
 
 	sbuf_init(&pw);
@@ -368,6 +372,8 @@ add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
 		u = &conf->users[i];
 		if (strcmp(u->cage, cage) != 0)
 			continue;
+		home = u->profile->program_home != NULL ?
+		    u->profile->program_home : u->home;
 		if (u->user != NULL) {
 			if ((p = getpwnam(u->user)) == NULL || p->pw_uid == 0)
 				continue;
@@ -377,7 +383,7 @@ add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
 			uids[nu++] = p->pw_uid;
 			sbuf_addf(&pw, "%s:x:%u:%u:%s:%s:/bin/false\n",
 			    p->pw_name, (unsigned)p->pw_uid,
-			    (unsigned)p->pw_gid, p->pw_gecos, u->home);
+			    (unsigned)p->pw_gid, p->pw_gecos, home);
 			gids = xreallocarray(gids, ng + 1, sizeof(*gids));
 			gids[ng++] = p->pw_gid;
 		} else if ((g = getgrnam(u->group)) != NULL && g->gr_gid != 0) {
@@ -399,8 +405,7 @@ add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
 				uids[nu++] = p->pw_uid;
 				sbuf_addf(&pw, "%s:x:%u:%u:%s:%s:/bin/false\n",
 				    p->pw_name, (unsigned)p->pw_uid,
-				    (unsigned)p->pw_gid, p->pw_gecos,
-				    u->home);
+				    (unsigned)p->pw_gid, p->pw_gecos, home);
 			}
 			endpwent();
 		}
@@ -430,6 +435,25 @@ add_accounts(struct ctx *c, const struct conf *conf, const char *cage)
 	free(uids);
 	free(gids);
 	return 0;
+}
+
+/*
+ * Each profile's program_home: root's, 0755, empty.  The admin puts in
+ * it what the programs should read (.gitconfig, .ssh/known_hosts).
+ */
+static void
+add_program_homes(struct ctx *c, const struct conf *conf, const char *cage)
+{
+	const char *ph;
+	size_t i;
+
+	for (i = 0; i < conf->nusers; i++) {
+		if (strcmp(conf->users[i].cage, cage) != 0 ||
+		    (ph = conf->users[i].profile->program_home) == NULL)
+			continue;
+		add_parents(c, ph);
+		add_dir(c, ph, 0755);
+	}
 }
 
 static int
@@ -553,6 +577,7 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 	add_dir(&c, "/tmp", 01777);
 	add_parents(&c, "/var/tmp");
 	add_dir(&c, "/var/tmp", 01777);
+	add_program_homes(&c, conf, cage);
 	if ((ret = add_homes(&c, conf, cage)) != 0)
 		return ret;
 	return 0;
