@@ -292,7 +292,8 @@ members(struct lj_doc *d, struct lj *obj, int depth)
 			return fail(d, "an object with too many members");
 		/* two readers of one record must never see two values */
 		for (o = obj->child; o != NULL; o = o->next)
-			if (o->klen == klen && memcmp(o->key, k, klen) == 0)
+			if (o->klen == klen && (klen == 0 || o->key[0] == k[0])
+			    && memcmp(o->key, k, klen) == 0)
 				return fail(d, "a key twice in an object");
 		if ((v = value(d, depth + 1)) == NULL)
 			return -1;

@@ -41,38 +41,42 @@ enum fid { F_TIME, F_EVENT, F_SESSION, F_USER, F_UID, F_FROM, F_MODE,
 	F_DURATION, F_SIGNAL, F_KILLED, F_WARNING, F_ESCAPED, F_CUT,
 	F_OMITTED, F_ERROR, F_N };
 
+/* A field's name and its length, compared before its bytes. */
+#define N(s)	s, sizeof(s) - 1
+
 static const struct field {
 	const char	*name;
+	size_t		 len;
 	unsigned	 types;
 	int		 required;
 } fields[F_N] = {
-	[F_TIME] = { "time", T(LJ_STR), 1 },
-	[F_EVENT] = { "event", T(LJ_STR), 1 },
-	[F_SESSION] = { "session", T(LJ_STR), 1 },
-	[F_USER] = { "user", TSTR, 1 },
-	[F_UID] = { "uid", T(LJ_INT), 1 },
-	[F_FROM] = { "from", TSTR, 1 },
-	[F_MODE] = { "mode", TSTR, 1 },
-	[F_LINE_NO] = { "line_no", T(LJ_INT), 0 },
-	[F_CMD_NO] = { "cmd_no", T(LJ_INT), 0 },
-	[F_CWD] = { "cwd", TSTR, 0 },
-	[F_LINE] = { "line", TSTR, 0 },
-	[F_ARGV] = { "argv", T(LJ_ARR), 0 },
-	[F_REDIRS] = { "redirs", T(LJ_ARR), 0 },
-	[F_COMMANDS] = { "commands", T(LJ_ARR), 0 },
-	[F_COMMANDS_OMITTED] = { "commands_omitted", T(LJ_INT), 0 },
-	[F_VERDICT] = { "verdict", T(LJ_STR), 0 },
-	[F_RULE] = { "rule", TSTR, 0 },
-	[F_REASON] = { "reason", TSTR, 0 },
-	[F_STATUS] = { "status", T(LJ_INT), 0 },
-	[F_DURATION] = { "duration_ms", T(LJ_INT), 0 },
-	[F_SIGNAL] = { "signal", T(LJ_INT), 0 },
-	[F_KILLED] = { "killed", T(LJ_INT), 0 },
-	[F_WARNING] = { "warning", TSTR, 0 },
-	[F_ESCAPED] = { "escaped", T(LJ_ARR), 0 },
-	[F_CUT] = { "cut", T(LJ_ARR), 0 },
-	[F_OMITTED] = { "omitted", T(LJ_ARR), 0 },
-	[F_ERROR] = { "error", T(LJ_STR), 0 },
+	[F_TIME] = { N("time"), T(LJ_STR), 1 },
+	[F_EVENT] = { N("event"), T(LJ_STR), 1 },
+	[F_SESSION] = { N("session"), T(LJ_STR), 1 },
+	[F_USER] = { N("user"), TSTR, 1 },
+	[F_UID] = { N("uid"), T(LJ_INT), 1 },
+	[F_FROM] = { N("from"), TSTR, 1 },
+	[F_MODE] = { N("mode"), TSTR, 1 },
+	[F_LINE_NO] = { N("line_no"), T(LJ_INT), 0 },
+	[F_CMD_NO] = { N("cmd_no"), T(LJ_INT), 0 },
+	[F_CWD] = { N("cwd"), TSTR, 0 },
+	[F_LINE] = { N("line"), TSTR, 0 },
+	[F_ARGV] = { N("argv"), T(LJ_ARR), 0 },
+	[F_REDIRS] = { N("redirs"), T(LJ_ARR), 0 },
+	[F_COMMANDS] = { N("commands"), T(LJ_ARR), 0 },
+	[F_COMMANDS_OMITTED] = { N("commands_omitted"), T(LJ_INT), 0 },
+	[F_VERDICT] = { N("verdict"), T(LJ_STR), 0 },
+	[F_RULE] = { N("rule"), TSTR, 0 },
+	[F_REASON] = { N("reason"), TSTR, 0 },
+	[F_STATUS] = { N("status"), T(LJ_INT), 0 },
+	[F_DURATION] = { N("duration_ms"), T(LJ_INT), 0 },
+	[F_SIGNAL] = { N("signal"), T(LJ_INT), 0 },
+	[F_KILLED] = { N("killed"), T(LJ_INT), 0 },
+	[F_WARNING] = { N("warning"), TSTR, 0 },
+	[F_ESCAPED] = { N("escaped"), T(LJ_ARR), 0 },
+	[F_CUT] = { N("cut"), T(LJ_ARR), 0 },
+	[F_OMITTED] = { N("omitted"), T(LJ_ARR), 0 },
+	[F_ERROR] = { N("error"), T(LJ_STR), 0 },
 };
 
 /* The members of obj by field, each checked for its type. */
@@ -86,8 +90,8 @@ members(const struct lj *obj, const struct field *tab, size_t n,
 	memset(out, 0, n * sizeof(*out));
 	for (m = obj->child; m != NULL; m = m->next) {
 		for (i = 0; i < n; i++)
-			if (strlen(tab[i].name) == m->klen &&
-			    memcmp(tab[i].name, m->key, m->klen) == 0)
+			if (tab[i].len == m->klen && tab[i].name[0] == m->key[0]
+			    && memcmp(tab[i].name, m->key, m->klen) == 0)
 				break;
 		if (i == n)
 			continue;	/* a field this reader does not know */
@@ -131,9 +135,9 @@ all_strings(const struct lj *arr)
 
 enum rid { R_FD, R_OP, R_TARGET, R_N };
 static const struct field rfields[R_N] = {
-	[R_FD] = { "fd", T(LJ_INT), 1 },
-	[R_OP] = { "op", T(LJ_STR), 1 },
-	[R_TARGET] = { "target", TSTR, 1 },
+	[R_FD] = { N("fd"), T(LJ_INT), 1 },
+	[R_OP] = { N("op"), T(LJ_STR), 1 },
+	[R_TARGET] = { N("target"), TSTR, 1 },
 };
 
 static int
@@ -151,13 +155,13 @@ redirs_ok(const struct lj *arr, const char **why)
 enum cid { C_ARGV, C_REDIRS, C_VERDICT, C_RULE, C_REASON, C_STATUS,
 	C_DURATION, C_N };
 static const struct field cfields[C_N] = {
-	[C_ARGV] = { "argv", T(LJ_ARR), 1 },
-	[C_REDIRS] = { "redirs", T(LJ_ARR), 0 },
-	[C_VERDICT] = { "verdict", T(LJ_STR), 1 },
-	[C_RULE] = { "rule", TSTR, 0 },
-	[C_REASON] = { "reason", TSTR, 0 },
-	[C_STATUS] = { "status", T(LJ_INT), 0 },
-	[C_DURATION] = { "duration_ms", T(LJ_INT), 0 },
+	[C_ARGV] = { N("argv"), T(LJ_ARR), 1 },
+	[C_REDIRS] = { N("redirs"), T(LJ_ARR), 0 },
+	[C_VERDICT] = { N("verdict"), T(LJ_STR), 1 },
+	[C_RULE] = { N("rule"), TSTR, 0 },
+	[C_REASON] = { N("reason"), TSTR, 0 },
+	[C_STATUS] = { N("status"), T(LJ_INT), 0 },
+	[C_DURATION] = { N("duration_ms"), T(LJ_INT), 0 },
 };
 
 static int
