@@ -127,6 +127,7 @@ struct lin {
 	long long	 lineno;
 	int		 eof;
 	int		 skipping;	/* in a line too long */
+	int		 drop;		/* the rest of a line: not ours */
 	const char	*err;		/* LIN_ERR not told by errno */
 	off_t		 pos;		/* bytes read from fd */
 	dev_t		 dev;

@@ -391,6 +391,18 @@ is "$?" 0 "follow --json --event exec: SIGTERM ends it, exit 0"
 is "$(wc -l < "$fout")" 7 "follow --json --event exec: the exec records appended"
 json_ok "$fout" "follow --json: valid JSON"
 
+half=$(sed -n 4p "$fx")
+{ head -3 "$fx"; printf '%s' "${half:0:100}"; } > "$f"
+"$L" -f "$f" follow > "$fout" 2> "$ferr" &
+fpid=$!
+sleep 1
+{ printf '%s\n' "${half:100}"; sed -n 5p "$fx"; } >> "$f"
+wait_for "normal end"
+kill -INT $fpid
+wait $fpid
+is "$?:$(tail -n +2 "$fout" | wc -l):$(grep -c 'could not be read' "$ferr")" \
+    "0:1:0" "follow: a record half-written when it started is not shown, nor counted"
+
 # --- it lends no privilege
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
     ! findmnt -no OPTIONS -T "$scratch" 2>/dev/null | grep -q nosuid; then

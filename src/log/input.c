@@ -158,6 +158,10 @@ lin_next(struct lin *in, int final, const char **line, size_t *len)
 			*len = (size_t)(nl - *line);
 			in->start = in->scan = (size_t)(nl - in->buf) + 1;
 			in->lineno++;
+			if (in->drop) {
+				in->drop = 0;
+				continue;
+			}
 			if (in->skipping) {
 				in->skipping = 0;
 				return LIN_LONG;
@@ -207,14 +211,20 @@ lin_next(struct lin *in, int final, const char **line, size_t *len)
 	}
 }
 
+/*
+ * To the end, for follow.  A record being written there now is not
+ * ours: its rest is dropped, not counted as a line that is no record.
+ */
 int
 lin_to_end(struct lin *in)
 {
 	off_t o;
+	char c;
 
 	if (in->gz != NULL || (o = lseek(in->fd, 0, SEEK_END)) == -1)
 		return -1;
 	in->pos = o;
+	in->drop = o > 0 && pread(in->fd, &c, 1, o - 1) == 1 && c != '\n';
 	return 0;
 }
 
