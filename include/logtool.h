@@ -33,17 +33,22 @@ enum lj_type { LJ_NULL, LJ_INT, LJ_STR, LJ_ARR, LJ_OBJ };
 
 #define LJ_DEPTH_MAX	8
 #define LJ_MEMBERS_MAX	64
+/* Values in a line: 96 MB of nodes at most (a record has far fewer). */
+#define LJ_NODES_MAX	(2u * 1024 * 1024)
 
+/* A value: read s, i or child only after looking at type. */
 struct lj {
-	enum lj_type	 type;
-	int		 escaped;	/* rec.c: in "escaped"; decoded */
-	const struct lj	*cut;		/* rec.c: its "cut" entry */
+	unsigned char	 type;		/* enum lj_type */
+	unsigned char	 escaped;	/* rec.c: in "escaped"; decoded */
+	unsigned int	 klen;
 	const char	*key;		/* as a member of an object */
-	size_t		 klen;
-	char		*s;		/* LJ_STR: bytes, NUL-ended */
+	const struct lj	*cut;		/* rec.c: its "cut" entry */
 	size_t		 len;		/* bytes; LJ_ARR, LJ_OBJ: members */
-	long long	 i;		/* LJ_INT */
-	struct lj	*child;		/* the first member */
+	union {
+		char		*s;	/* LJ_STR: bytes, NUL-ended */
+		long long	 i;	/* LJ_INT */
+		struct lj	*child;	/* LJ_ARR, LJ_OBJ: the first */
+	};
 	struct lj	*next;
 };
 

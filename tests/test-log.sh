@@ -265,11 +265,12 @@ bad=$scratch/bad.jsonl
 	rec 'smile \ud83d\ude00 \u001b'
 	rec 'was escaped \\xff \\\\x41' ',"escaped":["/line"]'
 	rec "last good"
+	{ printf '{"x":['; yes 0, | head -n 2100000 | tr -d '\n'; echo '0]}'; }
 	rec "torn" | head -c 150
 } > "$bad"
 cl -v -f "$bad"
 is "$rc $(rows)" "0 4" "the records among lines that are not, read"
-grep -q "^cagesh-log: 18 lines could not be read (first: $bad:2: not a JSON object)\$" "$err"
+grep -q "^cagesh-log: 19 lines could not be read (first: $bad:2: not a JSON object)\$" "$err"
 ok $? "unreadable lines counted on stderr, the first named" || diag "$(cat "$err")"
 for w in "2: not a JSON object" "3: an empty line" \
     "4: true and false are not in a record" "5: a number that is not an integer" \
@@ -279,7 +280,7 @@ for w in "2: not a JSON object" "3: an empty line" \
     "13: a field every record has is missing" "14: an \"escaped\" entry that does not fit" \
     "15: an \"escaped\" entry that does not fit" "16: a \"cut\" entry that does not fit" \
     "17: a \"cut\" entry that does not fit" "18: longer than any record" \
-    "22: a string is not closed"; do
+    "22: more values than any record has" "23: a string is not closed"; do
 	grep -qF "cagesh-log: $bad:$w" "$err"
 	ok $? "-v: line $w"
 done
@@ -289,7 +290,7 @@ visible "$out" "no raw control byte from lines that are not records"
 cl -f "$bad" --json
 json_ok "$out" "--json: only whole records, valid JSON"
 cl -f "$bad" summary
-has "Unreadable lines:   18" "summary: the unreadable count"
+has "Unreadable lines:   19" "summary: the unreadable count"
 
 # --- several files, stdin, gzip
 head -12 "$fx" > "$scratch/part1"

@@ -27,6 +27,7 @@ struct block {
 
 struct lj_doc {
 	struct block	*first, *cur;
+	size_t		 nodes;		/* in this line */
 	char		*str;		/* the decoded strings */
 	size_t		 strcap, strlen;
 	const unsigned char *p, *end;
@@ -62,6 +63,8 @@ node(struct lj_doc *d, enum lj_type t)
 {
 	struct lj *n;
 
+	if (d->nodes++ == LJ_NODES_MAX)
+		return NULL;
 	if (d->cur->used == BLOCK_NODES) {
 		if (d->cur->next == NULL)
 			d->cur->next = xcalloc(1, sizeof(*d->cur));
@@ -298,7 +301,7 @@ members(struct lj_doc *d, struct lj *obj, int depth)
 		if ((v = value(d, depth + 1)) == NULL)
 			return -1;
 		v->key = k;
-		v->klen = klen;
+		v->klen = (unsigned int)klen;	/* < LOG_LINE_MAX */
 		if (last == NULL)
 			obj->child = v;
 		else
@@ -355,6 +358,7 @@ static struct lj *
 value(struct lj_doc *d, int depth)
 {
 	struct lj *n;
+	enum lj_type t;
 
 	ws(d);
 	if (depth > LJ_DEPTH_MAX) {
@@ -367,27 +371,45 @@ value(struct lj_doc *d, int depth)
 	}
 	switch (*d->p) {
 	case '{':
-		n = node(d, LJ_OBJ);
-		return members(d, n, depth) == 0 ? n : NULL;
+		t = LJ_OBJ;
+		break;
 	case '[':
-		n = node(d, LJ_ARR);
-		return elements(d, n, depth) == 0 ? n : NULL;
+		t = LJ_ARR;
+		break;
 	case '"':
-		n = node(d, LJ_STR);
-		return string(d, &n->s, &n->len) == 0 ? n : NULL;
+		t = LJ_STR;
+		break;
 	case 'n':
-		if (d->end - d->p >= 4 && memcmp(d->p, "null", 4) == 0) {
-			d->p += 4;
-			return node(d, LJ_NULL);
+		if (d->end - d->p < 4 || memcmp(d->p, "null", 4) != 0) {
+			fail(d, "not a value");
+			return NULL;
 		}
+		t = LJ_NULL;
 		break;
 	case 't':
 	case 'f':
 		fail(d, "true and false are not in a record");
 		return NULL;
+	default:
+		t = LJ_INT;
 	}
-	n = node(d, LJ_INT);
-	return integer(d, &n->i) == 0 ? n : NULL;
+	if ((n = node(d, t)) == NULL) {
+		fail(d, "more values than any record has");
+		return NULL;
+	}
+	switch (t) {
+	case LJ_OBJ:
+		return members(d, n, depth) == 0 ? n : NULL;
+	case LJ_ARR:
+		return elements(d, n, depth) == 0 ? n : NULL;
+	case LJ_STR:
+		return string(d, &n->s, &n->len) == 0 ? n : NULL;
+	case LJ_NULL:
+		d->p += 4;
+		return n;
+	default:
+		return integer(d, &n->i) == 0 ? n : NULL;
+	}
 }
 
 struct lj *
@@ -399,6 +421,7 @@ lj_parse(struct lj_doc *d, const char *line, size_t len, const char **why)
 	for (b = d->first; b != NULL; b = b->next)
 		b->used = 0;
 	d->cur = d->first;
+	d->nodes = 0;
 	if (len + 1 > d->strcap) {
 		free(d->str);
 		d->strcap = len + 1;
