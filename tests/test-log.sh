@@ -310,7 +310,7 @@ cl -f "$scratch"
 is "$rc" 2 "a directory: exit 2"
 if command -v gzip >/dev/null; then
 	gzip -c "$scratch/part1" > "$scratch/part1.gz"
-	if "$L" --help | grep -q 'read as they are'; then
+	if "$L" --help | grep -q 'gzip files are decompressed'; then
 		cl -f "$scratch/part1.gz" -f "$scratch/part2"
 		cmp -s "$out" "$scratch/whole.out"
 		ok $? "a gzip file is read as the file it holds"

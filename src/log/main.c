@@ -53,13 +53,13 @@ static const char help_text[] =
 "\n"
 "Input:\n"
 "  -f, --file FILE    read FILE (\"-\": stdin); give rotated files\n"
-"                     oldest first, gzip ones too (" 
+"                     oldest first; gzip files "
 #ifdef HAVE_ZLIB
-"read as they are"
+"are decompressed"
 #else
-"not in this build"
+"need zcat (no zlib)"
 #endif
-")\n"
+"\n"
 "\n"
 "Filters (a record is shown when it matches every one given):\n"
 "  --user USER        records of this user\n"
