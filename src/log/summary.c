@@ -249,7 +249,15 @@ summary_rec(struct lview *v, const struct lrec *r)
 	case LEV_EXEC:
 		s->execs++;
 		count(s, &s->users, r->user)[U_EXECS]++;
-		name = basename_of(lrec_name(r->argv), &tmp);
+		if ((name = basename_of(lrec_name(r->argv), &tmp)) == NULL) {
+			/* no program: a compound's redirections, X=v alone */
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.type = LJ_STR;
+			tmp.s = (char *)(r->argv == NULL || r->argv->len == 0 ?
+			    "(redirections only)" : "(assignments only)");
+			tmp.len = strlen(tmp.s);
+			name = &tmp;
+		}
 		n = count(s, &s->commands, name);
 		n[0]++;
 		if (lf_word_is(r->verdict, "deny")) {
