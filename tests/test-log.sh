@@ -365,6 +365,14 @@ sleep 0.5
 sed -n 20p "$fx" >> "$f"
 wait_for "mallory"
 ok $? "follow: a truncated file is read again from its start"
+rm "$f"
+mkdir "$f"
+sleep 1
+rmdir "$f"
+sed -n 21p "$fx" > "$f"
+wait_for "bob"
+ok $? "follow: a path that is for a while not a file, then a new file"
+is "$(grep -c 'Is a directory' "$ferr")" 1 "follow: what cannot be read is said once"
 grep -q "a new file; following it" "$ferr" && grep -q "truncated" "$ferr"
 ok $? "follow: the rotation and the truncation said on stderr"
 kill -INT $fpid
@@ -375,7 +383,7 @@ kill $guard 2>/dev/null
 is "$frc" 0 "follow: SIGINT ends it, exit 0"
 head -1 "$fout" | grep -q '^TIME  *USER  *SESSION  *EVENT  *VERDICT'
 ok $? "follow: rows of every kind, with an EVENT column"
-is "$(tail -n +2 "$fout" | wc -l)" 7 "follow: each record once"
+is "$(tail -n +2 "$fout" | wc -l)" 8 "follow: each record once"
 ok $(grep -q "could not be read" "$ferr"; test $? -ne 0; echo $?) \
     "follow: no half record counted as unreadable"
 visible "$fout" "follow: no raw control or C1 byte"

@@ -184,10 +184,10 @@ nap(void)
 static int
 follow(struct run *run, const char *path)
 {
-	struct lin cur, old;
+	struct lin cur, old, next;
 	struct sigaction sa;
 	char why[512];
-	int have_old = 0, r, pipe_in = strcmp(path, "-") == 0;
+	int have_old = 0, said = 0, r, pipe_in = strcmp(path, "-") == 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -212,8 +212,10 @@ follow(struct run *run, const char *path)
 		(void)lin_to_end(&cur);
 	while (!stop && !run->failed) {
 		if (drain(run, &cur, 0) == -1 ||
-		    (have_old && drain(run, &old, 0) == -1))
+		    (have_old && drain(run, &old, 0) == -1)) {
+			run->failed = 1;
 			break;
+		}
 		if (fflush(run->v.out) == EOF)
 			run->failed = 1;
 		if (pipe_in) {
@@ -224,18 +226,23 @@ follow(struct run *run, const char *path)
 			continue;
 		}
 		if ((r = lin_rotated(&cur, path)) == 1) {
+			if (lin_open(&next, path, why, sizeof(why)) == -1) {
+				/* not readable (yet): read on, say it once */
+				if (!said++)
+					fprintf(stderr, "cagesh-log: %s\n", why);
+				nap();
+				continue;
+			}
+			said = 0;
 			if (have_old) {
 				(void)drain(run, &old, 1);
 				lin_close(&old);
 			}
 			old = cur;
+			cur = next;
 			have_old = 1;
-			if (lin_open(&cur, path, why, sizeof(why)) == -1) {
-				cur = old;	/* gone again: read on */
-				have_old = 0;
-			} else
-				fprintf(stderr, "cagesh-log: %s: a new file; "
-				    "following it\n", path);
+			fprintf(stderr, "cagesh-log: %s: a new file; following "
+			    "it\n", path);
 			continue;
 		}
 		if (r == 2) {
@@ -243,6 +250,7 @@ follow(struct run *run, const char *path)
 			    "from its start\n", path);
 			if (lin_reopen(&cur, path, why, sizeof(why)) == -1) {
 				fprintf(stderr, "cagesh-log: %s\n", why);
+				run->failed = 1;
 				break;
 			}
 			continue;
