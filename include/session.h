@@ -95,8 +95,6 @@ void	session_refuse(struct session *, const char *shown,
  */
 int	session_record(struct session *, const struct arecord *);
 
-/* The root side's own resource limits (never the caged user's). */
-void	session_own_limits(void);
 /* Closes fds lo..hi, however high. */
 void	session_close_fds(unsigned int lo, unsigned int hi);
 

@@ -342,7 +342,7 @@ child_fds(int sock)
 	return keep;
 }
 
-static void
+static int
 signals_reset(const sigset_t *mask)
 {
 	static const int sigs[] = {
@@ -353,7 +353,37 @@ signals_reset(const sigset_t *mask)
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
-	(void)sigprocmask(SIG_SETMASK, mask, NULL);
+	return sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/*
+ * The limits PAM made for the user, on the caller's.  Only ever lowered
+ * (without CAP_SYS_RESOURCE nothing can be raised): a limit above what
+ * this process has stays at this process's; a lowering that fails
+ * refuses the session rather than run it with less limited than PAM
+ * said.  0, or -1 with why.
+ */
+static int
+pam_limits(const struct session *s, char *why, size_t len)
+{
+	struct rlimit now, rl;
+	int i;
+
+	for (i = 0; i < SESSION_NLIMITS; i++) {
+		if (getrlimit(i, &now) == -1)
+			continue;	/* a resource this kernel does not know */
+		rl = s->limits[i];
+		if (rl.rlim_max > now.rlim_max)
+			rl.rlim_max = now.rlim_max;
+		if (rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(i, &rl) == -1) {
+			snprintf(why, len, "resource limit %d: %s", i,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 void
@@ -362,13 +392,13 @@ caged_run(struct session *s, int sock, const sigset_t *mask)
 	struct caged cg;
 	struct msg m;
 	char why[512], warning[512] = "";
-	int exited, status, i, r;
+	int exited, status, r;
 
 	sock = child_fds(sock);
-	signals_reset(mask);
-	/* the limits PAM set for the user, on the caller's */
-	for (i = 0; i < SESSION_NLIMITS; i++)
-		(void)setrlimit(i, &s->limits[i]);
+	if (signals_reset(mask) == -1)
+		refuse(sock, NULL, "sigprocmask failed");
+	if (pam_limits(s, why, sizeof(why)) == -1)
+		refuse(sock, NULL, why);
 	umask(022);
 	BENCH_MARK("child");
 	if (cage_enter(s->ent->cage, why, sizeof(why)) == -1)

@@ -74,27 +74,46 @@ static const struct {
 	{ RLIMIT_NPROC, RLIM_INFINITY },
 };
 
-void
-session_own_limits(void)
+/*
+ * 0, or -1 naming in why a limit the root side needs and cannot have:
+ * without CAP_SYS_RESOURCE a hard limit the caller lowered stays, and
+ * then the soft one goes only as high as it.
+ */
+static int
+own_limits_set(char *why, size_t len)
 {
-	struct rlimit rl;
+	struct rlimit rl, old;
 	size_t i;
 
-	for (i = 0; i < sizeof(own_limits) / sizeof(own_limits[0]); i++) {
-		rl.rlim_cur = rl.rlim_max = own_limits[i].cur;
-		/* a hard limit above ours stays: the caged side may need it */
-		if (own_limits[i].res == RLIMIT_NOFILE ||
-		    own_limits[i].res == RLIMIT_STACK) {
-			struct rlimit old;
-
-			if (getrlimit(own_limits[i].res, &old) == 0 &&
-			    old.rlim_max > rl.rlim_max)
-				rl.rlim_max = old.rlim_max;
-		}
-		(void)setrlimit(own_limits[i].res, &rl);
-	}
 	/* a file-size limit must be an error (EFBIG), never death */
 	signal(SIGXFSZ, SIG_IGN);
+	for (i = 0; i < sizeof(own_limits) / sizeof(own_limits[0]); i++) {
+		if (getrlimit(own_limits[i].res, &old) == -1)
+			continue;
+		rl.rlim_cur = rl.rlim_max = own_limits[i].cur;
+		/* a hard limit above ours stays: the caged side may need it */
+		if ((own_limits[i].res == RLIMIT_NOFILE ||
+		    own_limits[i].res == RLIMIT_STACK) &&
+		    old.rlim_max > rl.rlim_max)
+			rl.rlim_max = old.rlim_max;
+		if (setrlimit(own_limits[i].res, &rl) == 0)
+			continue;
+		rl.rlim_max = old.rlim_max;
+		if (rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(own_limits[i].res, &rl);
+		/* the audit log is written whatever its size and the time */
+		if ((own_limits[i].res == RLIMIT_FSIZE ||
+		    own_limits[i].res == RLIMIT_CPU) &&
+		    rl.rlim_cur != RLIM_INFINITY) {
+			snprintf(why, len, "the caller's hard %s limit is too "
+			    "low for the audit log (raise it: ulimit -H)",
+			    own_limits[i].res == RLIMIT_FSIZE ? "file size" :
+			    "CPU time");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static char *
@@ -194,14 +213,15 @@ void
 session_begin(struct session *s, int argc, char *argv[])
 {
 	static const char addrchars[] = "0123456789abcdefABCDEF.: %";
-	int login;
+	char why[160];
+	int login, limits_ok;
 
 	memset(s, 0, sizeof(*s));
 	s->logfd = -1;
 	s->ctl = -1;
 	session_close_fds(3, ~0U);
 	save_limits(s->limits);
-	session_own_limits();
+	limits_ok = own_limits_set(why, sizeof(why));
 	s->ssh_connection = keep_env("SSH_CONNECTION", 256, addrchars);
 	s->ssh_client = keep_env("SSH_CLIENT", 256, addrchars);
 	s->ssh_original = keep_env("SSH_ORIGINAL_COMMAND", SIZE_MAX, NULL);
@@ -236,6 +256,8 @@ session_begin(struct session *s, int argc, char *argv[])
 	} else if (login)
 		s->mode = SM_LOGIN;
 	s->ident.mode = mode_names[s->mode];
+	if (limits_ok == -1)
+		session_refuse(s, NULL, "%s", why);
 	if (s->mode == SM_COMMAND && s->line == NULL)
 		session_refuse(s, NULL, "usage: cagesh -c LINE (see cagesh "
 		    "--help)");
@@ -536,9 +558,10 @@ pam_conv_cb(int n, const struct pam_message **msg,
 }
 
 /*
- * PAM runs with the caller's limits, so that pam_limits sets the
- * user's on top of them; what it made is kept for the caged side and
- * the root side takes its own limits back.
+ * PAM runs with the caller's limits (as far as they can be raised
+ * again), so that pam_limits sets the user's on top of them; what it
+ * made is kept for the caged side.  The monitor, forked before, never
+ * has them; this process writes no record from here on.
  */
 static int
 open_session_limited(struct session *s, pam_handle_t *pamh)
@@ -549,7 +572,6 @@ open_session_limited(struct session *s, pam_handle_t *pamh)
 		(void)setrlimit(i, &s->limits[i]);
 	r = pam_open_session(pamh, PAM_SILENT);
 	save_limits(s->limits);
-	session_own_limits();
 	return r;
 }
 

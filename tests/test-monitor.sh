@@ -361,6 +361,14 @@ ends = [r for r in recs if r["event"] == "session_end"]
 assert len(ends) == 3 and x["session"] in [e["session"] for e in ends], show_all(recs)
 PY
 
+# --- a caller's lowered hard file-size limit cannot reach the monitor
+out=$(as_user bash -c 'ulimit -f 64 || exit 9; exec "$0" -c "touch ./fsz"' "$bin" 2>&1)
+st=$?
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q 'file size limit is too low' &&
+    [ ! -e "$home/fsz" ]
+ok $? "a caller's hard fsize limit the root side cannot lift refuses the session" ||
+    diag "exit $st: $out"
+
 # --- a refused session tells the user little, the log the rest
 write_conf relative-secret-value
 mark=$(log_mark)
