@@ -354,11 +354,9 @@ h_start(struct monitor *mo, const struct msg *m, int64_t *num)
 	r.ev = AE_SESSION_START;
 	r.duration_ms = -1;
 	/* the session runs with less confinement than its profile asks */
-	if (m->n == 1) {
+	/* (its key=value line, escaped, is what syslog gets of it) */
+	if (m->n == 1)
 		r.warning = field_aval(&m->f[0]);
-		syslog(LOG_AUTHPRIV | LOG_WARNING, "cagesh: session %s: %.*s",
-		    mo->s->id, (int)m->f[0].len, m->f[0].s);
-	}
 	if (record(mo, &r) == -1)
 		return 0;
 	mo->state = ST_READY;
