@@ -398,8 +398,11 @@ for i in range(5):
     try:
         p.expect(r"zzP", 5)
         p.send("\x03")
+        # the listing redraws the prompt too: give the ^C its time, and
+        # type on an empty line (^U) as a person would after it
+        time.sleep(0.5)
         p.expect(PROMPT, 5)
-        p.send("echo round-%d\r" % i)
+        p.send("\x15echo round-%d\r" % i)
         p.expect(out("round-%d" % i), 5)
         rounds += 1
     except Timeout:
