@@ -142,6 +142,9 @@ cl -f "$scratch/now.jsonl" --since 1d
 is "$(rows)" 2 "--since 1d"
 cl -f "$scratch/now.jsonl" --until 2h
 is "$(rows) $(tail -1 "$out" | awk '{print $NF}')" "1 old" "--until 2h"
+# (a record of this very second: "10 minutes ago" is yesterday just
+# after midnight)
+now_rec "0 seconds" fresh >> "$scratch/now.jsonl"
 cl -f "$scratch/now.jsonl" --since today --until now
 ok $(test "$(rows)" -ge 1; echo $?) "--since today --until now"
 
