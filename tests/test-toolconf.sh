@@ -214,6 +214,62 @@ run "cd $home/r-alt && git remote update --prune"
 marker tc-alt && [ $st = 0 ] && fetched "$H/r-alt"
 ok $? "core.alternateRefsCommand: not run by the fetch" || why "alternates"
 
+# --- git: what the repository's config hands the shell.  For a remote on
+# a local path git runs sh -c "UPLOADPACK 'PATH'", and no later setting
+# can pin remote.<name>.uploadpack (git keeps the first value) for every
+# name; filter drivers with a shell character run through sh too.  The
+# cage's /bin/sh is cagesh-sh: it runs git's transports and nothing else.
+cmp -s "$cage/bin/sh" "$top_builddir/cagesh-sh"
+ok $? "the cage's /bin/sh is cagesh-sh, not a shell" ||
+    diag "$(ls -l "$cage/bin/sh" "$cage/usr/bin/sh" 2>&1)"
+upload "$home/tc-up.sh" <<'EOF2'
+touch /tmp/tc-up
+EOF2
+cp "$(command -v touch)" "$H/tc-prog" && chown "$u:$u" "$H/tc-prog" &&
+    chmod 755 "$H/tc-prog"
+mirror r-up
+rm -f "$cage/tmp/tc-up"
+append "$home/r-up/config" <<EOF2
+[remote "origin"]
+	uploadpack = sh $home/tc-up.sh
+[remote "other"]
+	url = /srv/repo.git
+	uploadpack = sh -c 'touch /tmp/tc-up' -
+	fetch = +refs/heads/*:refs/other/*
+[remote "third"]
+	url = /srv/repo.git
+	uploadpack = $home/tc-prog /tmp/tc-up
+EOF2
+new_commit
+run "cd $home/r-up && git remote update --prune"
+marker tc-up && printf '%s\n' "$out" | grep -q "sh: refused"
+ok $? "remote.<name>.uploadpack in the mirror: no script, no program, any remote" ||
+    why "uploadpack"
+# The usual remote still fetches: cagesh-sh runs git's own transport.
+git config -f "$H/r-up/config" --unset-all remote.origin.uploadpack
+run "cd $home/r-up && git fetch origin"
+[ $st = 0 ] && fetched "$H/r-up"
+ok $? "the same mirror without the planted value fetches" || why "fetch after"
+
+mirror r-filt
+rm -f "$cage/tmp/tc-up" "$cage/tmp/tc-filt"
+run "cd $home/r-filt && echo '* filter=x' > info/attributes &&
+    echo '[filter \"x\"]' >> config &&
+    echo 'smudge = sh $home/tc-up.sh' >> config &&
+    echo '[filter \"y\"]' >> config && echo 'smudge = sh' >> config"
+[ $st = 0 ] || why "planting the filter"
+run "cd $home/r-filt && mkdir -p $home/rel-f &&
+    git archive main | tar -x -f - -C $home/rel-f"
+marker tc-up
+ok $? "a filter driver of the mirror: git archive runs no script" ||
+    why "filter"
+run "cd $home/r-filt && echo '* filter=y' > info/attributes &&
+    rm -rf $home/rel-f && mkdir -p $home/rel-f &&
+    git archive main | tar -x -f - -C $home/rel-f"
+marker tc-up
+ok $? "a filter driver that is sh alone (reads the file as its script): refused" ||
+    why "filter sh"
+
 # --- git: the ssh command and the git:// proxy
 mirror r-ssh
 rm -f "$cage/tmp/tc-sshcmd"
@@ -350,6 +406,11 @@ mv "$ph.x" "$ph"
 run "pwd"
 [ $st = 0 ] && [ "$out" = "$home" ]
 ok $? "and with it back, sessions start again" || why "back"
+
+# --- tar -cz (Capistrano's rollback archive) gives cagesh-sh "gzip"
+run "cd $home && tar -c -z -f $home/rel.tar.gz rel && tar -t -z -f rel.tar.gz"
+[ $st = 0 ] && printf '%s\n' "$out" | grep -q 'rel/index.html'
+ok $? "tar -c -z and tar -t -z work with cagesh-sh as /bin/sh" || why "tar -z"
 
 # --- tar, scp and rsync: options that name a program are the policy's
 for line in 'tar -x --to-command=sh -f a.tar' 'tar -x -I sh -f a.tar' \

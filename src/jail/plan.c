@@ -496,6 +496,112 @@ add_homes(struct ctx *c, const struct conf *conf, const char *cage)
 	return 0;
 }
 
+/*
+ * Where path lands in the cage, following the plan's own links (merged
+ * /usr: /bin -> usr/bin).  Allocated.
+ */
+static char *
+plan_resolve(const struct jplan *p, const char *path)
+{
+	const struct jent *e;
+	char *cur, *pre, *abs, *s;
+	int hops;
+
+	cur = jpath_norm(path);
+	for (hops = 0; hops < 32; hops++) {
+		pre = xstrdup(cur);
+		for (s = pre + 1; ; s++) {
+			s = strchr(s, '/');
+			if (s != NULL)
+				*s = '\0';
+			e = jplan_find(p, pre);
+			if (e != NULL && e->type == JT_LINK)
+				break;
+			if (s == NULL)
+				break;
+			*s = '/';
+		}
+		if (e == NULL || e->type != JT_LINK) {
+			free(pre);
+			return cur;
+		}
+		/* A relative link, from the directory that holds it. */
+		*strrchr(pre, '/') = '\0';
+		xasprintf(&abs, "%s/%s%s%s", pre, e->data,
+		    s != NULL ? "/" : "", s != NULL ? s + 1 : "");
+		free(pre);
+		free(cur);
+		cur = jpath_norm(abs);
+		free(abs);
+	}
+	return cur;
+}
+
+/*
+ * The cage's /bin/sh is cagesh-sh (src/cagesh-sh.c), which runs only
+ * git's local transports and tar's compressors, unless the profile's
+ * cage_files copy a real shell in on purpose.  Without it, config the
+ * user can write (remote.<name>.uploadpack, filter drivers) could hand
+ * a shell a script; without any sh, git could not fetch from a local
+ * path.  Found beside cagesh-jail (a build tree) or in CAGESH_LIBEXEC.
+ */
+static int
+add_cage_sh(struct ctx *c)
+{
+	struct stat st;
+	struct jent *e;
+	char self[4096], *src = NULL, *dst, *slash;
+	ssize_t n;
+	int ret;
+
+	dst = plan_resolve(c->plan, "/bin/sh");
+	if (jplan_find(c->plan, dst) != NULL) {
+		free(dst);
+		return 0;
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			src = jpath_join(self, "cagesh-sh");
+			if (stat(src, &st) == -1 || !S_ISREG(st.st_mode)) {
+				free(src);
+				src = NULL;
+			}
+		}
+	}
+	if (src == NULL)
+		src = xstrdup(CAGESH_LIBEXEC "/cagesh-sh");
+	ret = 0;
+	if (stat(src, &st) == -1) {
+		snprintf(c->why, c->len, "%s: %s (cagesh-sh, the cage's "
+		    "/bin/sh: reinstall cagesh)", src, strerror(errno));
+		ret = JE_NOTFOUND;
+	} else if (!S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022) != 0) {
+		snprintf(c->why, c->len, "%s: not a regular file owned by "
+		    "root and writable only by root (cagesh-sh, the cage's "
+		    "/bin/sh)", src);
+		ret = JE_UNSAFE;
+	}
+	if (ret != 0) {
+		free(src);
+		free(dst);
+		return ret;
+	}
+	add_parents(c, dst);
+	if ((e = plan_add(c->plan, JT_FILE, dst)) != NULL &&
+	    e->type == JT_FILE) {
+		e->src = xstrdup(src);
+		e->size = (size_t)st.st_size;
+		e->mode = 0755;
+	}
+	ret = add_elf_deps(c, src);
+	free(src);
+	free(dst);
+	return ret;
+}
+
 int
 jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
     char *why, size_t len)
@@ -537,6 +643,8 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 		snprintf(why, len, "%s: no user entry has this cage", cage);
 		return JE_NOENTRY;
 	}
+	if ((ret = add_cage_sh(&c)) != 0)
+		return ret;
 	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
 		if (stat(devices[i], &st) == -1 || !S_ISCHR(st.st_mode)) {
 			fprintf(stderr, "cagesh-jail: warning: %s: not a "
