@@ -395,6 +395,8 @@ caged_run(struct session *s, int sock, const sigset_t *mask)
 	int exited, status, r;
 
 	sock = child_fds(sock);
+	/* What reaches the client's terminal: all ASCII unless UTF-8. */
+	vis_set_utf8(vis_locale_utf8(NULL, NULL, s->lang));
 	if (signals_reset(mask) == -1)
 		refuse(sock, NULL, "sigprocmask failed");
 	if (pam_limits(s, why, sizeof(why)) == -1)

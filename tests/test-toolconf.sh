@@ -412,6 +412,17 @@ run "cd $home && tar -c -z -f $home/rel.tar.gz rel && tar -t -z -f rel.tar.gz"
 [ $st = 0 ] && printf '%s\n' "$out" | grep -q 'rel/index.html'
 ok $? "tar -c -z and tar -t -z work with cagesh-sh as /bin/sh" || why "tar -z"
 
+# --- what reaches the client's terminal: a name with U+011B (c4 9b) is
+# a letter in UTF-8, a letter and CSI on an 8-bit terminal
+name=$(printf 'x\304\233[2Jy')
+LANG=C.UTF-8 run "cd /nonexistent-$name"
+printf '%s' "$out" | grep -q "$(printf 'x\304\233')"
+ok $? "LANG UTF-8: the letter is shown as it is" || why "utf-8"
+LANG= run "cd /nonexistent-$name"
+printf '%s' "$out" | grep -qF 'x\xc4\x9b[2Jy' &&
+    ! printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\233')"
+ok $? "no UTF-8 locale: every byte >= 0x80 is shown as \\xHH" || why "8-bit"
+
 # --- tar, scp and rsync: options that name a program are the policy's
 for line in 'tar -x --to-command=sh -f a.tar' 'tar -x -I sh -f a.tar' \
     'tar -x --use-compress-program=sh -f a.tar' 'tar xIf sh a.tar' \

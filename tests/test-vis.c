@@ -71,5 +71,40 @@ main(void)
 			raw++;
 	is_int(raw, 0, "all 255 byte values: no raw control byte");
 	free(s);
+
+	/*
+	 * A terminal that is not UTF-8 reads each byte alone: U+011B is
+	 * c4 9b, and 0x9b there is CSI.  Nothing >= 0x80 reaches it raw.
+	 */
+	vis_set_utf8(0);
+	vis_is("\304\233[2J", "\\xc4\\x9b[2J",
+	    "not UTF-8: a letter whose second byte is CSI, escaped");
+	vis_is("caf\303\251", "caf\\xc3\\xa9", "not UTF-8: every byte >= 0x80");
+	s = vis_str(all);
+	raw = 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			raw++;
+	is_int(raw, 0, "not UTF-8: all 255 byte values, only ASCII left");
+	free(s);
+	vis_set_utf8(1);
+	vis_is("caf\303\251", "caf\303\251", "UTF-8 again: kept");
+
+	/* Which locale is UTF-8: LC_ALL, else LC_CTYPE, else LANG. */
+	is_int(vis_locale_utf8(NULL, NULL, "en_US.UTF-8"), 1, "LANG en_US.UTF-8");
+	is_int(vis_locale_utf8(NULL, NULL, "C.utf8"), 1, "LANG C.utf8");
+	is_int(vis_locale_utf8(NULL, NULL, "de_DE.UTF-8@euro"), 1,
+	    "LANG with a modifier");
+	is_int(vis_locale_utf8(NULL, NULL, "de_DE.ISO-8859-1"), 0,
+	    "LANG Latin-1: not UTF-8");
+	is_int(vis_locale_utf8(NULL, NULL, "en_US.UTF-8x"), 0,
+	    "LANG UTF-8x: not UTF-8");
+	is_int(vis_locale_utf8(NULL, NULL, NULL), 0, "no locale: not UTF-8");
+	is_int(vis_locale_utf8(NULL, NULL, "C"), 0, "C: not UTF-8");
+	is_int(vis_locale_utf8("C", "en_US.UTF-8", "en_US.UTF-8"), 0,
+	    "LC_ALL wins");
+	is_int(vis_locale_utf8("", "POSIX", "en_US.UTF-8"), 0,
+	    "an empty LC_ALL is unset; LC_CTYPE next");
+	is_int(vis_locale_utf8(NULL, "", "en_US.UTF-8"), 1, "then LANG");
 	return tap_done();
 }

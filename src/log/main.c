@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "logtool.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define POLL_MS		200	/* follow: how often the file is read */
@@ -348,6 +349,9 @@ main(int argc, char *argv[])
 		fprintf(stderr, "cagesh-log: must not be setuid or setgid\n");
 		exit(2);
 	}
+	/* 0x80..0x9f are controls on a terminal that is not UTF-8 */
+	vis_set_utf8(vis_locale_utf8(getenv("LC_ALL"), getenv("LC_CTYPE"),
+	    getenv("LANG")));
 	memset(&run, 0, sizeof(run));
 	while ((ch = getopt_long(argc, argv, "f:n:Fhv", longopts, NULL)) !=
 	    -1) {
