@@ -16,8 +16,11 @@
  *   personality changes and obsolete calls.  clone3 and openat2 return
  *   ENOSYS, so that libc and programs fall back to clone and openat,
  *   whose arguments the filter can read.
- * - Every system call of another ABI than the build's (i386 on x86_64,
- *   arm on arm64, x32, o32 and n32 on mips64): ENOSYS.
+ * - Every system call of another ABI than the build's (i386 and x32 on
+ *   x86_64, x86_64 on i386, arm on arm64, s390 on s390x, ppc on ppc64el,
+ *   and on mips any number outside the build's ABI's thousand): ENOSYS.
+ *   So a session runs programs of the build's ABI only: an i386 cagesh
+ *   on an amd64 kernel cannot run amd64 programs, nor the reverse.
  * Refusals are EPERM unless said.  The groups are tables in filter.c.
  */
 #ifndef CAGESH_FILTER_H

@@ -12,11 +12,13 @@
  * #ifdef, since architectures lack some (arm64 has no open or chmod,
  * only openat and fchmodat).
  *
- * Only the build's own system call ABI is let through: a 64-bit process
- * can enter the kernel through a 32-bit one (int 0x80 on x86_64, arm on
- * arm64, o32 and n32 on mips64), where every call has another number
- * and another filter would be needed.  Those calls, and x32 calls
- * (x86_64 numbers from 0x40000000), fail with ENOSYS.
+ * Only the build's own system call ABI is let through: a process can
+ * enter the kernel through another one (int 0x80 on x86_64, a far jump
+ * to 64-bit code on i386, another thousand of numbers on mips64), and a
+ * 64-bit kernel runs 32-bit programs (arm on arm64, s390 on s390x),
+ * where every call has another number and another filter would be
+ * needed.  Those calls, and x32 calls (x86_64 numbers from 0x40000000),
+ * fail with ENOSYS; so a session runs programs of its build's ABI only.
  *
  * Arguments are compared on their low 32 bits: the kernel takes every
  * one tested here (a mode, open flags, an ioctl request, clone flags, a
@@ -42,7 +44,27 @@
 
 #include "filter.h"
 
-/* The build's ABI, as seccomp reports it in seccomp_data.arch. */
+/*
+ * The build's ABI, as the kernel reports it in seccomp_data.arch (its
+ * syscall_get_arch()), and the other ABIs the same kernel may run, all
+ * refused by the arch test at the top of the program:
+ *	amd64		i386 (int 0x80, sysenter), x32 (same arch: bit 30
+ *			of the number, tested apart)
+ *	x32 (port)	amd64 (the same arch without bit 30), i386
+ *	i386		amd64 and x32 on a 64-bit kernel (a far jump to the
+ *			64-bit code segment, then syscall)
+ *	arm64		arm (AArch32)
+ *	armel, armhf	none: AUDIT_ARCH_ARM whatever the byte order
+ *	mips64el n64	o32, n32: see NR_LO below, the arch is not enough
+ *	mipsel o32	n64, n32 on a 64-bit kernel: the same
+ *	ppc64el		ppc (32-bit); ppc64 (big-endian) is another arch
+ *	s390x		s390 (31-bit)
+ *	riscv64		riscv32 where the kernel has its compat ABI
+ *	loong64		none
+ * tests/cross-filter.sh builds each of these that has a cross compiler
+ * (not loong64 on Debian 12) and runs the test's program part under
+ * qemu; the other ports below are neither built nor run.
+ */
 #if defined(__x86_64__) && defined(__ILP32__)
 #define ARCH_NATIVE	AUDIT_ARCH_X86_64
 #define X32_BIT		0x40000000u
@@ -53,10 +75,9 @@
 #define X32_NATIVE	0
 #elif defined(__i386__)
 #define ARCH_NATIVE	AUDIT_ARCH_I386
-#elif defined(__aarch64__) && !defined(__AARCH64EB__)
+#elif defined(__aarch64__)
+/* arm64 and arm report one arch in both byte orders (never ..._ARMEB). */
 #define ARCH_NATIVE	AUDIT_ARCH_AARCH64
-#elif defined(__arm__) && defined(__ARMEB__)
-#define ARCH_NATIVE	AUDIT_ARCH_ARMEB
 #elif defined(__arm__)
 #define ARCH_NATIVE	AUDIT_ARCH_ARM
 #elif defined(__mips__) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
@@ -101,12 +122,32 @@
 #error "no seccomp architecture for this build: add it to src/filter.c"
 #endif
 
-/* fchmodat2 (Linux 6.6) has one number everywhere but alpha and mips. */
+/*
+ * A mips64 kernel picks the ABI of a call by its number, whatever the
+ * process: o32 from 4000, n64 from 5000, n32 from 6000.  But arch says
+ * the process's ABI, so an n64 process's o32 ptrace (4026) would pass
+ * a filter that names n64's (5099).  Only the build's thousand pass.
+ */
+#if defined(__mips__)
+#define NR_LO		((uint32_t)__NR_Linux)
+#define NR_HI		((uint32_t)__NR_Linux + 1000)
+#endif
+
+/*
+ * fchmodat2 (Linux 6.6) is newer than Debian 12's headers, but a kernel
+ * from backports has it, and it sets a mode like fchmodat: its number
+ * is written here when the headers lack it.  It is 452 in every table
+ * (numbers from 424 on are shared) after the ABI's base: mips's
+ * __NR_Linux, arm's __NR_SYSCALL_BASE (0 with EABI), x32's bit; alpha
+ * alone adds 110.  A kernel without it answers ENOSYS to the number.
+ */
 #ifndef __NR_fchmodat2
 #if defined(__x86_64__) && defined(__ILP32__)
 #define __NR_fchmodat2	(0x40000000 + 452)
 #elif defined(__mips__)
 #define __NR_fchmodat2	(__NR_Linux + 452)
+#elif defined(__arm__) && defined(__NR_SYSCALL_BASE)
+#define __NR_fchmodat2	(__NR_SYSCALL_BASE + 452)
 #elif defined(__alpha__)
 #define __NR_fchmodat2	562
 #else
@@ -133,6 +174,16 @@
 #endif
 #define PERSONA_QUERY	0xffffffffu
 
+/*
+ * The offset of the low 32 bits of args[i].  The kernel stores each
+ * argument register, an unsigned long, into the __u64 args[i] by value,
+ * in its own byte order: on a big-endian machine (s390x, mips, ppc64)
+ * the low word is the second one, at +4, on a 32-bit one (mips o32)
+ * too, since the value is widened before it is stored.  The kernel's
+ * byte order is the build's, since a program runs only on a kernel of
+ * its order.  The test runs this program on made-up calls laid out in
+ * the build's order (under qemu for the other architectures).
+ */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define ARG_LOW(i)	(offsetof(struct seccomp_data, args) + 8 * (i))
 #else
@@ -549,6 +600,12 @@ filter_build(struct sock_filter *prog, size_t max)
 #ifdef X32_BIT
 	/* x86_64 and x32 share AUDIT_ARCH_X86_64; the number tells them. */
 	put(&e, JUMP(BPF_JGE, X32_BIT, X32_NATIVE ? 1 : 0, X32_NATIVE ? 0 : 1));
+	put(&e, RET(SECCOMP_RET_ERRNO | ENOSYS));
+#endif
+#ifdef NR_LO
+	/* nr >= NR_HI, or nr < NR_LO: another ABI's number */
+	put(&e, JUMP(BPF_JGE, NR_HI, 1, 0));
+	put(&e, JUMP(BPF_JGE, NR_LO, 1, 0));
 	put(&e, RET(SECCOMP_RET_ERRNO | ENOSYS));
 #endif
 	/*
