@@ -5,19 +5,26 @@
  * before each simple command runs, the expanded command is judged again
  * by the policy, and only then is it run: builtins in-process, programs
  * by fork + execve of an absolute path found through the profile's path.
- * Never /bin/sh, execvp, system, popen or wordexp.
+ * Never /bin/sh, execvp, system, popen or wordexp.  Runs in the caged
+ * shell, as the user.  jobs.h (children, signals, the terminal) and
+ * redir.h (redirections) are its parts.
  */
 #ifndef CAGESH_EXEC_H
 #define CAGESH_EXEC_H
 
+#include <sys/types.h>
 #include <stddef.h>
 
 #include "ast.h"
 #include "conf.h"
 #include "policy.h"
 
+struct exec_state;
 struct sbuf;
 struct vars;
+
+/* fds 0-9 are the line's (the parser takes no more); the session's above */
+#define EXEC_FD_MAX	9
 
 /* A redirection as the hook sees it: its target after expansion. */
 struct exec_redir {
@@ -59,9 +66,12 @@ struct exec_ctx {
 	int			 status;	/* $? */
 	int			 stop;		/* set when the line must end */
 	int			 exited;	/* the shell itself ran exit */
-	int			 denied;	/* a command (in any process of the
-						   line) was denied when it was
-						   about to run: the line stopped */
+	/*
+	 * A command (in any process of the line) was denied when it was
+	 * about to run: the line stopped.
+	 */
+	int			 denied;
+	struct exec_state	*run;		/* exec_run()'s, else NULL */
 };
 
 /*
@@ -73,6 +83,15 @@ struct exec_ctx {
  * 10 or above, O_CLOEXEC, or the line is refused with status 1.
  */
 int	exec_run(struct exec_ctx *, const struct list *);
+
+/* The pid of the shell ($$), the same in subshells. */
+pid_t	exec_shell_pid(const struct exec_ctx *);
+
+/*
+ * A message to the user's stderr, "cagesh: " first: its words come
+ * from the line, file names and the config, so they are made visible.
+ */
+void	exec_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Signals the session got (SIGHUP, SIGTERM, SIGINT; SIGQUIT after

@@ -5,7 +5,8 @@
  * a command gets.  Tilde, $NAME, $?, $$ and command substitution, then
  * field splitting of unquoted expansion results (IFS is fixed to space,
  * tab and newline: a line cannot set IFS), then globbing, then quote
- * removal.  Never wordexp(3): it can run a shell.
+ * removal.  Never wordexp(3): it can run a shell.  Runs in the caged
+ * shell, as the user.
  */
 #ifndef CAGESH_EXPAND_H
 #define CAGESH_EXPAND_H
@@ -15,8 +16,8 @@
 
 #include "ast.h"
 
-struct exec_ctx;
 struct sbuf;
+struct vars;
 
 /* Command substitution output larger than this stops the line. */
 #define EXPAND_CMDSUB_MAX	(1024 * 1024)
@@ -38,8 +39,25 @@ struct fields {
 	size_t	  cap;
 };
 
+/*
+ * What expansion reads of the shell that runs the line.  $(...) goes
+ * back to the executor through cmdsub: expand knows no executor.
+ */
+struct expand_ctx {
+	const struct vars *vars;	/* $NAME, ~; may be NULL */
+	const int	*status;	/* $? */
+	pid_t		 shell_pid;	/* $$, the same in subshells */
+	/*
+	 * Runs a substitution's list in a child with its stdout to a pipe
+	 * and appends at most EXPAND_CMDSUB_MAX bytes to out; *status
+	 * becomes the child's.
+	 */
+	enum expand_err	(*cmdsub)(void *arg, const struct list *,
+			    struct sbuf *out);
+	void		*arg;
+};
+
 void		 fields_init(struct fields *);
-void		 fields_add(struct fields *, char *);	/* takes the string */
 void		 fields_free(struct fields *);
 
 /*
@@ -47,18 +65,8 @@ void		 fields_free(struct fields *);
  * had before; the caller reports with expand_strerror() unless the error
  * is EXPAND_STOPPED (already reported where the line stopped).
  */
-enum expand_err	 expand_word(struct exec_ctx *, const struct word *, int flags,
-		    struct fields *out);
+enum expand_err	 expand_word(const struct expand_ctx *, const struct word *,
+		    int flags, struct fields *out);
 const char	*expand_strerror(enum expand_err);
-
-/*
- * Provided by exec.c: runs a substitution's list in a child with its
- * stdout to a pipe and appends at most EXPAND_CMDSUB_MAX bytes to out.
- * Sets ctx->status to the child's status.
- */
-enum expand_err	 exec_cmdsub(struct exec_ctx *, const struct list *,
-		    struct sbuf *out);
-/* The pid of the shell ($$), the same in subshells. */
-pid_t		 exec_shell_pid(void);
 
 #endif

@@ -3,6 +3,7 @@
  *
  * The shell's variables: what the session put in the environment and
  * what a line set.  Only exported ones reach the commands it runs.
+ * Runs in the caged shell, as the user.
  */
 #ifndef CAGESH_VARS_H
 #define CAGESH_VARS_H
@@ -12,7 +13,6 @@
 struct vars;
 
 struct vars	*vars_new(void);
-struct vars	*vars_copy(const struct vars *);	/* for subshells */
 void		 vars_free(struct vars *);
 void		 vars_set(struct vars *, const char *name, const char *value,
 		    int export);

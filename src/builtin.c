@@ -338,7 +338,7 @@ b_exit(struct exec_ctx *ctx, char *const *argv, size_t argc)
 
 	ctx->stop = 1;
 	/* in a subshell or a pipeline, exit ends only that process */
-	if (getpid() == exec_shell_pid())
+	if (getpid() == exec_shell_pid(ctx))
 		ctx->exited = 1;
 	if (argc == 1)
 		return ctx->status;

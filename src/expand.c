@@ -1,7 +1,10 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Word expansion at run time.  Each character of an expanded word
+ * expand.c: word expansion at run time.  Runs in the caged shell, as
+ * the user (never root).
+ *
+ * Each character of an expanded word
  * carries a mark saying where it came from, because quoting decides two
  * things later: only unquoted expansion results are split into fields,
  * and only unquoted characters are glob operators.  Splitting happens
@@ -13,10 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ast.h"
-#include "exec.h"
 #include "expand.h"
 #include "vars.h"
 #include "xmalloc.h"
@@ -60,7 +61,8 @@ fields_init(struct fields *f)
 	f->n = f->cap = 0;
 }
 
-void
+/* Takes the string. */
+static void
 fields_add(struct fields *f, char *s)
 {
 	if (f->n + 1 >= f->cap) {
@@ -189,16 +191,17 @@ add_text(struct expansion *e, const char *s, size_t len, int mark)
 }
 
 static const char *
-param(struct exec_ctx *ctx, const char *name, char *buf, size_t bufsz)
+param(const struct expand_ctx *ctx, const char *name, char *buf,
+    size_t bufsz)
 {
 	const char *v;
 
 	if (strcmp(name, "?") == 0) {
-		snprintf(buf, bufsz, "%d", ctx->status);
+		snprintf(buf, bufsz, "%d", *ctx->status);
 		return buf;
 	}
 	if (strcmp(name, "$") == 0) {
-		snprintf(buf, bufsz, "%ld", (long)exec_shell_pid());
+		snprintf(buf, bufsz, "%ld", (long)ctx->shell_pid);
 		return buf;
 	}
 	v = ctx->vars != NULL ? vars_get(ctx->vars, name) : NULL;
@@ -207,12 +210,12 @@ param(struct exec_ctx *ctx, const char *name, char *buf, size_t bufsz)
 
 /* $(...): trailing newlines go; NUL bytes cannot live in an argv. */
 static enum expand_err
-cmdsub(struct exec_ctx *ctx, const struct list *l, struct sbuf *out)
+cmdsub(const struct expand_ctx *ctx, const struct list *l, struct sbuf *out)
 {
 	enum expand_err rc;
 	size_t i, n;
 
-	if ((rc = exec_cmdsub(ctx, l, out)) != EXPAND_OK)
+	if ((rc = ctx->cmdsub(ctx->arg, l, out)) != EXPAND_OK)
 		return rc;
 	for (i = n = 0; i < out->len; i++)
 		if (out->s[i] != '\0')
@@ -225,7 +228,8 @@ cmdsub(struct exec_ctx *ctx, const struct list *l, struct sbuf *out)
 }
 
 static enum expand_err
-expand_part(struct exec_ctx *ctx, const struct wpart *p, struct expansion *e)
+expand_part(const struct expand_ctx *ctx, const struct wpart *p,
+    struct expansion *e)
 {
 	char buf[32];
 	const char *v;
@@ -259,7 +263,7 @@ expand_part(struct exec_ctx *ctx, const struct wpart *p, struct expansion *e)
 }
 
 enum expand_err
-expand_word(struct exec_ctx *ctx, const struct word *w, int flags,
+expand_word(const struct expand_ctx *ctx, const struct word *w, int flags,
     struct fields *out)
 {
 	struct expansion e;

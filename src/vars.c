@@ -1,10 +1,13 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The shell's variables: a small table of (name, value, exported).
- * Lines are short and set few variables, so a linear table is enough.
- * A variable exported before it has a value (`export NAME`) is kept
- * with a NULL value and reaches no environment until it is set.
+ * vars.c: the shell's variables.  Runs in the caged shell, as the user
+ * (never root).
+ *
+ * A small table of (name, value, exported): lines are short and set
+ * few variables, so a linear table is enough.  A variable exported
+ * before it has a value (`export NAME`) is kept with a NULL value and
+ * reaches no environment until it is set.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,26 +31,6 @@ struct vars *
 vars_new(void)
 {
 	return xcalloc(1, sizeof(struct vars));
-}
-
-struct vars *
-vars_copy(const struct vars *src)
-{
-	struct vars *vs;
-	size_t i;
-
-	vs = vars_new();
-	if (src->n == 0)
-		return vs;
-	vs->v = xcalloc(src->n, sizeof(*vs->v));
-	vs->cap = vs->n = src->n;
-	for (i = 0; i < src->n; i++) {
-		vs->v[i].name = xstrdup(src->v[i].name);
-		vs->v[i].value = src->v[i].value != NULL ?
-		    xstrdup(src->v[i].value) : NULL;
-		vs->v[i].exported = src->v[i].exported;
-	}
-	return vs;
 }
 
 void
