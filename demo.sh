@@ -79,13 +79,19 @@ remove() {
 	if made install && [ -f _demo/Makefile ]; then
 		make -s -C _demo uninstall >/dev/null 2>&1 ||
 			echo "demo.sh: make uninstall failed in _demo" >&2
+		# make uninstall leaves the directories it made
+		rmdir /usr/local/share/doc/cagesh/examples/pam.d \
+		    /usr/local/share/doc/cagesh/examples \
+		    /usr/local/share/doc/cagesh 2>/dev/null || true
 		echo "uninstalled cagesh from /usr/local"
+	elif [ -f _demo/Makefile ]; then
+		echo "cagesh stays in /usr/local (it was there before the demo)"
 	fi
 	if made pam && [ -f $pam ] && cmp -s pam/cagesh $pam; then
 		rm -f $pam
 		echo "removed $pam"
 	fi
-	if made logdir; then
+	if made logdir && [ -d /var/log/cagesh ]; then
 		rm -rf /var/log/cagesh
 		echo "removed /var/log/cagesh"
 	fi
@@ -123,8 +129,9 @@ if [ -e $conf ] && ! grep -qx "$marker" $conf; then
 		die "$conf is not the package's as shipped (edited?); not touching it"
 fi
 
+# sshd reads the user's authorized keys (under $state) as the user
 mkdir -p $state
-chmod 700 $state
+chmod 755 $state
 touch $state/made
 if [ $mode = installed ]; then
 	if [ ! -f $state/cagesh.conf.orig ]; then
@@ -166,7 +173,8 @@ if [ $mode = build ]; then
 	run "configure" ../configure -q --prefix=/usr/local --sysconfdir=/etc \
 		--localstatedir=/var
 	run "make" make -s -j2
-	mark install
+	# --remove uninstalls it, unless a cagesh was there before
+	[ -e $bin ] || mark install
 	run "make install" make -s install
 	cd "$top"
 else
@@ -201,10 +209,18 @@ if ! $jail init --cage $cage > $state/jail.log 2>&1; then
 	tail -n 40 $state/jail.log | sed 's/^/  | /' >&2
 	die "cagesh-jail init --cage $cage failed (whole output: $state/jail.log)"
 fi
-# one line per file: counted, not shown
-echo "   $jail init --cage $cage:" \
-    "$(awk '{ n[$1]++ } END { for (k in n) printf "%s%d %s", s, n[k], k; s = ", " }' \
-    $state/jail.log) (the list: $state/jail.log)"
+# "cagesh-jail: CAGE: added PATH", one line per file: counted, not
+# shown; any other line (a warning) is shown
+awk -v c="$cage:" -v list=$state/jail.log '
+	$1 == "cagesh-jail:" && $2 == c && NF == 4 && $3 ~ /^[a-z]+$/ {
+		n[$3]++; next }
+	$1 == "cagesh-jail:" && $2 == c && NF == 4 && $4 == "changes" { next }
+	{ print "   " $0 }
+	END {
+		printf "   cagesh-jail init --cage %s:", substr(c, 1, length(c) - 1)
+		for (k in n) { printf "%s %d %s", s, n[k], k; s = "," }
+		printf " (the list: %s)\n", list
+	}' $state/jail.log
 printf '[safe]\n\tdirectory = *\n' > $cage/etc/gitconfig
 rm -rf $cage/srv/repo.git $state/src
 git init -q -b main $state/src
@@ -240,10 +256,22 @@ if [ -f $state/sshd.pid ] && kill "$(cat $state/sshd.pid)" 2>/dev/null; then
 	sleep 0.5
 fi
 run "sshd" /usr/sbin/sshd -f $state/sshd_config
-ssh="ssh -p $port -i $state/ssh/key -o IdentitiesOnly=yes -o UserKnownHostsFile=$known -o StrictHostKeyChecking=yes"
-[ "$($ssh -o BatchMode=yes $user@127.0.0.1 'echo ok' 2>&1)" = ok ] ||
-	die "ssh $user@127.0.0.1 -p $port 'echo ok' did not answer ok: $($ssh -o BatchMode=yes $user@127.0.0.1 'echo ok' 2>&1 | tail -n 3)"
-echo "   ssh $user@127.0.0.1 -p $port: ok"
+# ssh -F $state/ssh/config demo: the demo's host, key and known host
+cat > $state/ssh/config <<CONF
+Host demo
+	HostName 127.0.0.1
+	Port $port
+	User $user
+	IdentityFile $state/ssh/key
+	IdentitiesOnly yes
+	UserKnownHostsFile $known
+	StrictHostKeyChecking yes
+CONF
+ssh="ssh -F $state/ssh/config"
+got=$($ssh -o BatchMode=yes demo 'echo ok' 2>&1) || true
+[ "$got" = ok ] ||
+	die "$ssh demo 'echo ok' did not answer ok: $(echo "$got" | tail -n 3)"
+echo "   $ssh demo 'echo ok': ok"
 
 say "cap production deploy:check deploy (git strategy, into the cage)"
 rm -rf $state/app && cp -r tests/e2e $state/app
@@ -265,18 +293,17 @@ echo "   (they resolve inside the cage); cagesh-jail relink makes them relative"
 run "cagesh-jail relink" $jail relink $cage/var/www/app
 ls -l $cage/var/www/app $cage/var/www/app/current/
 echo
-say "the audit log ($logdir/audit.jsonl), last 5 records"
-tail -n 5 $logdir/audit.jsonl
+say "the audit log ($logdir/audit.jsonl) through cagesh-log, last 8 lines"
+$(dirname $bin)/cagesh-log -f $logdir/audit.jsonl | tail -n 8 | cut -c 1-150
+echo "   the last record as written:"
+tail -n 1 $logdir/audit.jsonl
 echo
 say "try it yourself"
 sudo=
 [ -n "${SUDO_USER:-}" ] && sudo="sudo "	# the key is root's
-echo "  ${sudo}$ssh \\"
-echo "      $user@127.0.0.1 'ls -l /var/www/app/releases'"
-echo "  ${sudo}$ssh \\"
-echo "      $user@127.0.0.1 'bash -c id'        # denied"
-echo "  ${sudo}$ssh -t \\"
-echo "      $user@127.0.0.1                     # a prompt: try help"
+echo "  ${sudo}$ssh demo 'ls -l /var/www/app/releases'"
+echo "  ${sudo}$ssh demo 'bash -c id'                   # denied"
+echo "  ${sudo}$ssh -t demo                             # a prompt: try help"
 echo "  ${sudo}$bin --explain $user 'git -c core.sshCommand=x fetch'   # why"
 echo "  ${sudo}$(dirname $bin)/cagesh-log -f $logdir/audit.jsonl summary"
 echo "  $again --remove                       # undo"
