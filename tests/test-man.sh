@@ -6,7 +6,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 man=$top_srcdir/man
-pages="cagesh.8 cagesh.conf.5 cagesh-jail.8"
+pages="cagesh.8 cagesh.conf.5 cagesh-jail.8 cagesh-log.8"
 
 skip() {
 	tap_n=$((tap_n + 1))
@@ -80,6 +80,20 @@ done; for c in $jcmds; do
 done)
 ok $(test -z "$missing" && test -n "$jopts" && test -n "$jcmds"; echo $?) \
     "cagesh-jail.8 documents every option and command"
+[ -z "$missing" ] || diag "undocumented:" $missing
+# cagesh-log's long options (its getopt_long table) and views: each
+# named by an item, ".It Fl f Ar file , Fl -file Ar file" or ".It Cm list".
+lopts=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*_argument.*/\1/p' \
+    "$top_srcdir/src/log/main.c")
+lviews=$(sed -n 's/.*strcmp(view, "\([a-z]*\)").*/\1/p' \
+    "$top_srcdir/src/log/main.c" | sort -u)
+missing=$(for o in $lopts; do
+	grep -q "^\.It .*Fl -$o\( \|$\)" "$man/cagesh-log.8" || echo "--$o"
+done; for v in $lviews; do
+	grep -q "^\.It Cm $v\( \|$\)" "$man/cagesh-log.8" || echo "$v"
+done)
+ok $(test -z "$missing" && test -n "$lopts" && test -n "$lviews"; echo $?) \
+    "cagesh-log.8 documents every option and view"
 [ -z "$missing" ] || diag "undocumented:" $missing
 
 # The examples.  Each literal display of cagesh.conf.5 follows a comment
