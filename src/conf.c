@@ -2430,21 +2430,17 @@ forced_layout_unsafe(const struct passwd *pw, char *why, size_t len)
 {
 	const char *base = strrchr(pw->pw_shell, '/');
 	gid_t *gids;
-	int n = 32, r;
+	size_t n;
+	int r;
 
 	base = base != NULL ? base + 1 : pw->pw_shell;
-	for (;;) {
-		gids = xreallocarray(NULL, (size_t)n, sizeof(*gids));
-		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) != -1)
-			break;
-		free(gids);
-		if (n > NGROUPS_MAX + 1) {
-			snprintf(why, len, "%s: too many groups", pw->pw_name);
-			return 1;
-		}
+	if (account_groups(pw->pw_name, pw->pw_gid, &gids, &n) == -1) {
+		snprintf(why, len, "%s: %s", pw->pw_name,
+		    account_strerror(ACCOUNT_GROUPS));
+		return 1;
 	}
 	r = account_forced_unsafe(pw, strncmp(base, "cagesh", 6) == 0, gids,
-	    (size_t)n, why, len);
+	    n, why, len);
 	free(gids);
 	return r;
 }

@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -263,39 +262,26 @@ session_begin(struct session *s, int argc, char *argv[])
 		    "--help)");
 }
 
-/* The groups of the user, for group entries and the caged side. */
-static void
-user_groups(struct session *s)
-{
-	int n = 32;
-
-	for (;;) {
-		s->gids = xreallocarray(NULL, (size_t)n, sizeof(gid_t));
-		if (getgrouplist(s->user, s->gid, s->gids, &n) != -1)
-			break;
-		free(s->gids);
-		s->gids = NULL;
-		if (n > NGROUPS_MAX + 1)
-			session_refuse(s, NULL, "%s: too many groups",
-			    s->user);
-	}
-	s->ngids = (size_t)n;
-}
-
 void
 session_identify(struct session *s)
 {
-	struct passwd *pw;
+	struct account a;
+	enum account_err e;
 
-	/* The real uid only: $USER, $HOME and $LOGNAME are the caller's words. */
-	if ((pw = getpwuid(getuid())) == NULL)
+	if ((e = account_caller(&a)) == ACCOUNT_NONE)
 		session_refuse(s, NULL, "uid %u has no account",
 		    (unsigned)getuid());
-	s->user = xstrdup(pw->pw_name);
-	s->uid = pw->pw_uid;
-	s->gid = pw->pw_gid;
-	s->shell = xstrdup(pw->pw_shell);
-	s->home = xstrdup(pw->pw_dir);
+	if (e != ACCOUNT_OK)
+		session_refuse(s, NULL, "uid %u: %s", (unsigned)getuid(),
+		    account_strerror(e));
+	/* the session owns these from here */
+	s->user = a.name;
+	s->uid = a.uid;
+	s->gid = a.gid;
+	s->shell = a.shell;
+	s->home = a.dir;
+	s->gids = a.gids;
+	s->ngids = a.ngids;
 	s->pw.pw_name = s->user;
 	s->pw.pw_uid = s->uid;
 	s->pw.pw_gid = s->gid;
@@ -313,7 +299,6 @@ session_identify(struct session *s)
 	    setresuid(0, 0, 0) == -1)
 		session_refuse(s, NULL, "cannot become root: %s",
 		    strerror(errno));
-	user_groups(s);
 }
 
 /*
@@ -360,8 +345,7 @@ session_find_entry(struct session *s)
 {
 	char why[1024];
 
-	switch (conf_find_user(s->conf, s->user, s->gids, s->ngids,
-	    &s->ent)) {
+	switch (conf_find_user(s->conf, s->user, s->gids, s->ngids, &s->ent)) {
 	case MATCH_ONE:
 		break;
 	case MATCH_MANY:

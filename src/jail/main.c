@@ -9,14 +9,12 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "conf.h"
 #include "jail.h"
 #include "xmalloc.h"
@@ -61,26 +59,22 @@ static const char *
 user_cage(const struct conf *c, const char *user)
 {
 	const struct userent *u;
-	struct passwd *pw;
-	gid_t *gids;
-	int ng = 64;
+	struct account a;
+	enum account_err e;
+	enum conf_match m;
 
-	if ((pw = getpwnam(user)) == NULL) {
-		jail_say(stderr, "cagesh-jail: unknown user %s", user);
+	if ((e = account_named(user, &a)) != ACCOUNT_OK) {
+		jail_say(stderr, "cagesh-jail: %s: %s", user,
+		    e == ACCOUNT_NONE ? "unknown user" : account_strerror(e));
 		return NULL;
 	}
-	gids = xreallocarray(NULL, (size_t)ng, sizeof(*gids));
-	if (getgrouplist(user, pw->pw_gid, gids, &ng) == -1) {
-		gids = xreallocarray(gids, (size_t)ng, sizeof(*gids));
-		(void)getgrouplist(user, pw->pw_gid, gids, &ng);
-	}
-	if (conf_find_user(c, user, gids, (size_t)ng, &u) != MATCH_ONE) {
+	m = account_entry(c, &a, &u);
+	account_free(&a);
+	if (m != MATCH_ONE) {
 		jail_say(stderr, "cagesh-jail: %s: no single user entry in "
 		    "%s", user, c->file);
-		free(gids);
 		return NULL;
 	}
-	free(gids);
 	return u->cage;
 }
 

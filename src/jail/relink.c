@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "jail.h"
 #include "xmalloc.h"
 
@@ -64,25 +65,21 @@ static int
 as_owner(struct relink *r, uid_t uid, gid_t gid)
 {
 	struct passwd *pw;
-	int ng;
+	size_t ng;
 
 	if (r->groups == NULL || r->uid != uid) {
 		free(r->groups);
-		ng = 64;
-		r->groups = xreallocarray(NULL, (size_t)ng, sizeof(gid_t));
 		if ((pw = getpwuid(uid)) == NULL) {
+			r->groups = xreallocarray(NULL, 1, sizeof(gid_t));
 			r->groups[0] = gid;
 			ng = 1;
-		} else if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
+		} else if (account_groups(pw->pw_name, pw->pw_gid, &r->groups,
 		    &ng) == -1) {
-			r->groups = xreallocarray(r->groups, (size_t)ng,
-			    sizeof(gid_t));
-			if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
-			    &ng) == -1)
-				ng = 0;
+			/* no supplementary groups rather than a guess */
+			ng = 0;
 		}
 		r->uid = uid;
-		r->ngroups = ng;
+		r->ngroups = (int)ng;
 	}
 	if (setgroups((size_t)r->ngroups, r->groups) == -1)
 		return -1;
