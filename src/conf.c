@@ -2259,6 +2259,52 @@ out:
 	return c;
 }
 
+int
+conf_open_trusted(const char *path, char *why, size_t len)
+{
+	struct stat st;
+	int fd, saved;
+
+	/* O_NOFOLLOW: the name must be the file, not a pointer to one. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		saved = errno;
+		if (saved == ELOOP)
+			snprintf(why, len, "%s is a symbolic link: the config "
+			    "must be a regular file owned by root (put the "
+			    "file itself there)", path);
+		else
+			snprintf(why, len, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		snprintf(why, len, "%s: %s", path, strerror(saved));
+		goto fail;
+	}
+	saved = EPERM;
+	if (!S_ISREG(st.st_mode))
+		snprintf(why, len, "%s is not a regular file: the config must "
+		    "be a regular file owned by root", path);
+	else if (st.st_uid != 0)
+		snprintf(why, len, "%s is owned by uid %u, not root: chown "
+		    "root:root %s (the config must be owned by root and not "
+		    "writable by group or others)", path, (unsigned)st.st_uid,
+		    path);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(why, len, "%s is %s-writable: chmod go-w %s (the "
+		    "config must be owned by root and not writable by group "
+		    "or others)", path, st.st_mode & S_IWGRP ? "group" :
+		    "world", path);
+	else
+		return fd;
+fail:
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
 struct conf *
 conf_load_file(const char *path, struct conf_errors *errs)
 {

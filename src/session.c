@@ -309,22 +309,12 @@ void
 session_load_conf(struct session *s)
 {
 	struct conf_errors errs = { .msg = NULL };
-	struct stat st;
+	char why[512];
 	size_t i;
 	int fd;
 
-	/* Checked on the open fd: what is checked is what is read. */
-	fd = open(CAGESH_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1)
-		session_refuse(s, NULL, "%s: %s", CAGESH_CONF,
-		    strerror(errno));
-	if (fstat(fd, &st) == -1)
-		session_refuse(s, NULL, "%s: %s", CAGESH_CONF,
-		    strerror(errno));
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)))
-		session_refuse(s, NULL, "%s: must be a regular file owned by "
-		    "root and not writable by group or others", CAGESH_CONF);
+	if ((fd = conf_open_trusted(CAGESH_CONF, why, sizeof(why))) == -1)
+		session_refuse(s, NULL, "%s", why);
 	s->conf = conf_load_fd(fd, CAGESH_CONF, &errs);
 	close(fd);
 	if (s->conf == NULL) {

@@ -89,6 +89,45 @@ conf=$work/jail.conf
 write_conf "$conf" "$cage" "$cmds"
 
 # --- bad input ---------------------------------------------------------
+# The config names host files root copies in: only root may change it.
+# Each refused config names a cage that init would otherwise make.
+write_conf "$work/trust.conf" "$work/tcage" "$cmds"
+chmod 664 "$work/trust.conf"
+"$J" --config "$work/trust.conf" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a group-writable config is refused"
+grep -q "^cagesh-jail: $work/trust.conf is group-writable: chmod go-w" "$err"
+ok $? "init: says the config is group-writable and how to fix it" ||
+    diag "$(cat "$err")"
+chmod 646 "$work/trust.conf"
+"$J" --config "$work/trust.conf" check --user "$u" >"$out" 2>"$err"
+okrc 1 $? "check: a world-writable config is refused"
+grep -q "trust.conf is world-writable" "$err"
+ok $? "check: says so"
+chmod 644 "$work/trust.conf"
+chown "$u" "$work/trust.conf"
+"$J" --config "$work/trust.conf" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a config not owned by root is refused"
+grep -q "trust.conf is owned by uid $(id -u "$u"), not root: chown root" "$err"
+ok $? "init: says who owns it and how to fix it"
+chown root "$work/trust.conf"
+ln -s "$work/trust.conf" "$work/trust-link.conf"
+"$J" --config "$work/trust-link.conf" update --user "$u" >"$out" 2>"$err"
+okrc 1 $? "update: a symlinked config is refused"
+grep -q "trust-link.conf is a symbolic link" "$err"
+ok $? "update: says it is a symbolic link"
+mkfifo "$work/trust.fifo"
+"$J" --config "$work/trust.fifo" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a config that is not a regular file (a FIFO) is refused"
+grep -q "trust.fifo is not a regular file" "$err"
+ok $? "init: says it is not a regular file"
+[ ! -e "$work/tcage" ]
+ok $? "nothing made from a config root does not alone control"
+"$J" --config "$work/trust.conf" init --user "$u" >"$out" 2>"$err" &&
+    "$J" --config "$work/trust.conf" check --user "$u" >"$out" 2>"$err"
+ok $? "the same config, root's and 0644, is used" || diag "$(cat "$err")"
+rm -rf "$work/tcage" "$work/trust.conf" "$work/trust-link.conf" \
+    "$work/trust.fifo"
+
 "$J" --config "$conf" init --user nosuchuser$$ >"$out" 2>"$err"
 okrc 1 $? "init: unknown user fails"
 grep -q "unknown user nosuchuser$$" "$err"

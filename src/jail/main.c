@@ -19,10 +19,6 @@
 #include "jail.h"
 #include "xmalloc.h"
 
-#ifndef CAGESH_CONF
-#define CAGESH_CONF "/etc/cagesh.conf"
-#endif
-
 static void
 usage(void)
 {
@@ -36,14 +32,27 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * We run as root and copy into the cage whatever host files the config
+ * names: only a config that root alone can change is followed, as in a
+ * session (conf_open_trusted), whichever file --config names.
+ */
 static struct conf *
 load(const char *file)
 {
 	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
+	char why[512];
 	size_t i;
+	int fd;
 
-	if ((c = conf_load_file(file, &errs)) == NULL) {
+	if ((fd = conf_open_trusted(file, why, sizeof(why))) == -1) {
+		jail_say(stderr, "cagesh-jail: %s", why);
+		return NULL;
+	}
+	c = conf_load_fd(fd, file, &errs);
+	(void)close(fd);
+	if (c == NULL) {
 		for (i = 0; i < errs.n; i++)
 			jail_say(stderr, "cagesh-jail: %s", errs.msg[i]);
 		if (errs.n == 0)
@@ -63,9 +72,13 @@ user_cage(const struct conf *c, const char *user)
 	enum account_err e;
 	enum conf_match m;
 
-	if ((e = account_named(user, &a)) != ACCOUNT_OK) {
+	if ((e = account_named(user, &a)) == ACCOUNT_NONE) {
+		jail_say(stderr, "cagesh-jail: unknown user %s", user);
+		return NULL;
+	}
+	if (e != ACCOUNT_OK) {
 		jail_say(stderr, "cagesh-jail: %s: %s", user,
-		    e == ACCOUNT_NONE ? "unknown user" : account_strerror(e));
+		    account_strerror(e));
 		return NULL;
 	}
 	m = account_entry(c, &a, &u);
