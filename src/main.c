@@ -27,6 +27,7 @@
 #include "policy.h"
 #include "priv.h"
 #include "session.h"
+#include "syscheck.h"
 #include "xmalloc.h"
 
 #define EXIT_SETUP	1	/* the session could not be set up */
@@ -71,14 +72,28 @@ sane_stdfds(void)
 	}
 }
 
+/*
+ * trusted: the installed config, checked as a session checks it
+ * (conf_open_trusted) before it is read; else a draft, read as given.
+ */
 static struct conf *
-load_conf(const char *path, int accounts)
+load_conf(const char *path, int accounts, int trusted)
 {
 	struct conf_errors errs = { .msg = NULL };
 	struct conf *conf;
+	char why[512];
 	size_t i;
+	int fd;
 
-	conf = conf_load_file(path, &errs);
+	if (trusted) {
+		if ((fd = conf_open_trusted(path, why, sizeof(why))) == -1) {
+			fprintf(stderr, "%s\n", why);
+			return NULL;
+		}
+		conf = conf_load_fd(fd, path, &errs);
+		(void)close(fd);
+	} else
+		conf = conf_load_file(path, &errs);
 	if (conf != NULL && accounts)
 		conf_check_accounts(conf, &errs);
 	for (i = 0; i < errs.n; i++)
@@ -91,15 +106,23 @@ load_conf(const char *path, int accounts)
 	return conf;
 }
 
+/*
+ * The installed config gets every check a session makes: its owner and
+ * mode, then the PAM service, the audit log and syslog (syscheck.c), so
+ * that a pass here is not refused at login.
+ */
 static int
 check_config(const char *path)
 {
 	struct conf *conf;
+	int installed = strcmp(path, CAGESH_CONF) == 0, bad = 0;
 
-	if ((conf = load_conf(path, 1)) == NULL)
+	if ((conf = load_conf(path, 1, installed)) == NULL)
 		return 1;
+	if (installed)
+		bad = syscheck_installed(conf, stderr) > 0;
 	conf_free(conf);
-	return 0;
+	return bad;
 }
 
 static int
@@ -121,7 +144,7 @@ explain(const char *path, const char *user, const char *line, int json)
 			    "for %s", user, user);
 		account_free(&me);
 	}
-	if ((conf = load_conf(path, 0)) == NULL)
+	if ((conf = load_conf(path, 0, 0)) == NULL)
 		return 1;
 	/* no account: its name alone, for the user entries by name */
 	if ((e = account_named(user, &a)) == ACCOUNT_GROUPS)

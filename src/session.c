@@ -44,6 +44,7 @@
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
+#include "syscheck.h"
 #include "xmalloc.h"
 
 #define PAM_CRED	0x1
@@ -366,15 +367,20 @@ session_find_entry(struct session *s)
 void
 session_open_log(struct session *s)
 {
+	struct auditfile_why w;
+	char shown[256];
+
 	if (s->conf->log.file == NULL)
 		return;
-	if ((s->logfd = auditfile_open(s->conf->log.file)) == -1) {
-		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: audit log %s: %s",
-		    s->conf->log.file, strerror(errno));
+	if ((s->logfd = auditfile_open_why(s->conf->log.file, &w)) == -1) {
+		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: audit log: %s", w.msg);
+		/* the rule, not the path: that is the config's */
+		snprintf(shown, sizeof(shown), "the audit log cannot be "
+		    "written: %s (an administrator can run cagesh "
+		    "--check-config)", w.rule);
 		if (s->conf->log.on_failure == LOGFAIL_DENY)
-			session_refuse(s, "the audit log cannot be written",
-			    "%s: %s", s->conf->log.file, strerror(errno));
-		fprintf(stderr, "cagesh: the audit log cannot be written\n");
+			session_refuse(s, shown, "%s", w.msg);
+		fprintf(stderr, "cagesh: %s\n", shown);
 	}
 }
 
@@ -531,6 +537,29 @@ pam_conv_cb(int n, const struct pam_message **msg,
 	return PAM_SUCCESS;
 }
 
+/* What PAM's account check said, as the rule that failed. */
+static const char *
+acct_why(pam_handle_t *pamh, int r)
+{
+	switch (r) {
+	case PAM_ACCT_EXPIRED:
+		return "account expired (chage -E -1 lifts the expiry date)";
+	case PAM_NEW_AUTHTOK_REQD:
+		return "password expired: it must be changed, and cagesh "
+		    "cannot ask for a new one (passwd, or chage -d)";
+	case PAM_PERM_DENIED:
+		return "access denied by the account rules (pam_access, "
+		    "pam_time, pam_nologin...)";
+	case PAM_USER_UNKNOWN:
+		return "PAM does not know this user";
+	case PAM_AUTH_ERR:
+		return "refused by the account stack (Authentication failure: "
+		    "see its account lines in /etc/pam.d)";
+	default:
+		return pam_strerror(pamh, r);
+	}
+}
+
 /*
  * PAM runs with the caller's limits (as far as they can be raised
  * again), so that pam_limits sets the user's on top of them; what it
@@ -554,9 +583,12 @@ session_pam_open(struct session *s)
 {
 	static struct pam_conv conv = { pam_conv_cb, NULL };
 	pam_handle_t *pamh = NULL;
-	char rhost[64];
+	char rhost[64], why[512];
 	int r;
 
+	/* else PAM runs "other" for us, and says "Authentication failure" */
+	if (syscheck_pam(why, sizeof(why)) == -1)
+		session_refuse(s, NULL, "%s", why);
 	if ((r = pam_start("cagesh", s->user, &conv, &pamh)) != PAM_SUCCESS)
 		session_refuse(s, NULL, "pam_start: %s",
 		    pam_strerror(NULL, r));
@@ -564,13 +596,9 @@ session_pam_open(struct session *s)
 	if (s->ssh_connection != NULL &&
 	    sscanf(s->ssh_connection, "%63s", rhost) == 1)
 		(void)pam_set_item(pamh, PAM_RHOST, rhost);
-	r = pam_acct_mgmt(pamh, PAM_SILENT);
-	if (r == PAM_NEW_AUTHTOK_REQD)
-		session_refuse(s, NULL, "account %s: password expired",
-		    s->user);
-	if (r != PAM_SUCCESS)
-		session_refuse(s, NULL, "account %s: %s", s->user,
-		    pam_strerror(pamh, r));
+	if ((r = pam_acct_mgmt(pamh, PAM_SILENT)) != PAM_SUCCESS)
+		session_refuse(s, NULL, "PAM refuses %s: %s", s->user,
+		    acct_why(pamh, r));
 	if ((r = pam_setcred(pamh, PAM_ESTABLISH_CRED)) != PAM_SUCCESS)
 		session_refuse(s, NULL, "pam_setcred: %s",
 		    pam_strerror(pamh, r));
