@@ -55,6 +55,16 @@ enum conf_match	 account_entry(const struct conf *, const struct account *,
 		    const struct userent **);
 
 /*
+ * Why the shadow entry of name makes PAM's account check fail, as
+ * pam_unix judges it (the account's expiry date, a password to change,
+ * a password expired past its inactive days): 1 and why, or 0 when it
+ * explains nothing.  Only a diagnosis: PAM decides, and a stack that
+ * maps pam_unix's verdict to pam_deny's "Authentication failure" loses
+ * the reason.  Needs root (shadow).
+ */
+int	account_expiry_why(const char *name, char *why, size_t len);
+
+/*
  * The forced-command layout: when the user's login shell is not cagesh,
  * sshd runs that shell (bash -c /usr/sbin/cagesh) with the passwd home
  * as its working directory and HOME, and the shell reads its startup

@@ -13,9 +13,11 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <shadow.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "account.h"
@@ -112,6 +114,41 @@ account_entry(const struct conf *c, const struct account *a,
     const struct userent **entp)
 {
 	return conf_find_user(c, a->name, a->gids, a->ngids, entp);
+}
+
+int
+account_expiry_why(const char *name, char *why, size_t len)
+{
+	struct spwd *sp;
+	long today = (long)(time(NULL) / (24 * 60 * 60));
+
+	if ((sp = getspnam(name)) == NULL)
+		return 0;
+	if (sp->sp_expire >= 0 && today >= sp->sp_expire) {
+		snprintf(why, len, "account expired (chage -E -1 %s lifts "
+		    "the expiry date)", name);
+		return 1;
+	}
+	if (sp->sp_lstchg == 0) {
+		snprintf(why, len, "password expired: it must be changed "
+		    "(chage -d 0 was set) and cagesh cannot ask for a new one "
+		    "(passwd %s)", name);
+		return 1;
+	}
+	if (sp->sp_lstchg > 0 && sp->sp_max >= 0 && sp->sp_inact >= 0 &&
+	    today >= sp->sp_lstchg + sp->sp_max + sp->sp_inact) {
+		snprintf(why, len, "account expired: its password expired "
+		    "more than %ld days ago (passwd %s, or chage -I)",
+		    sp->sp_inact, name);
+		return 1;
+	}
+	if (sp->sp_lstchg > 0 && sp->sp_max >= 0 &&
+	    today >= sp->sp_lstchg + sp->sp_max) {
+		snprintf(why, len, "password expired (passwd %s, or chage "
+		    "-M)", name);
+		return 1;
+	}
+	return 0;
 }
 
 /* May uid (with these groups) change what is at this path? */

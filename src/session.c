@@ -537,10 +537,17 @@ pam_conv_cb(int n, const struct pam_message **msg,
 	return PAM_SUCCESS;
 }
 
-/* What PAM's account check said, as the rule that failed. */
+/*
+ * What PAM's account check said, as the rule that failed.  Debian's
+ * common-account turns pam_unix's verdict into pam_deny's "Authentication
+ * failure": then the shadow entry says what pam_unix saw.
+ */
 static const char *
-acct_why(pam_handle_t *pamh, int r)
+acct_why(pam_handle_t *pamh, int r, const char *user, char *why, size_t len)
 {
+	if (r != PAM_ACCT_EXPIRED && r != PAM_NEW_AUTHTOK_REQD &&
+	    account_expiry_why(user, why, len))
+		return why;
 	switch (r) {
 	case PAM_ACCT_EXPIRED:
 		return "account expired (chage -E -1 lifts the expiry date)";
@@ -598,7 +605,7 @@ session_pam_open(struct session *s)
 		(void)pam_set_item(pamh, PAM_RHOST, rhost);
 	if ((r = pam_acct_mgmt(pamh, PAM_SILENT)) != PAM_SUCCESS)
 		session_refuse(s, NULL, "PAM refuses %s: %s", s->user,
-		    acct_why(pamh, r));
+		    acct_why(pamh, r, s->user, why, sizeof(why)));
 	if ((r = pam_setcred(pamh, PAM_ESTABLISH_CRED)) != PAM_SUCCESS)
 		session_refuse(s, NULL, "pam_setcred: %s",
 		    pam_strerror(pamh, r));
