@@ -153,6 +153,14 @@ struct userent {
 	char		*profile_name;
 	const struct profile *profile;
 	int		 interactive;
+	/*
+	 * The home as cagesh-jail makes it: its mode (-1: 0750, for a
+	 * group entry 0770), owner (NULL: the user; a group entry's:
+	 * root) and group (NULL: the user's primary group, or the entry's).
+	 */
+	long		 home_mode;
+	char		*home_owner;
+	char		*home_group;
 	char		*where;
 };
 
