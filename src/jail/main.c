@@ -14,22 +14,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "account.h"
 #include "conf.h"
 #include "jail.h"
 #include "xmalloc.h"
 
-static void
-usage(void)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(stderr,
-	    "usage: cagesh-jail [--config FILE] init (--user U | --cage DIR)\n"
-	    "       cagesh-jail [--config FILE] update "
+	fprintf(status ? stderr : stdout,
+	    "usage: cagesh-jail [-q] [--config FILE] init "
 	    "(--user U | --cage DIR)\n"
-	    "       cagesh-jail [--config FILE] check [--json] "
+	    "       cagesh-jail [-q] [--config FILE] update "
 	    "(--user U | --cage DIR)\n"
-	    "       cagesh-jail relink [--dry-run] [--cage DIR] DIR\n");
-	exit(2);
+	    "       cagesh-jail [-q] [--config FILE] check [--json] "
+	    "(--user U | --cage DIR)\n"
+	    "       cagesh-jail [-q] relink [--dry-run] [--cage DIR] DIR\n"
+	    "       cagesh-jail --version | --help\n"
+	    "  -q, --quiet    only errors and the summary line\n"
+	    "  FILE defaults to %s; see cagesh-jail(8)\n", CAGESH_CONF);
+	exit(status);
 }
 
 /*
@@ -160,6 +165,9 @@ main(int argc, char *argv[])
 		{ "cage",	required_argument,	NULL, 'c' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 },
 	};
 	const char *file = CAGESH_CONF, *user = NULL, *cagearg = NULL;
@@ -169,20 +177,38 @@ main(int argc, char *argv[])
 	int ch, json = 0, dry = 0, ret = 1;
 
 	/* "+": the subcommand ends the global options; then they go on. */
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'C')
-			usage();
-		file = optarg;
-	}
-	if (optind >= argc)
-		usage();
-	cmd = argv[optind];
-	optind++;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			file = optarg;
 			break;
+		case 'q':
+			jail_quiet = 1;
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			printf("cagesh-jail %s (config %s)\n", PACKAGE_VERSION,
+			    CAGESH_CONF);
+			return 0;
+		default:
+			usage(2);
+		}
+	}
+	if (optind >= argc)
+		usage(2);
+	cmd = argv[optind];
+	optind++;
+	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			file = optarg;
+			break;
+		case 'q':
+			jail_quiet = 1;
+			break;
+		case 'h':
+			usage(0);
 		case 'u':
 			user = optarg;
 			break;
@@ -196,7 +222,7 @@ main(int argc, char *argv[])
 			dry = 1;
 			break;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (geteuid() != 0) {
@@ -207,7 +233,7 @@ main(int argc, char *argv[])
 	umask(022);
 	if (strcmp(cmd, "relink") == 0) {
 		if (optind + 1 != argc || user != NULL || json)
-			usage();
+			usage(2);
 		if ((real = realpath(argv[optind], NULL)) == NULL) {
 			jail_say(stderr, "cagesh-jail: %s: %s", argv[optind],
 			    strerror(errno));
@@ -231,7 +257,7 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "check") != 0) || optind != argc ||
 	    (user == NULL) == (cagearg == NULL) ||
 	    (json && strcmp(cmd, "check") != 0) || dry)
-		usage();
+		usage(2);
 	if ((c = load(file)) == NULL)
 		goto out;
 	if (user != NULL)

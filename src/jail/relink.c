@@ -41,6 +41,7 @@ struct relink {
 	int		 cfd;
 	int		 dry_run;
 	int		 errors;
+	size_t		 relinked;
 	int		 broken;	/* root's fs identity not regained */
 	gid_t		*rootgroups;
 	int		 nrootgroups;
@@ -230,7 +231,7 @@ relink_one(struct relink *r, int dfd, const char *name, const char *full,
 		/* A cage-namespace path: only if it names something there. */
 		ns_tgt = jpath_norm(buf);
 		if ((there = target_there(r, lst, ns_tgt)) != 1) {
-			if (there == 0)
+			if (there == 0 && !jail_quiet)
 				jail_say(stdout, "%s: %s: not in the cage, "
 				    "left alone", full, buf);
 			else
@@ -256,9 +257,13 @@ relink_one(struct relink *r, int dfd, const char *name, const char *full,
 		fail(r, full, "owned by root in a directory others can "
 		    "write: not relinked (chown -h it to its user)");
 	else {
-		jail_say(stdout, "%s: %s -> %s", full, buf, rel);
+		/* a dry run is its list: -q does not shorten it */
+		if (!jail_quiet || r->dry_run)
+			jail_say(stdout, "%s: %s -> %s", full, buf, rel);
 		if (!r->dry_run && replace_link(r, dfd, name, lst, rel) == -1)
 			fail(r, full, strerror(errno));
+		else
+			r->relinked++;
 	}
 	free(ns_dir);
 	free(ns_tgt);
@@ -387,6 +392,9 @@ jail_relink(const char *cage, const char *dir, int dry_run)
 		relink_walk(&r, fd, &full, 0);
 		sbuf_free(&full);
 	}
+	jail_say(stdout, "cagesh-jail: %s: %zu link%s %s relative%s", dir,
+	    r.relinked, r.relinked == 1 ? "" : "s", r.dry_run ? "to make" :
+	    "made", r.errors > 0 ? " (with errors)" : "");
 out:
 	close(r.cfd);
 	free(r.rootgroups);
