@@ -63,7 +63,8 @@ syscheck_pam(char *why, size_t len)
 		if (stat(path, &st) == 0)
 			snprintf(why, len, "the PAM service file is %s, where "
 			    "PAM does not look: move it to %s/ (and configure "
-			    "--with-pamdir=%s)", path, pam_dirs[0], pam_dirs[0]);
+			    "--with-pamdir=%s)", path, pam_dirs[0],
+			    pam_dirs[0]);
 	}
 	return -1;
 }
