@@ -23,6 +23,20 @@
  * root's, other modes) is set to root:root 0600 first.
  */
 int	auditfile_open(const char *path);
+
+/* Why the log cannot be used: for the admin, and for the caged user. */
+struct auditfile_why {
+	char	 msg[1024];	/* the path, the rule broken and the fix */
+	char	 rule[160];	/* the rule alone: no path, no config value */
+};
+/* auditfile_open, and when it fails, why. */
+int	auditfile_open_why(const char *path, struct auditfile_why *);
+/*
+ * The same checks, making and changing nothing (--check-config): 0 when
+ * a session could open the log (a missing file it makes), else -1 with
+ * errno and why.  As another user than root, EACCES is likely.
+ */
+int	auditfile_check(const char *path, struct auditfile_why *);
 /*
  * Appends the record (one line, ending in its only "\n") under an
  * exclusive lock, held for this one write.  If the file's last byte is

@@ -153,6 +153,14 @@ struct userent {
 	char		*profile_name;
 	const struct profile *profile;
 	int		 interactive;
+	/*
+	 * The home as cagesh-jail makes it: its mode (-1: 0750, for a
+	 * group entry 0770), owner (NULL: the user; a group entry's:
+	 * root) and group (NULL: the user's primary group, or the entry's).
+	 */
+	long		 home_mode;
+	char		*home_owner;
+	char		*home_group;
 	char		*where;
 };
 
@@ -210,6 +218,14 @@ struct conf_errors {
  */
 struct conf	*conf_load_fd(int fd, const char *name, struct conf_errors *errs);
 struct conf	*conf_load_file(const char *path, struct conf_errors *errs);
+/*
+ * The config a privileged program acts on (a session, cagesh-jail,
+ * --check-config of the installed file): opened without following a
+ * symlink and checked on that fd, so what is checked is what is read:
+ * a regular file owned by root, not writable by group or others.  The
+ * fd, or -1 with errno and why ("PATH is group-writable: chmod ...").
+ */
+int		 conf_open_trusted(const char *path, char *why, size_t len);
 void		 conf_free(struct conf *);
 void		 conf_errors_free(struct conf_errors *);
 

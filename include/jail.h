@@ -80,6 +80,8 @@ void		 jpath_tmpname(char *, size_t);
 #define JAIL_TMPLEN	32
 void		 jail_say(FILE *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* -q: only errors and each command's summary line are printed. */
+extern int	 jail_quiet;
 
 /* elf.c: deps of an ELF file, searched in the cage at rootfd (-1: host). */
 struct jelf_deps {

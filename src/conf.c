@@ -1847,11 +1847,65 @@ static const struct key user_keys[] = {
 	{ "home",		KT_STRING,	1 },
 	{ "profile",		KT_STRING,	1 },
 	{ "interactive",	KT_BOOL,	0 },
+	{ "home_mode",		KT_STRING,	0 },
+	{ "home_owner",		KT_STRING,	0 },
+	{ "home_group",		KT_STRING,	0 },
 };
+
+/*
+ * home_mode: octal permission bits, as chmod takes them; setgid (a
+ * shared home's files keep its group) but never setuid, nor a home
+ * every other caged user of the cage could write.
+ */
+static void
+parse_home_mode(struct ld *ld, const config_setting_t *s, struct userent *u)
+{
+	const char *str = config_setting_get_string(s);
+	char *end, *ctx = spath(s);
+	long m;
+
+	errno = 0;
+	m = strtol(str, &end, 8);
+	if (*str < '0' || *str > '7' || *end != '\0' || errno != 0 ||
+	    strlen(str) > 5 || m < 0 || m > 07777)
+		ld_err(ld, s, "%s: '%s' is not an octal mode such as \"0750\"",
+		    ctx, str);
+	else if (m & (S_ISUID | S_ISVTX))
+		ld_err(ld, s, "%s: '%s': only the permission bits and setgid "
+		    "(02000) may be given", ctx, str);
+	else if (m & S_IWOTH)
+		ld_err(ld, s, "%s: '%s' lets others write the home: take "
+		    "o+w away", ctx, str);
+	else
+		u->home_mode = m;
+	free(ctx);
+}
+
+/* A user or group name for the home's owner: resolved by cagesh-jail. */
+static char *
+home_name(struct ld *ld, const config_setting_t *s)
+{
+	const char *str = config_setting_get_string(s);
+	char *ctx;
+
+	if (check_str(ld, s, str) == -1)
+		return NULL;
+	if (str[0] == '-' || strspn(str, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-$") != strlen(str)) {
+		ctx = spath(s);
+		ld_err(ld, s, "%s: '%s' is not a user or group name", ctx,
+		    str);
+		free(ctx);
+		return NULL;
+	}
+	return xstrdup(str);
+}
 
 static void
 userent_clear(struct userent *u)
 {
+	free(u->home_owner);
+	free(u->home_group);
 	free(u->user);
 	free(u->group);
 	free(u->cage);
@@ -1907,6 +1961,13 @@ parse_user(struct ld *ld, const config_setting_t *g, struct conf *c,
 			ld_err(ld, s, "%s: no profile '%s'", ctx, str);
 	}
 	u->interactive = member_bool(g, "interactive", 0);
+	u->home_mode = -1;
+	if ((s = member(g, "home_mode", KT_STRING)) != NULL)
+		parse_home_mode(ld, s, u);
+	if ((s = member(g, "home_owner", KT_STRING)) != NULL)
+		u->home_owner = home_name(ld, s);
+	if ((s = member(g, "home_group", KT_STRING)) != NULL)
+		u->home_group = home_name(ld, s);
 	free(ctx);
 }
 
@@ -2259,6 +2320,52 @@ out:
 	return c;
 }
 
+int
+conf_open_trusted(const char *path, char *why, size_t len)
+{
+	struct stat st;
+	int fd, saved;
+
+	/* O_NOFOLLOW: the name must be the file, not a pointer to one. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		saved = errno;
+		if (saved == ELOOP)
+			snprintf(why, len, "%s is a symbolic link: the config "
+			    "must be a regular file owned by root (put the "
+			    "file itself there)", path);
+		else
+			snprintf(why, len, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		snprintf(why, len, "%s: %s", path, strerror(saved));
+		goto fail;
+	}
+	saved = EPERM;
+	if (!S_ISREG(st.st_mode))
+		snprintf(why, len, "%s is not a regular file: the config must "
+		    "be a regular file owned by root", path);
+	else if (st.st_uid != 0)
+		snprintf(why, len, "%s is owned by uid %u, not root: chown "
+		    "root:root %s (the config must be owned by root and not "
+		    "writable by group or others)", path, (unsigned)st.st_uid,
+		    path);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(why, len, "%s is %s-writable: chmod go-w %s (the "
+		    "config must be owned by root and not writable by group "
+		    "or others)", path, st.st_mode & S_IWGRP ? "group" :
+		    "world", path);
+	else
+		return fd;
+fail:
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
 struct conf *
 conf_load_file(const char *path, struct conf_errors *errs)
 {
@@ -2430,21 +2537,17 @@ forced_layout_unsafe(const struct passwd *pw, char *why, size_t len)
 {
 	const char *base = strrchr(pw->pw_shell, '/');
 	gid_t *gids;
-	int n = 32, r;
+	size_t n;
+	int r;
 
 	base = base != NULL ? base + 1 : pw->pw_shell;
-	for (;;) {
-		gids = xreallocarray(NULL, (size_t)n, sizeof(*gids));
-		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) != -1)
-			break;
-		free(gids);
-		if (n > NGROUPS_MAX + 1) {
-			snprintf(why, len, "%s: too many groups", pw->pw_name);
-			return 1;
-		}
+	if (account_groups(pw->pw_name, pw->pw_gid, &gids, &n) == -1) {
+		snprintf(why, len, "%s: %s", pw->pw_name,
+		    account_strerror(ACCOUNT_GROUPS));
+		return 1;
 	}
 	r = account_forced_unsafe(pw, strncmp(base, "cagesh", 6) == 0, gids,
-	    (size_t)n, why, len);
+	    n, why, len);
 	free(gids);
 	return r;
 }
@@ -2462,6 +2565,16 @@ conf_check_accounts(const struct conf *c, struct conf_errors *errs)
 	gi = xcalloc(c->nusers, sizeof(*gi));
 	for (i = 0; i < c->nusers; i++) {
 		u = &c->users[i];
+		if (u->home_owner != NULL && getpwnam(u->home_owner) == NULL) {
+			acct_err(errs, u, "home_owner: no such user '%s'",
+			    u->home_owner);
+			added++;
+		}
+		if (u->home_group != NULL && getgrnam(u->home_group) == NULL) {
+			acct_err(errs, u, "home_group: no such group '%s'",
+			    u->home_group);
+			added++;
+		}
 		if (u->user != NULL) {
 			if ((pw = getpwnam(u->user)) == NULL) {
 				acct_err(errs, u, "no such user '%s'", u->user);

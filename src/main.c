@@ -10,9 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "account.h"
 #include "bench.h"
 #include "conf.h"
 #include "explain.h"
@@ -29,6 +27,7 @@
 #include "policy.h"
 #include "priv.h"
 #include "session.h"
+#include "syscheck.h"
 #include "xmalloc.h"
 
 #define EXIT_SETUP	1	/* the session could not be set up */
@@ -73,14 +72,28 @@ sane_stdfds(void)
 	}
 }
 
+/*
+ * trusted: the installed config, checked as a session checks it
+ * (conf_open_trusted) before it is read; else a draft, read as given.
+ */
 static struct conf *
-load_conf(const char *path, int accounts)
+load_conf(const char *path, int accounts, int trusted)
 {
 	struct conf_errors errs = { .msg = NULL };
 	struct conf *conf;
+	char why[512];
 	size_t i;
+	int fd;
 
-	conf = conf_load_file(path, &errs);
+	if (trusted) {
+		if ((fd = conf_open_trusted(path, why, sizeof(why))) == -1) {
+			fprintf(stderr, "%s\n", why);
+			return NULL;
+		}
+		conf = conf_load_fd(fd, path, &errs);
+		(void)close(fd);
+	} else
+		conf = conf_load_file(path, &errs);
 	if (conf != NULL && accounts)
 		conf_check_accounts(conf, &errs);
 	for (i = 0; i < errs.n; i++)
@@ -93,62 +106,52 @@ load_conf(const char *path, int accounts)
 	return conf;
 }
 
+/*
+ * The installed config gets every check a session makes: its owner and
+ * mode, then the PAM service, the audit log and syslog (syscheck.c), so
+ * that a pass here is not refused at login.
+ */
 static int
 check_config(const char *path)
 {
 	struct conf *conf;
+	int installed = strcmp(path, CAGESH_CONF) == 0, bad = 0;
 
-	if ((conf = load_conf(path, 1)) == NULL)
+	if ((conf = load_conf(path, 1, installed)) == NULL)
 		return 1;
+	if (installed)
+		bad = syscheck_installed(conf, stderr) > 0;
 	conf_free(conf);
-	return 0;
-}
-
-/* The groups of a user, for group entries; none if there is no account. */
-static gid_t *
-user_groups(const char *user, size_t *ngids)
-{
-	struct passwd *pw;
-	gid_t *gids;
-	int n = 16;
-
-	*ngids = 0;
-	if ((pw = getpwnam(user)) == NULL)
-		return NULL;
-	for (;;) {
-		gids = xreallocarray(NULL, (size_t)n, sizeof(*gids));
-		if (getgrouplist(user, pw->pw_gid, gids, &n) != -1)
-			break;
-		free(gids);
-		if (n > NGROUPS_MAX + 1)
-			die(EXIT_SETUP, "%s: too many groups", user);
-	}
-	*ngids = (size_t)n;
-	return gids;
+	return bad;
 }
 
 static int
 explain(const char *path, const char *user, const char *line, int json)
 {
 	const struct userent *ent;
-	struct passwd *pw;
+	struct account me, a;
 	struct judged j;
 	struct conf *conf;
 	struct sbuf out;
-	gid_t *gids;
-	size_t ngids, len = strlen(line);
+	size_t len = strlen(line);
+	enum account_err e;
 	int status;
 
 	if (getuid() != 0) {
-		if ((pw = getpwuid(getuid())) == NULL ||
-		    strcmp(pw->pw_name, user) != 0)
+		if (account_caller(&me) != ACCOUNT_OK ||
+		    strcmp(me.name, user) != 0)
 			die(EXIT_SETUP, "--explain: only root or %s may explain "
 			    "for %s", user, user);
+		account_free(&me);
 	}
-	if ((conf = load_conf(path, 0)) == NULL)
+	if ((conf = load_conf(path, 0, 0)) == NULL)
 		return 1;
-	gids = user_groups(user, &ngids);
-	switch (conf_find_user(conf, user, gids, ngids, &ent)) {
+	/* no account: its name alone, for the user entries by name */
+	if ((e = account_named(user, &a)) == ACCOUNT_GROUPS)
+		die(EXIT_SETUP, "%s: %s", user, account_strerror(e));
+	if (e == ACCOUNT_NONE)
+		a.name = xstrdup(user);
+	switch (account_entry(conf, &a, &ent)) {
 	case MATCH_ONE:
 		break;
 	case MATCH_MANY:
@@ -157,7 +160,7 @@ explain(const char *path, const char *user, const char *line, int json)
 	default:
 		die(EXIT_SETUP, "%s: no entry for user '%s'", path, user);
 	}
-	free(gids);
+	account_free(&a);
 
 	sbuf_init(&out);
 	if (judge_line(ent->profile, &conf->limits, line, len, &j) == -1) {

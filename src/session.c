@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -45,6 +44,7 @@
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
+#include "syscheck.h"
 #include "xmalloc.h"
 
 #define PAM_CRED	0x1
@@ -263,39 +263,26 @@ session_begin(struct session *s, int argc, char *argv[])
 		    "--help)");
 }
 
-/* The groups of the user, for group entries and the caged side. */
-static void
-user_groups(struct session *s)
-{
-	int n = 32;
-
-	for (;;) {
-		s->gids = xreallocarray(NULL, (size_t)n, sizeof(gid_t));
-		if (getgrouplist(s->user, s->gid, s->gids, &n) != -1)
-			break;
-		free(s->gids);
-		s->gids = NULL;
-		if (n > NGROUPS_MAX + 1)
-			session_refuse(s, NULL, "%s: too many groups",
-			    s->user);
-	}
-	s->ngids = (size_t)n;
-}
-
 void
 session_identify(struct session *s)
 {
-	struct passwd *pw;
+	struct account a;
+	enum account_err e;
 
-	/* The real uid only: $USER, $HOME and $LOGNAME are the caller's words. */
-	if ((pw = getpwuid(getuid())) == NULL)
+	if ((e = account_caller(&a)) == ACCOUNT_NONE)
 		session_refuse(s, NULL, "uid %u has no account",
 		    (unsigned)getuid());
-	s->user = xstrdup(pw->pw_name);
-	s->uid = pw->pw_uid;
-	s->gid = pw->pw_gid;
-	s->shell = xstrdup(pw->pw_shell);
-	s->home = xstrdup(pw->pw_dir);
+	if (e != ACCOUNT_OK)
+		session_refuse(s, NULL, "uid %u: %s", (unsigned)getuid(),
+		    account_strerror(e));
+	/* the session owns these from here */
+	s->user = a.name;
+	s->uid = a.uid;
+	s->gid = a.gid;
+	s->shell = a.shell;
+	s->home = a.dir;
+	s->gids = a.gids;
+	s->ngids = a.ngids;
 	s->pw.pw_name = s->user;
 	s->pw.pw_uid = s->uid;
 	s->pw.pw_gid = s->gid;
@@ -313,7 +300,6 @@ session_identify(struct session *s)
 	    setresuid(0, 0, 0) == -1)
 		session_refuse(s, NULL, "cannot become root: %s",
 		    strerror(errno));
-	user_groups(s);
 }
 
 /*
@@ -324,22 +310,12 @@ void
 session_load_conf(struct session *s)
 {
 	struct conf_errors errs = { .msg = NULL };
-	struct stat st;
+	char why[512];
 	size_t i;
 	int fd;
 
-	/* Checked on the open fd: what is checked is what is read. */
-	fd = open(CAGESH_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1)
-		session_refuse(s, NULL, "%s: %s", CAGESH_CONF,
-		    strerror(errno));
-	if (fstat(fd, &st) == -1)
-		session_refuse(s, NULL, "%s: %s", CAGESH_CONF,
-		    strerror(errno));
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)))
-		session_refuse(s, NULL, "%s: must be a regular file owned by "
-		    "root and not writable by group or others", CAGESH_CONF);
+	if ((fd = conf_open_trusted(CAGESH_CONF, why, sizeof(why))) == -1)
+		session_refuse(s, NULL, "%s", why);
 	s->conf = conf_load_fd(fd, CAGESH_CONF, &errs);
 	close(fd);
 	if (s->conf == NULL) {
@@ -360,8 +336,7 @@ session_find_entry(struct session *s)
 {
 	char why[1024];
 
-	switch (conf_find_user(s->conf, s->user, s->gids, s->ngids,
-	    &s->ent)) {
+	switch (conf_find_user(s->conf, s->user, s->gids, s->ngids, &s->ent)) {
 	case MATCH_ONE:
 		break;
 	case MATCH_MANY:
@@ -392,15 +367,20 @@ session_find_entry(struct session *s)
 void
 session_open_log(struct session *s)
 {
+	struct auditfile_why w;
+	char shown[256];
+
 	if (s->conf->log.file == NULL)
 		return;
-	if ((s->logfd = auditfile_open(s->conf->log.file)) == -1) {
-		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: audit log %s: %s",
-		    s->conf->log.file, strerror(errno));
+	if ((s->logfd = auditfile_open_why(s->conf->log.file, &w)) == -1) {
+		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: audit log: %s", w.msg);
+		/* the rule, not the path: that is the config's */
+		snprintf(shown, sizeof(shown), "the audit log cannot be "
+		    "written: %s (an administrator can run cagesh "
+		    "--check-config)", w.rule);
 		if (s->conf->log.on_failure == LOGFAIL_DENY)
-			session_refuse(s, "the audit log cannot be written",
-			    "%s: %s", s->conf->log.file, strerror(errno));
-		fprintf(stderr, "cagesh: the audit log cannot be written\n");
+			session_refuse(s, shown, "%s", w.msg);
+		fprintf(stderr, "cagesh: %s\n", shown);
 	}
 }
 
@@ -558,6 +538,36 @@ pam_conv_cb(int n, const struct pam_message **msg,
 }
 
 /*
+ * What PAM's account check said, as the rule that failed.  Debian's
+ * common-account turns pam_unix's verdict into pam_deny's "Authentication
+ * failure": then the shadow entry says what pam_unix saw.
+ */
+static const char *
+acct_why(pam_handle_t *pamh, int r, const char *user, char *why, size_t len)
+{
+	if (r != PAM_ACCT_EXPIRED && r != PAM_NEW_AUTHTOK_REQD &&
+	    account_expiry_why(user, why, len))
+		return why;
+	switch (r) {
+	case PAM_ACCT_EXPIRED:
+		return "account expired (chage -E -1 lifts the expiry date)";
+	case PAM_NEW_AUTHTOK_REQD:
+		return "password expired: it must be changed, and cagesh "
+		    "cannot ask for a new one (passwd, or chage -d)";
+	case PAM_PERM_DENIED:
+		return "access denied by the account rules (pam_access, "
+		    "pam_time, pam_nologin...)";
+	case PAM_USER_UNKNOWN:
+		return "PAM does not know this user";
+	case PAM_AUTH_ERR:
+		return "refused by the account stack (Authentication failure: "
+		    "see its account lines in /etc/pam.d)";
+	default:
+		return pam_strerror(pamh, r);
+	}
+}
+
+/*
  * PAM runs with the caller's limits (as far as they can be raised
  * again), so that pam_limits sets the user's on top of them; what it
  * made is kept for the caged side.  The monitor, forked before, never
@@ -580,9 +590,12 @@ session_pam_open(struct session *s)
 {
 	static struct pam_conv conv = { pam_conv_cb, NULL };
 	pam_handle_t *pamh = NULL;
-	char rhost[64];
+	char rhost[64], why[512];
 	int r;
 
+	/* else PAM runs "other" for us, and says "Authentication failure" */
+	if (syscheck_pam(why, sizeof(why)) == -1)
+		session_refuse(s, NULL, "%s", why);
 	if ((r = pam_start("cagesh", s->user, &conv, &pamh)) != PAM_SUCCESS)
 		session_refuse(s, NULL, "pam_start: %s",
 		    pam_strerror(NULL, r));
@@ -590,13 +603,9 @@ session_pam_open(struct session *s)
 	if (s->ssh_connection != NULL &&
 	    sscanf(s->ssh_connection, "%63s", rhost) == 1)
 		(void)pam_set_item(pamh, PAM_RHOST, rhost);
-	r = pam_acct_mgmt(pamh, PAM_SILENT);
-	if (r == PAM_NEW_AUTHTOK_REQD)
-		session_refuse(s, NULL, "account %s: password expired",
-		    s->user);
-	if (r != PAM_SUCCESS)
-		session_refuse(s, NULL, "account %s: %s", s->user,
-		    pam_strerror(pamh, r));
+	if ((r = pam_acct_mgmt(pamh, PAM_SILENT)) != PAM_SUCCESS)
+		session_refuse(s, NULL, "PAM refuses %s: %s", s->user,
+		    acct_why(pamh, r, s->user, why, sizeof(why)));
 	if ((r = pam_setcred(pamh, PAM_ESTABLISH_CRED)) != PAM_SUCCESS)
 		session_refuse(s, NULL, "pam_setcred: %s",
 		    pam_strerror(pamh, r));

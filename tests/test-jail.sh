@@ -20,8 +20,10 @@ chmod 755 "$work"
 u=cjt$$
 small_mounted=0
 mnt_mounted=0
+hmnt_mounted=0
 cleanup() {
 	[ $small_mounted = 1 ] && umount "$work/small"
+	[ $hmnt_mounted = 1 ] && umount "$work/hcage/var/www/h"
 	[ $mnt_mounted = 1 ] && umount "$work/srv/cage/var/www/app/mnt"
 	userdel "$u" 2>/dev/null
 	rm -rf "$work"
@@ -89,6 +91,45 @@ conf=$work/jail.conf
 write_conf "$conf" "$cage" "$cmds"
 
 # --- bad input ---------------------------------------------------------
+# The config names host files root copies in: only root may change it.
+# Each refused config names a cage that init would otherwise make.
+write_conf "$work/trust.conf" "$work/tcage" "$cmds"
+chmod 664 "$work/trust.conf"
+"$J" --config "$work/trust.conf" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a group-writable config is refused"
+grep -q "^cagesh-jail: $work/trust.conf is group-writable: chmod go-w" "$err"
+ok $? "init: says the config is group-writable and how to fix it" ||
+    diag "$(cat "$err")"
+chmod 646 "$work/trust.conf"
+"$J" --config "$work/trust.conf" check --user "$u" >"$out" 2>"$err"
+okrc 1 $? "check: a world-writable config is refused"
+grep -q "trust.conf is world-writable" "$err"
+ok $? "check: says so"
+chmod 644 "$work/trust.conf"
+chown "$u" "$work/trust.conf"
+"$J" --config "$work/trust.conf" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a config not owned by root is refused"
+grep -q "trust.conf is owned by uid $(id -u "$u"), not root: chown root" "$err"
+ok $? "init: says who owns it and how to fix it"
+chown root "$work/trust.conf"
+ln -s "$work/trust.conf" "$work/trust-link.conf"
+"$J" --config "$work/trust-link.conf" update --user "$u" >"$out" 2>"$err"
+okrc 1 $? "update: a symlinked config is refused"
+grep -q "trust-link.conf is a symbolic link" "$err"
+ok $? "update: says it is a symbolic link"
+mkfifo "$work/trust.fifo"
+"$J" --config "$work/trust.fifo" init --user "$u" >"$out" 2>"$err"
+okrc 1 $? "init: a config that is not a regular file (a FIFO) is refused"
+grep -q "trust.fifo is not a regular file" "$err"
+ok $? "init: says it is not a regular file"
+[ ! -e "$work/tcage" ]
+ok $? "nothing made from a config root does not alone control"
+"$J" --config "$work/trust.conf" init --user "$u" >"$out" 2>"$err" &&
+    "$J" --config "$work/trust.conf" check --user "$u" >"$out" 2>"$err"
+ok $? "the same config, root's and 0644, is used" || diag "$(cat "$err")"
+rm -rf "$work/tcage" "$work/trust.conf" "$work/trust-link.conf" \
+    "$work/trust.fifo"
+
 "$J" --config "$conf" init --user nosuchuser$$ >"$out" 2>"$err"
 okrc 1 $? "init: unknown user fails"
 grep -q "unknown user nosuchuser$$" "$err"
@@ -562,6 +603,111 @@ for i in range(3000):
 else
 	diag "no setpriv or /usr/bin/python3: the race cases not run"
 fi
+
+# --- the command line: --help, --version, -q; README agrees -----------
+"$J" --help >"$out" 2>"$err"
+okrc 0 $? "--help exits 0"
+head -n 1 "$out" | grep -q "^usage: cagesh-jail " && grep -q -- "-q, --quiet" "$out" &&
+    [ ! -s "$err" ]
+ok $? "--help prints the usage on stdout"
+"$J" --version >"$out" 2>&1
+okrc 0 $? "--version exits 0"
+grep -q "^cagesh-jail [0-9][0-9.]* (config /" "$out"
+ok $? "--version names the version and the config path" || diag "$(cat "$out")"
+"$J" --no-such-option >"$out" 2>"$err"
+okrc 2 $? "an unknown option exits 2"
+grep -q "^usage: cagesh-jail" "$err"
+ok $? "with the usage on stderr"
+"$J" --help | sed -n 's/^\(usage:\)\{0,1\} *\(cagesh-jail .*\)/\2/p' \
+    >"$work/usage.txt"
+sed -n '/^CAGES: cagesh-jail/,/^$/p' "$top_srcdir/README" |
+    sed -n 's/^  \(cagesh-jail .*\)/\1/p' >"$work/readme.txt"
+diff "$work/usage.txt" "$work/readme.txt" >"$out"
+ok $? "README's cagesh-jail lines are its usage" || diag "$(cat "$out")"
+
+# --- the home's owner and mode are settings update keeps ----------------
+hcage=$work/hcage
+write_hconf() {	# write_hconf FILE HOME_SETTINGS
+	cat > "$1" <<CONF
+profiles = { h = { path = [ "/usr/bin" ];
+  commands = { cat = { path = "$(command -v cat)"; }; }; }; };
+users = (
+  { user = "$u"; cage = "$hcage"; home = "/var/www/h"; profile = "h"; $2 }
+);
+CONF
+}
+write_hconf "$work/h.conf" 'home_mode = "02755"; home_group = "daemon";'
+"$CAGESH" --check-config "$work/h.conf" >"$out" 2>&1
+ok $? "--check-config: home_mode and home_group are valid" || diag "$(cat "$out")"
+"$J" -q --config "$work/h.conf" init --user "$u" >"$out" 2>"$err"
+ok $? "init -q with home_mode and home_group" || diag "$(cat "$err")"
+[ "$(wc -l < "$out")" = 1 ] && grep -q "^cagesh-jail: $hcage: [0-9]* changes$" "$out" &&
+    [ ! -s "$err" ]
+ok $? "-q: only the summary line" || diag "$(cat "$out" "$err")"
+[ "$(stat -c %a:%U:%G "$hcage/var/www/h")" = "2755:$u:daemon" ]
+ok $? "the home is made as the entry says (2755, $u:daemon)" ||
+    diag "$(stat -c %a:%U:%G "$hcage/var/www/h")"
+chmod 0700 "$hcage/var/www/h"
+chgrp "$u" "$hcage/var/www/h"
+"$J" --config "$work/h.conf" update --user "$u" >"$out" 2>&1
+grep -q "updated /var/www/h$" "$out" &&
+    [ "$(stat -c %a:%U:%G "$hcage/var/www/h")" = "2755:$u:daemon" ]
+ok $? "update puts the setting back, not 0750" ||
+    diag "$(cat "$out")" "$(stat -c %a:%U:%G "$hcage/var/www/h")"
+"$J" --config "$work/h.conf" update --user "$u" >"$out" 2>&1
+grep -q ": 0 changes$" "$out"
+ok $? "and then leaves it alone (0 changes)"
+write_hconf "$work/h.conf" 'home_owner = "root"; home_mode = "0755";'
+"$J" --config "$work/h.conf" update --user "$u" >"$out" 2>&1 &&
+    [ "$(stat -c %a:%U:%G "$hcage/var/www/h")" = "755:root:$u" ]
+ok $? "home_owner = root: a home the user cannot write" ||
+    diag "$(cat "$out")" "$(stat -c %a:%U:%G "$hcage/var/www/h")"
+write_hconf "$work/h.conf" ''
+"$J" --config "$work/h.conf" update --user "$u" >"$out" 2>&1 &&
+    [ "$(stat -c %a:%U:%G "$hcage/var/www/h")" = "750:$u:$u" ]
+ok $? "no setting: the user's, 0750"
+for bad in 'home_mode = "0758";:not an octal mode' \
+    'home_mode = "755x";:not an octal mode' \
+    'home_mode = "4755";:only the permission bits and setgid' \
+    'home_mode = "0777";:lets others write the home' \
+    'home_owner = "nosuch'$$'";:home_owner: no such user' \
+    'home_group = "nosuch'$$'";:home_group: no such group' \
+    'home_owner = "-x";:not a user or group name'; do
+	write_hconf "$work/bad.conf" "${bad%%:*}"
+	"$CAGESH" --check-config "$work/bad.conf" >"$out" 2>&1
+	st=$?
+	[ $st = 1 ] && grep -q "bad.conf:[0-9]*: .*${bad#*:}" "$out"
+	ok $? "--check-config refuses ${bad%%:*}" || diag "$(cat "$out")"
+done
+"$J" --config "$work/bad.conf" update --user "$u" >"$out" 2>"$err"
+okrc 1 $? "cagesh-jail refuses it too"
+
+# --- check: the nosuid warning says how to fix it ----------------------
+"$J" --config "$work/h.conf" check --user "$u" >"$out" 2>&1
+grep -q "^cagesh-jail: $hcage: warning: /tmp: writable place not on a nosuid mount (it is on /[^)]*): make it a nosuid bind mount, with the /etc/fstab line '$hcage/tmp $hcage/tmp none bind,nosuid 0 0' and then mount $hcage/tmp$" "$out"
+ok $? "check: the nosuid warning gives the fstab line" || diag "$(cat "$out")"
+grep -q "^cagesh-jail: $hcage: checked: 0 errors, [1-9][0-9]* warnings$" "$out"
+ok $? "check ends with a summary line" || diag "$(cat "$out")"
+"$J" -q --config "$work/h.conf" check --user "$u" >"$out" 2>&1
+okrc 0 $? "check -q passes"
+[ "$(wc -l < "$out")" = 1 ] && grep -q "checked: 0 errors" "$out"
+ok $? "check -q: no warning, only the summary" || diag "$(cat "$out")"
+if mount -t tmpfs -o size=1m,mode=750 tmpfs "$hcage/var/www/h" 2>/dev/null; then
+	hmnt_mounted=1
+	chown "$u:$u" "$hcage/var/www/h"
+	"$J" --config "$work/h.conf" check --user "$u" >"$out" 2>&1
+	grep -q "warning: /var/www/h: writable place not on a nosuid mount: mount -o remount,nosuid $hcage/var/www/h, and add nosuid" "$out"
+	ok $? "check: a home that is its own mount: mount -o remount,nosuid" ||
+	    diag "$(cat "$out")"
+	mount -o remount,nosuid "$hcage/var/www/h"
+	"$J" --config "$work/h.conf" check --user "$u" >"$out" 2>&1
+	! grep -q "/var/www/h: writable place" "$out"
+	ok $? "and after the remount, no warning for it"
+	umount "$hcage/var/www/h" && hmnt_mounted=0
+else
+	diag "cannot mount a tmpfs: the remount hint not checked"
+fi
+rm -rf "$hcage"
 
 # --- a full disk -------------------------------------------------------
 mkdir -m 755 "$work/small"

@@ -217,7 +217,7 @@ chage -E 0 "$u"
 out=$(as_user "$bin" -c 'touch bad3' 2>&1)
 st=$?
 chage -E -1 "$u"
-[ $st = 1 ] && printf '%s\n' "$out" | grep -qi 'account' &&
+[ $st = 1 ] && printf '%s\n' "$out" | grep -q "account expired" &&
     [ ! -e "$cage/home/$u/bad3" ]
 ok $? "an expired account is refused by PAM"
 [ $st = 1 ] || diag "$out"

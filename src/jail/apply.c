@@ -246,7 +246,8 @@ put_dir(int pfd, const char *base, const char *shown, const struct jent *e,
 static void
 report(const char *cage, const char *what, const char *path, size_t *n)
 {
-	jail_say(stdout, "cagesh-jail: %s: %s %s", cage, what, path);
+	if (!jail_quiet)
+		jail_say(stdout, "cagesh-jail: %s: %s %s", cage, what, path);
 	(*n)++;
 }
 

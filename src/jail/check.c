@@ -209,6 +209,87 @@ check_cage_path(struct audit *a)
 		find(a, 1, a->cage, "%s", why);
 }
 
+/* mountinfo writes a blank, tab, newline or backslash as \ooo */
+static void
+unescape_octal(char *s)
+{
+	char *d = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+			    (s[3] - '0'));
+			s += 3;
+		} else
+			*d++ = *s;
+	}
+	*d = '\0';
+}
+
+/*
+ * The mount point of the file system host is on: of the mounts of its
+ * device (/proc/self/mountinfo), the longest at or above it.  NULL when
+ * none is found.
+ */
+static char *
+mount_point(const char *host, dev_t dev)
+{
+	FILE *fp;
+	char *line = NULL, *mp = NULL, *best = NULL;
+	size_t cap = 0, l, blen = 0;
+	unsigned int maj, min;
+
+	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return NULL;
+	while (getline(&line, &cap, fp) != -1) {
+		free(mp);
+		mp = NULL;
+		if (sscanf(line, "%*s %*s %u:%u %*s %ms", &maj, &min,
+		    &mp) != 3 || makedev(maj, min) != dev)
+			continue;
+		unescape_octal(mp);
+		l = strlen(mp);
+		if (strcmp(mp, "/") != 0 && (strncmp(host, mp, l) != 0 ||
+		    (host[l] != '/' && host[l] != '\0')))
+			continue;
+		if (best == NULL || l > blen) {
+			free(best);
+			best = mp;
+			mp = NULL;
+			blen = l;
+		}
+	}
+	free(mp);
+	free(line);
+	fclose(fp);
+	return best;
+}
+
+/*
+ * A writable place the caged users can put a setuid file in, were one
+ * ever to come in: say how to make its mount nosuid.
+ */
+static void
+nosuid_warning(struct audit *a, const char *ns, dev_t dev)
+{
+	char *host = jpath_join(a->cage, ns), *mp = mount_point(host, dev);
+
+	if (mp != NULL && strcmp(mp, host) == 0)
+		find(a, 0, ns, "writable place not on a nosuid mount: mount "
+		    "-o remount,nosuid %s, and add nosuid to its options in "
+		    "/etc/fstab", host);
+	else
+		find(a, 0, ns, "writable place not on a nosuid mount (it is "
+		    "on %s): make it a nosuid bind mount, with the /etc/fstab "
+		    "line '%s %s none bind,nosuid 0 0' and then mount %s%s",
+		    mp != NULL ? mp : "?", host, host, host,
+		    strpbrk(host, " \t\\") != NULL ? " (in fstab, write "
+		    "its blanks as octal escapes)" : "");
+	free(mp);
+	free(host);
+}
+
 static void
 check_manifest(struct audit *a, const struct jplan *m)
 {
@@ -255,8 +336,7 @@ check_manifest(struct audit *a, const struct jplan *m)
 			if (fstatvfs(fd, &sv) == -1)
 				find(a, 1, e->path, "%s", strerror(errno));
 			else if (!(sv.f_flag & ST_NOSUID))
-				find(a, 0, e->path, "writable place not on a "
-				    "nosuid mount");
+				nosuid_warning(a, e->path, st.st_dev);
 		}
 		close(fd);
 	}
@@ -363,12 +443,19 @@ check_homes(struct audit *a, const struct conf *c)
 static void
 print_human(const struct audit *a)
 {
-	size_t i;
+	size_t i, nerr = 0;
 
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
+		nerr += a->v[i].error;
+		if (!a->v[i].error && jail_quiet)
+			continue;
 		jail_say(stdout, "cagesh-jail: %s: %s%s: %s", a->cage,
 		    a->v[i].error ? "" : "warning: ", a->v[i].path,
 		    a->v[i].problem);
+	}
+	jail_say(stdout, "cagesh-jail: %s: checked: %zu error%s, %zu "
+	    "warning%s", a->cage, nerr, nerr == 1 ? "" : "s", a->n - nerr,
+	    a->n - nerr == 1 ? "" : "s");
 }
 
 /* jsonw escapes every byte that is not valid UTF-8 or is a control. */

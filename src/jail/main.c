@@ -9,43 +9,55 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "account.h"
 #include "conf.h"
 #include "jail.h"
 #include "xmalloc.h"
 
-#ifndef CAGESH_CONF
-#define CAGESH_CONF "/etc/cagesh.conf"
-#endif
-
-static void
-usage(void)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(stderr,
-	    "usage: cagesh-jail [--config FILE] init (--user U | --cage DIR)\n"
-	    "       cagesh-jail [--config FILE] update "
+	fprintf(status ? stderr : stdout,
+	    "usage: cagesh-jail [-q] [--config FILE] init "
 	    "(--user U | --cage DIR)\n"
-	    "       cagesh-jail [--config FILE] check [--json] "
+	    "       cagesh-jail [-q] [--config FILE] update "
 	    "(--user U | --cage DIR)\n"
-	    "       cagesh-jail relink [--dry-run] [--cage DIR] DIR\n");
-	exit(2);
+	    "       cagesh-jail [-q] [--config FILE] check [--json] "
+	    "(--user U | --cage DIR)\n"
+	    "       cagesh-jail [-q] relink [--dry-run] [--cage DIR] DIR\n"
+	    "       cagesh-jail --version | --help\n"
+	    "  -q, --quiet    only errors and the summary line\n"
+	    "  FILE defaults to %s; see cagesh-jail(8)\n", CAGESH_CONF);
+	exit(status);
 }
 
+/*
+ * We run as root and copy into the cage whatever host files the config
+ * names: only a config that root alone can change is followed, as in a
+ * session (conf_open_trusted), whichever file --config names.
+ */
 static struct conf *
 load(const char *file)
 {
 	struct conf_errors errs = { .msg = NULL };
 	struct conf *c;
+	char why[512];
 	size_t i;
+	int fd;
 
-	if ((c = conf_load_file(file, &errs)) == NULL) {
+	if ((fd = conf_open_trusted(file, why, sizeof(why))) == -1) {
+		jail_say(stderr, "cagesh-jail: %s", why);
+		return NULL;
+	}
+	c = conf_load_fd(fd, file, &errs);
+	(void)close(fd);
+	if (c == NULL) {
 		for (i = 0; i < errs.n; i++)
 			jail_say(stderr, "cagesh-jail: %s", errs.msg[i]);
 		if (errs.n == 0)
@@ -61,26 +73,26 @@ static const char *
 user_cage(const struct conf *c, const char *user)
 {
 	const struct userent *u;
-	struct passwd *pw;
-	gid_t *gids;
-	int ng = 64;
+	struct account a;
+	enum account_err e;
+	enum conf_match m;
 
-	if ((pw = getpwnam(user)) == NULL) {
+	if ((e = account_named(user, &a)) == ACCOUNT_NONE) {
 		jail_say(stderr, "cagesh-jail: unknown user %s", user);
 		return NULL;
 	}
-	gids = xreallocarray(NULL, (size_t)ng, sizeof(*gids));
-	if (getgrouplist(user, pw->pw_gid, gids, &ng) == -1) {
-		gids = xreallocarray(gids, (size_t)ng, sizeof(*gids));
-		(void)getgrouplist(user, pw->pw_gid, gids, &ng);
-	}
-	if (conf_find_user(c, user, gids, (size_t)ng, &u) != MATCH_ONE) {
-		jail_say(stderr, "cagesh-jail: %s: no single user entry in "
-		    "%s", user, c->file);
-		free(gids);
+	if (e != ACCOUNT_OK) {
+		jail_say(stderr, "cagesh-jail: %s: %s", user,
+		    account_strerror(e));
 		return NULL;
 	}
-	free(gids);
+	m = account_entry(c, &a, &u);
+	account_free(&a);
+	if (m != MATCH_ONE) {
+		jail_say(stderr, "cagesh-jail: %s: no single user entry in "
+		    "%s", user, c->file);
+		return NULL;
+	}
 	return u->cage;
 }
 
@@ -153,6 +165,9 @@ main(int argc, char *argv[])
 		{ "cage",	required_argument,	NULL, 'c' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 },
 	};
 	const char *file = CAGESH_CONF, *user = NULL, *cagearg = NULL;
@@ -162,20 +177,38 @@ main(int argc, char *argv[])
 	int ch, json = 0, dry = 0, ret = 1;
 
 	/* "+": the subcommand ends the global options; then they go on. */
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'C')
-			usage();
-		file = optarg;
-	}
-	if (optind >= argc)
-		usage();
-	cmd = argv[optind];
-	optind++;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			file = optarg;
 			break;
+		case 'q':
+			jail_quiet = 1;
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			printf("cagesh-jail %s (config %s)\n", PACKAGE_VERSION,
+			    CAGESH_CONF);
+			return 0;
+		default:
+			usage(2);
+		}
+	}
+	if (optind >= argc)
+		usage(2);
+	cmd = argv[optind];
+	optind++;
+	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			file = optarg;
+			break;
+		case 'q':
+			jail_quiet = 1;
+			break;
+		case 'h':
+			usage(0);
 		case 'u':
 			user = optarg;
 			break;
@@ -189,7 +222,7 @@ main(int argc, char *argv[])
 			dry = 1;
 			break;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (geteuid() != 0) {
@@ -200,7 +233,7 @@ main(int argc, char *argv[])
 	umask(022);
 	if (strcmp(cmd, "relink") == 0) {
 		if (optind + 1 != argc || user != NULL || json)
-			usage();
+			usage(2);
 		if ((real = realpath(argv[optind], NULL)) == NULL) {
 			jail_say(stderr, "cagesh-jail: %s: %s", argv[optind],
 			    strerror(errno));
@@ -224,7 +257,7 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "check") != 0) || optind != argc ||
 	    (user == NULL) == (cagearg == NULL) ||
 	    (json && strcmp(cmd, "check") != 0) || dry)
-		usage();
+		usage(2);
 	if ((c = load(file)) == NULL)
 		goto out;
 	if (user != NULL)

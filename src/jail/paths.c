@@ -310,6 +310,8 @@ jpath_parent(int cagefd, const char *cage, const char *ns,
  * users' and reach this as %s arguments; escaping the whole line means
  * no message can forget one.
  */
+int jail_quiet;
+
 void
 jail_say(FILE *fp, const char *fmt, ...)
 {

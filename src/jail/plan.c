@@ -456,6 +456,11 @@ add_program_homes(struct ctx *c, const struct conf *conf, const char *cage)
 	}
 }
 
+/*
+ * Each entry's home: the user's, 0750, or for a group entry root's and
+ * the group's, 0770 (they all deploy there); home_mode, home_owner and
+ * home_group say otherwise.  update makes it so again each time.
+ */
 static int
 add_homes(struct ctx *c, const struct conf *conf, const char *cage)
 {
@@ -483,7 +488,6 @@ add_homes(struct ctx *c, const struct conf *conf, const char *cage)
 			e->gid = p->pw_gid;
 			e->mode = 0750;
 		} else {
-			/* Shared by a group: they all deploy there. */
 			if ((g = getgrnam(u->group)) == NULL) {
 				snprintf(c->why, c->len, "unknown group %s",
 				    u->group);
@@ -491,6 +495,26 @@ add_homes(struct ctx *c, const struct conf *conf, const char *cage)
 			}
 			e->gid = g->gr_gid;
 			e->mode = 0770;
+		}
+		if (u->home_mode != -1)
+			e->mode = (mode_t)u->home_mode;
+		if (u->home_owner != NULL) {
+			if ((p = getpwnam(u->home_owner)) == NULL) {
+				snprintf(c->why, c->len, "%s: home_owner: "
+				    "unknown user %s", u->where,
+				    u->home_owner);
+				return JE_NOENTRY;
+			}
+			e->uid = p->pw_uid;
+		}
+		if (u->home_group != NULL) {
+			if ((g = getgrnam(u->home_group)) == NULL) {
+				snprintf(c->why, c->len, "%s: home_group: "
+				    "unknown group %s", u->where,
+				    u->home_group);
+				return JE_NOENTRY;
+			}
+			e->gid = g->gr_gid;
 		}
 	}
 	return 0;
@@ -630,9 +654,11 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 				return ret;
 		for (k = 0; k < p->ncage_files; k++) {
 			if (lstat(p->cage_files[k], &st) == -1) {
-				fprintf(stderr, "cagesh-jail: warning: "
-				    "cage_files %s: %s (skipped)\n",
-				    p->cage_files[k], strerror(errno));
+				if (!jail_quiet)
+					jail_say(stderr, "cagesh-jail: "
+					    "warning: cage_files %s: %s "
+					    "(skipped)", p->cage_files[k],
+					    strerror(errno));
 				continue;
 			}
 			if ((ret = add_host(&c, p->cage_files[k], 1)) != 0)
@@ -647,9 +673,10 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 		return ret;
 	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
 		if (stat(devices[i], &st) == -1 || !S_ISCHR(st.st_mode)) {
-			fprintf(stderr, "cagesh-jail: warning: %s: not a "
-			    "character device on the host (skipped)\n",
-			    devices[i]);
+			if (!jail_quiet)
+				jail_say(stderr, "cagesh-jail: warning: %s: "
+				    "not a character device on the host "
+				    "(skipped)", devices[i]);
 			continue;
 		}
 		add_parents(&c, devices[i]);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "jail.h"
 #include "xmalloc.h"
 
@@ -40,6 +41,7 @@ struct relink {
 	int		 cfd;
 	int		 dry_run;
 	int		 errors;
+	size_t		 relinked;
 	int		 broken;	/* root's fs identity not regained */
 	gid_t		*rootgroups;
 	int		 nrootgroups;
@@ -64,25 +66,21 @@ static int
 as_owner(struct relink *r, uid_t uid, gid_t gid)
 {
 	struct passwd *pw;
-	int ng;
+	size_t ng;
 
 	if (r->groups == NULL || r->uid != uid) {
 		free(r->groups);
-		ng = 64;
-		r->groups = xreallocarray(NULL, (size_t)ng, sizeof(gid_t));
 		if ((pw = getpwuid(uid)) == NULL) {
+			r->groups = xreallocarray(NULL, 1, sizeof(gid_t));
 			r->groups[0] = gid;
 			ng = 1;
-		} else if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
+		} else if (account_groups(pw->pw_name, pw->pw_gid, &r->groups,
 		    &ng) == -1) {
-			r->groups = xreallocarray(r->groups, (size_t)ng,
-			    sizeof(gid_t));
-			if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups,
-			    &ng) == -1)
-				ng = 0;
+			/* no supplementary groups rather than a guess */
+			ng = 0;
 		}
 		r->uid = uid;
-		r->ngroups = ng;
+		r->ngroups = (int)ng;
 	}
 	if (setgroups((size_t)r->ngroups, r->groups) == -1)
 		return -1;
@@ -233,7 +231,7 @@ relink_one(struct relink *r, int dfd, const char *name, const char *full,
 		/* A cage-namespace path: only if it names something there. */
 		ns_tgt = jpath_norm(buf);
 		if ((there = target_there(r, lst, ns_tgt)) != 1) {
-			if (there == 0)
+			if (there == 0 && !jail_quiet)
 				jail_say(stdout, "%s: %s: not in the cage, "
 				    "left alone", full, buf);
 			else
@@ -259,9 +257,13 @@ relink_one(struct relink *r, int dfd, const char *name, const char *full,
 		fail(r, full, "owned by root in a directory others can "
 		    "write: not relinked (chown -h it to its user)");
 	else {
-		jail_say(stdout, "%s: %s -> %s", full, buf, rel);
+		/* a dry run is its list: -q does not shorten it */
+		if (!jail_quiet || r->dry_run)
+			jail_say(stdout, "%s: %s -> %s", full, buf, rel);
 		if (!r->dry_run && replace_link(r, dfd, name, lst, rel) == -1)
 			fail(r, full, strerror(errno));
+		else
+			r->relinked++;
 	}
 	free(ns_dir);
 	free(ns_tgt);
@@ -390,6 +392,9 @@ jail_relink(const char *cage, const char *dir, int dry_run)
 		relink_walk(&r, fd, &full, 0);
 		sbuf_free(&full);
 	}
+	jail_say(stdout, "cagesh-jail: %s: %zu link%s %s relative%s", dir,
+	    r.relinked, r.relinked == 1 ? "" : "s", r.dry_run ? "to make" :
+	    "made", r.errors > 0 ? " (with errors)" : "");
 out:
 	close(r.cfd);
 	free(r.rootgroups);
