@@ -1,0 +1,1 @@
+# No plugins: Capistrano and its git strategy only.

@@ -1,0 +1,1 @@
+# Nothing beyond the common deploy.rb.

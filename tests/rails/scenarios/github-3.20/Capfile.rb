@@ -1,0 +1,3 @@
+require "capistrano/rbenv"
+require "capistrano/bundler"
+require "capistrano/rails"

@@ -1,0 +1,3 @@
+set :repo_url, "git@github.com:org/app.git"
+set :rbenv_type, :system
+set :rbenv_ruby, "3.2.2"

@@ -1,0 +1,4 @@
+require "capistrano/rbenv"
+require "capistrano/bundler"
+require "capistrano/rails"
+require "capistrano/passenger"

@@ -1,0 +1,3 @@
+set :rbenv_ruby, "3.2.2"
+set :passenger_restart_with_sudo, true
+set :bundle_binstubs, -> { shared_path.join("bin") }

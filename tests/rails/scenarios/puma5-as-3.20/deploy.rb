@@ -1,0 +1,4 @@
+set :rbenv_type, :system
+set :rbenv_ruby, "3.2.2"
+set :puma_user, "www-data"
+set :default_env, { path: "/opt/ruby/bin:$PATH" }

@@ -1,0 +1,5 @@
+require "capistrano/bundler"
+require "capistrano/rails"
+require "capistrano/puma"
+install_plugin Capistrano::Puma
+install_plugin Capistrano::Puma::Systemd

@@ -1,0 +1,2 @@
+set :puma_systemctl_user, :system
+set :puma_phased_restart, true

@@ -1,0 +1,6 @@
+require "capistrano/rbenv"
+require "capistrano/bundler"
+require "capistrano/rails"
+require "capistrano/puma"
+install_plugin Capistrano::Puma
+install_plugin Capistrano::Puma::Systemd

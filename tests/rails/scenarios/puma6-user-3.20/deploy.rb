@@ -1,0 +1,3 @@
+set :rbenv_type, :system
+set :rbenv_ruby, "3.2.2"
+set :default_env, { path: "/opt/ruby/bin:$PATH" }

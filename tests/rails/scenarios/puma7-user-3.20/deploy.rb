@@ -1,0 +1,3 @@
+set :rbenv_custom_path, "/opt/rbenv"
+set :rbenv_ruby, "3.2.2"
+set :puma_enable_socket_service, true

@@ -1,0 +1,6 @@
+require "capistrano/rbenv"
+require "capistrano/bundler"
+require "capistrano/rails"
+require "capistrano/sidekiq"
+install_plugin Capistrano::Sidekiq
+install_plugin Capistrano::Sidekiq::Systemd

@@ -1,0 +1,5 @@
+require "capistrano/bundler"
+require "capistrano/rails"
+require "capistrano/sidekiq"
+install_plugin Capistrano::Sidekiq
+install_plugin Capistrano::Sidekiq::Systemd

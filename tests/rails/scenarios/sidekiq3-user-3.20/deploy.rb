@@ -1,0 +1,2 @@
+set :rbenv_ruby, "3.2.2"
+set :default_env, { path: "/opt/ruby/bin:$PATH" }
