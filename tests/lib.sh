@@ -13,6 +13,13 @@ else
 	SHARED_REQUIRED=0
 fi
 
+# The tests' Python imports tests/check.py: check(), an assert that
+# python3 -O and PYTHONOPTIMIZE do not switch off.
+PYTHONPATH=$(cd "$top_srcdir/tests" && pwd)${PYTHONPATH:+:$PYTHONPATH}
+export PYTHONPATH
+# And an assert written later still runs.
+unset PYTHONOPTIMIZE
+
 tap_n=0
 tap_failed=0
 

@@ -34,11 +34,12 @@ ok $(test $? -eq 1; echo $?) "--json: exit status"
 if command -v python3 >/dev/null; then
 	printf '%s' "$out" | python3 -c '
 import json, sys
+from check import check
 d = json.loads(sys.stdin.read())
-assert d["verdict"] == "deny", d
-assert [c["verdict"] for c in d["commands"]] == ["allow", "deny"], d
-assert d["commands"][0]["argv"] == ["git", "ls-remote", "/srv/repo.git", "HEAD"], d
-assert "rule" in d["commands"][0] and "reason" in d["commands"][1], d
+check(d["verdict"] == "deny", d)
+check([c["verdict"] for c in d["commands"]] == ["allow", "deny"], d)
+check(d["commands"][0]["argv"] == ["git", "ls-remote", "/srv/repo.git", "HEAD"], d)
+check("rule" in d["commands"][0] and "reason" in d["commands"][1], d)
 '
 	ok $? "--json is well-formed with argv, verdict, rule and reason"
 fi
