@@ -58,11 +58,27 @@ st=$?
 [ $st -eq 1 ] && printf '%s\n' "$out" | grep -q '^cagesh: '
 ok $? "a user with no entry: exit 1 and a cagesh: message"
 
+# A user may explain only for itself: checked as the current user when
+# that is not root, else as a throwaway user running a setuid-root copy.
 if [ "$(id -u)" != 0 ]; then
 	out=$("$CAGESH" --config "$conf" --explain root 'echo a' 2>&1)
 	st=$?
 	[ $st -eq 1 ] && printf '%s\n' "$out" | grep -q 'only root or'
 	ok $? "a user may explain only for itself"
+elif setuid_caller cgx; then
+	sed "s/user = \"$me\";/user = \"$su\";/" "$conf" > "$swork/c.conf"
+	chmod 644 "$swork/c.conf"
+	out=$(as_caller "$sbin" --config "$swork/c.conf" --explain "$su" \
+	    'echo a' 2>&1)
+	ok $? "setuid, as $su: a user may explain for itself" || diag "$out"
+	out=$(as_caller "$sbin" --config "$swork/c.conf" --explain root \
+	    'echo a' 2>&1)
+	st=$?
+	[ $st -eq 1 ] && printf '%s\n' "$out" | grep -q 'only root or'
+	ok $? "setuid, as $su: a user may explain only for itself" ||
+	    diag "exit $st" "$out"
+else
+	diag "not checked that a user may explain only for itself: $why"
 fi
 
 out=$(x '')
