@@ -7,13 +7,14 @@
 # the largest cap) with the fields every record has, and the file ends
 # with a newline.
 import json, os, sys
+from check import check
 RECORD_MAX = int(os.environ.get("RECORD_MAX", 16 * 1024 * 1024))
 COMMON = ("time", "event", "session", "user", "uid", "from", "mode")
 
 def records(path, since=0):
     data = open(path, "rb").read()
-    assert data == b"" or data.endswith(b"\n"), \
-        "the log does not end with a newline: %r" % data[-200:]
+    check(data == b"" or data.endswith(b"\n"),
+        "the log does not end with a newline: %r" % data[-200:])
     out = []
     for n, raw in enumerate(data.split(b"\n")[:-1], 1):
         if n <= since:
@@ -22,11 +23,11 @@ def records(path, since=0):
             r = json.loads(raw.decode("utf-8"))
         except ValueError as e:
             raise AssertionError("line %d: %s: %r" % (n, e, raw[:300]))
-        assert isinstance(r, dict), (n, r)
-        assert len(raw) + 1 <= RECORD_MAX, \
-            "line %d is %d bytes: %s" % (n, len(raw) + 1, show(r))
+        check(isinstance(r, dict), (n, r))
+        check(len(raw) + 1 <= RECORD_MAX,
+            "line %d is %d bytes: %s" % (n, len(raw) + 1, show(r)))
         for k in COMMON:
-            assert k in r, "line %d has no %s: %s" % (n, k, show(r))
+            check(k in r, "line %d has no %s: %s" % (n, k, show(r)))
         out.append(r)
     return out
 
@@ -57,7 +58,7 @@ def execs(recs, argv0=None):
             (argv0 is None or r["argv"][:1] == [argv0])]
 
 def one(recs, what):
-    assert len(recs) == 1, "%d %s:%s" % (len(recs), what, show_all(recs))
+    check(len(recs) == 1, "%d %s:%s" % (len(recs), what, show_all(recs)))
     return recs[0]
 
 sys.excepthook = lambda t, v, tb: print("%s: %s" % (t.__name__, v))

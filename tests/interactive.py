@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The steps of tests/test-interactive.sh: real interactive sessions of
 the setuid cagesh on a pseudo-terminal.  Prints "ok - ..." and
-"not ok - ..." lines (the shell script numbers them) and notes."""
+"not ok - ..." lines (the shell script numbers them) and notes.  Every
+run makes the same number of checks, whatever fails: the shell script
+counts them (CHECKS there) and an exception is a failure too."""
 import json
 import os
 import pwd
@@ -202,6 +204,9 @@ if m:
     say(pgrp == pid and tpgid == pgrp,
         "a command runs in a process group of its own that holds the "
         "terminal", "pid %d pgrp %d tpgid %d" % (pid, pgrp, tpgid))
+else:
+    say(False, "a command runs in a process group of its own that holds "
+        "the terminal", "no /proc/self/stat line")
 prompt(p)
 step(p, "the shell has the terminal back afterwards", "pwd\r",
      out(HOME))
@@ -251,7 +256,8 @@ try:
     say(lines[-1] == "exit 7" and "pwd" in lines,
         "it holds the lines typed", lines)
 except OSError as e:
-    say(False, "the history file exists", e)
+    say(False, "the history file is the user's, mode 0600", e)
+    say(False, "it holds the lines typed", e)
     lines = []
 
 # --- the second session: history comes back, trimmed; ^D ends it

@@ -13,6 +13,13 @@ else
 	SHARED_REQUIRED=0
 fi
 
+# The tests' Python imports tests/check.py: check(), an assert that
+# python3 -O and PYTHONOPTIMIZE do not switch off.
+PYTHONPATH=$(cd "$top_srcdir/tests" && pwd)${PYTHONPATH:+:$PYTHONPATH}
+export PYTHONPATH
+# And an assert written later still runs.
+unset PYTHONOPTIMIZE
+
 tap_n=0
 tap_failed=0
 
@@ -152,4 +159,47 @@ session_test_cleanup() {
 	userdel "$u" 2>/dev/null
 	userdel "$u2" 2>/dev/null
 	rm -rf "$work" "$scratch"
+}
+
+# setuid_caller PREFIX: for the root part of a test that also runs
+# unprivileged.  Makes a setuid-root copy $sbin of $CAGESH in a root-owned
+# directory $swork (mode 755: put the files the caller reads there) and a
+# throwaway user $su=PREFIX$$ (no password) to run it as: as_caller CMD...
+# Without root (or with CAGESH_SKIP_ROOT, or without useradd or setpriv)
+# it returns 1 and sets $why.  All of it goes on exit.
+setuid_caller() {
+	local t
+	why=
+	[ "$(id -u)" = 0 ] || why="needs root"
+	[ -z "${CAGESH_SKIP_ROOT:-}" ] || why="CAGESH_SKIP_ROOT is set"
+	for t in useradd userdel setpriv; do
+		[ -n "$why" ] || command -v "$t" >/dev/null || why="needs $t"
+	done
+	[ -z "$why" ] || return 1
+	root_test_lock
+	swork=$(mktemp -d /var/lib/cagesh-test.XXXXXX) || exit 1
+	chmod 755 "$swork"
+	su=$1$$
+	trap setuid_caller_cleanup EXIT
+	useradd -M -U -d /nonexistent -s /bin/false "$su" || exit 1
+	sgid=$(id -g "$su")
+	sbin=$swork/cagesh
+	cp "$CAGESH" "$sbin" && chown root:root "$sbin" && chmod 4755 "$sbin" ||
+	    exit 1
+}
+
+as_caller() {	# as_caller CMD...: run as the throwaway user $su
+	setpriv --reuid="$su" --regid="$sgid" --init-groups "$@"
+}
+
+setuid_caller_cleanup() {
+	pkill -KILL -u "$su" 2>/dev/null
+	userdel "$su" 2>/dev/null
+	rm -rf "$swork" "$scratch"
+}
+
+# nosuid DIR: whether DIR is on a file system that ignores setuid bits
+# (a setuid test there could not fail).
+nosuid() {
+	findmnt -n -o OPTIONS -T "$1" | tr , '\n' | grep -qx nosuid
 }

@@ -78,18 +78,38 @@ ok $? "@include is refused"
 "$CAGESH" --check-config a b >/dev/null 2>&1
 ok $(test $? -eq 2; echo $?) "extra arguments are a usage error"
 
-# The file is read with the caller's own privileges.
-if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 &&
-    command -v setpriv >/dev/null; then
-	cp "$conf" "$scratch/private.conf"
-	chown root "$scratch/private.conf"
-	chmod 600 "$scratch/private.conf"
-	chmod 755 "$scratch"
-	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$CAGESH" --check-config "$scratch/private.conf" 2>&1)
+# The file is read with the caller's own privileges, not the setuid
+# binary's: a setuid-root copy run by a throwaway user is refused a
+# root-only config, for --check-config and for --explain, and reads the
+# same config when it may (so a refusal is the drop, not a broken run).
+if setuid_caller cgc; then
+	ok $(nosuid "$swork"; test $? -ne 0; echo $?) \
+	    "the setuid copy is on a file system that honours setuid"
+	sed -e "s/user = \"nobody\";/user = \"$su\";/" "$conf" > "$swork/open.conf"
+	chmod 644 "$swork/open.conf"
+	cp "$swork/open.conf" "$swork/private.conf"
+	chmod 600 "$swork/private.conf"
+
+	out=$(as_caller "$sbin" --check-config "$swork/open.conf" 2>&1)
+	ok $? "setuid, as $su: --check-config reads a config it may read" ||
+	    diag "$out"
+	out=$(as_caller "$sbin" --check-config "$swork/private.conf" 2>&1)
 	st=$?
 	[ $st -eq 1 ] && printf '%s\n' "$out" | grep -qi "permission denied"
-	ok $? "an unprivileged caller cannot read a root-only file"
-	[ $st -eq 1 ] || diag "$out"
+	ok $? "setuid, as $su: --check-config cannot read a root-only file" ||
+	    diag "exit $st" "$out"
+
+	out=$(as_caller "$sbin" --config "$swork/open.conf" --explain "$su" \
+	    'git ls-remote /srv/repo.git HEAD' 2>&1)
+	ok $? "setuid, as $su: --explain with a config it may read" ||
+	    diag "$out"
+	out=$(as_caller "$sbin" --config "$swork/private.conf" --explain "$su" \
+	    'git ls-remote /srv/repo.git HEAD' 2>&1)
+	st=$?
+	[ $st -eq 1 ] && printf '%s\n' "$out" | grep -qi "permission denied"
+	ok $? "setuid, as $su: --explain cannot read a root-only file" ||
+	    diag "exit $st" "$out"
+else
+	diag "setuid checks skipped: $why"
 fi
 done_testing

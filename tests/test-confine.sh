@@ -361,11 +361,11 @@ from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 ids = {r["session"] for r in recs if r["event"] == "exec" and
        r["argv"] == ["nohup", "sleep", "31"]}
-assert len(ids) == 1, "no one session ran nohup sleep 31:" + show_all(recs)
+check(len(ids) == 1, "no one session ran nohup sleep 31:" + show_all(recs))
 recs = [r for r in recs if r["session"] in ids]
 ends = [r for r in recs if r["event"] == "session_end"]
-assert len(ends) == 1, "%d session_end:%s" % (len(ends), show_all(recs))
-assert ends[0].get("reason") == "signal", show_all(recs)
+check(len(ends) == 1, "%d session_end:%s" % (len(ends), show_all(recs)))
+check(ends[0].get("reason") == "signal", show_all(recs))
 PY
 kill_user_procs
 
@@ -393,11 +393,11 @@ from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 ids = {r["session"] for r in recs if r["event"] == "exec" and
        r["argv"] == ["sleep", "20"]}
-assert len(ids) == 1, "no one session ran sleep 20:" + show_all(recs)
+check(len(ids) == 1, "no one session ran sleep 20:" + show_all(recs))
 recs = [r for r in recs if r["session"] in ids]
 ends = [r for r in recs if r["event"] == "session_end"]
-assert len(ends) == 1, "%d session_end:%s" % (len(ends), show_all(recs))
-assert ends[0].get("reason") == "session time limit", show_all(recs)
+check(len(ends) == 1, "%d session_end:%s" % (len(ends), show_all(recs)))
+check(ends[0].get("reason") == "session time limit", show_all(recs))
 PY
 kill_user_procs
 write_conf
@@ -414,8 +414,8 @@ refused() {
 	    PYTHONPATH=$top_srcdir/tests python3 - "$log" "$mark" "$what" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
-assert [r["event"] for r in recs] == ["session_refused"], show_all(recs)
-assert sys.argv[3] in recs[0].get("reason", ""), show_all(recs)
+check([r["event"] for r in recs] == ["session_refused"], show_all(recs))
+check(sys.argv[3] in recs[0].get("reason", ""), show_all(recs))
 PY
 }
 rm -f "$home/r1" "$home/r2"

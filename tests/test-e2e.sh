@@ -103,21 +103,22 @@ capu deploy > "$work/cap3.log" 2>&1
 ok $? "cap production deploy (again)" || diag "$(tail -30 "$work/cap3.log")"
 python3 - "$cage" <<'PY'
 import os, sys
+from check import check
 cage = sys.argv[1]
 app = "/var/www/app"
 cur = os.readlink(cage + app + "/current")
-assert cur.startswith(app + "/releases/"), cur
+check(cur.startswith(app + "/releases/"), cur)
 rel = cage + cur
-assert os.path.isfile(rel + "/index.html"), rel
-assert os.path.isfile(rel + "/REVISION"), rel
-assert os.path.isfile(rel + "/tmp/restart.txt"), rel
+check(os.path.isfile(rel + "/index.html"), rel)
+check(os.path.isfile(rel + "/REVISION"), rel)
+check(os.path.isfile(rel + "/tmp/restart.txt"), rel)
 for f in ("config/database.yml", "config/master.key"):
     t = os.readlink(rel + "/" + f)
-    assert t == app + "/shared/" + f and os.path.isfile(cage + t), (f, t)
+    check(t == app + "/shared/" + f and os.path.isfile(cage + t), (f, t))
 for d in ("log", "tmp/pids", "public/system"):
     t = os.readlink(rel + "/" + d)
-    assert t == app + "/shared/" + d and os.path.isdir(cage + t), (d, t)
-assert len(os.listdir(cage + app + "/releases")) == 2
+    check(t == app + "/shared/" + d and os.path.isdir(cage + t), (d, t))
+check(len(os.listdir(cage + app + "/releases")) == 2)
 PY
 ok $? "releases, current, linked files and dirs resolve inside the cage"
 
@@ -129,12 +130,13 @@ ok $? "cap production deploy:cleanup" || diag "$(tail -30 "$work/cap5.log")"
 n_after=$(grep -c 'Starting session: command' "$work/ssh/sshd.log")
 python3 - "$log" $((n_after - n_before)) <<'PY'
 import json, sys
+from check import check
 recs = [json.loads(l) for l in open(sys.argv[1])]
 cmds = [r for r in recs if r["event"] == "command"]
 bad = [r for r in cmds if r["verdict"] != "allow" or r.get("status", 1) not in (0, 1)]
-assert len(cmds) == int(sys.argv[2]), (len(cmds), sys.argv[2])
-assert all(r["verdict"] == "allow" for r in cmds), [r["line"] for r in cmds if r["verdict"] != "allow"]
-assert not any("git-ssh" in c["argv"][0] for r in cmds for c in r["commands"] if c["argv"]), "git-ssh run"
+check(len(cmds) == int(sys.argv[2]), (len(cmds), sys.argv[2]))
+check(all(r["verdict"] == "allow" for r in cmds), [r["line"] for r in cmds if r["verdict"] != "allow"])
+check(not any("git-ssh" in c["argv"][0] for r in cmds for c in r["commands"] if c["argv"]), "git-ssh run")
 PY
 ok $? "one allowed command record per command Capistrano sent ($((n_after - n_before)))"
 ls "$cage"/tmp/git-ssh-*.sh >/dev/null 2>&1 &&
@@ -149,9 +151,10 @@ ok $? "a task sending bash -c id fails with cagesh's reason" ||
     diag "$(tail -10 "$work/cap6.log")"
 python3 - "$log" <<'PY'
 import json, sys
+from check import check
 last = [r for r in map(json.loads, open(sys.argv[1])) if r["event"] == "command"][-1]
-assert last["verdict"] == "deny", last
-assert any(c["verdict"] == "deny" and "bash" in c["argv"] for c in last["commands"]), last
+check(last["verdict"] == "deny", last)
+check(any(c["verdict"] == "deny" and "bash" in c["argv"] for c in last["commands"]), last)
 PY
 ok $? "and leaves a deny record"
 
@@ -246,11 +249,12 @@ ok $? "ssh -t: a prompt, a line runs, a denied one is refused, exit 3" ||
     diag "exit $st" "$(cat -v "$work/tty.out" | tail -20)"
 python3 - "$log" <<'PY'
 import json, sys
+from check import check
 recs = [json.loads(l) for l in open(sys.argv[1])]
-assert {r["mode"] for r in recs} == {"interactive"}, recs
+check({r["mode"] for r in recs} == {"interactive"}, recs)
 lines = [(r["line"], r["verdict"]) for r in recs if r["event"] == "command"]
-assert lines == [("pwd", "allow"), ("bash", "deny"), ("exit 3", "allow")], lines
-assert recs[-1]["event"] == "session_end" and recs[-1]["status"] == 3, recs[-1]
+check(lines == [("pwd", "allow"), ("bash", "deny"), ("exit 3", "allow")], lines)
+check(recs[-1]["event"] == "session_end" and recs[-1]["status"] == 3, recs[-1])
 PY
 ok $? "and its audit records (mode interactive, one per line, session_end 3)" ||
     diag "$(cat "$log")"

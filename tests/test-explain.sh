@@ -34,11 +34,12 @@ ok $(test $? -eq 1; echo $?) "--json: exit status"
 if command -v python3 >/dev/null; then
 	printf '%s' "$out" | python3 -c '
 import json, sys
+from check import check
 d = json.loads(sys.stdin.read())
-assert d["verdict"] == "deny", d
-assert [c["verdict"] for c in d["commands"]] == ["allow", "deny"], d
-assert d["commands"][0]["argv"] == ["git", "ls-remote", "/srv/repo.git", "HEAD"], d
-assert "rule" in d["commands"][0] and "reason" in d["commands"][1], d
+check(d["verdict"] == "deny", d)
+check([c["verdict"] for c in d["commands"]] == ["allow", "deny"], d)
+check(d["commands"][0]["argv"] == ["git", "ls-remote", "/srv/repo.git", "HEAD"], d)
+check("rule" in d["commands"][0] and "reason" in d["commands"][1], d)
 '
 	ok $? "--json is well-formed with argv, verdict, rule and reason"
 fi
@@ -57,11 +58,27 @@ st=$?
 [ $st -eq 1 ] && printf '%s\n' "$out" | grep -q '^cagesh: '
 ok $? "a user with no entry: exit 1 and a cagesh: message"
 
+# A user may explain only for itself: checked as the current user when
+# that is not root, else as a throwaway user running a setuid-root copy.
 if [ "$(id -u)" != 0 ]; then
 	out=$("$CAGESH" --config "$conf" --explain root 'echo a' 2>&1)
 	st=$?
 	[ $st -eq 1 ] && printf '%s\n' "$out" | grep -q 'only root or'
 	ok $? "a user may explain only for itself"
+elif setuid_caller cgx; then
+	sed "s/user = \"$me\";/user = \"$su\";/" "$conf" > "$swork/c.conf"
+	chmod 644 "$swork/c.conf"
+	out=$(as_caller "$sbin" --config "$swork/c.conf" --explain "$su" \
+	    'echo a' 2>&1)
+	ok $? "setuid, as $su: a user may explain for itself" || diag "$out"
+	out=$(as_caller "$sbin" --config "$swork/c.conf" --explain root \
+	    'echo a' 2>&1)
+	st=$?
+	[ $st -eq 1 ] && printf '%s\n' "$out" | grep -q 'only root or'
+	ok $? "setuid, as $su: a user may explain only for itself" ||
+	    diag "exit $st" "$out"
+else
+	diag "not checked that a user may explain only for itself: $why"
 fi
 
 out=$(x '')

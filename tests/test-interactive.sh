@@ -35,13 +35,21 @@ export CAGESH_BIN=$bin CAGESH_LOG=$log CAGESH_CONF=$conf_path
 export CAGESH_CAGE=$cage CAGESH_USER=$u CAGESH_USER2=$u2
 export CAGESH_TIOCSTI=$tiocsti
 
+# The checks interactive.py makes in every run: one missing (it
+# stopped early) is a failure, as is its non-zero exit (an exception).
+CHECKS=129
+python3 "$top_srcdir/tests/interactive.py" > "$work/interactive.out" 2>&1
+st=$?
+n=0
 while IFS= read -r line; do
 	case $line in
-	"ok - "*)	ok 0 "${line#ok - }" ;;
-	"not ok - "*)	ok 1 "${line#not ok - }" ;;
+	"ok - "*)	ok 0 "${line#ok - }"; n=$((n + 1)) ;;
+	"not ok - "*)	ok 1 "${line#not ok - }"; n=$((n + 1)) ;;
 	*)		diag "$line" ;;
 	esac
-done < <(python3 "$top_srcdir/tests/interactive.py" 2>&1)
+done < "$work/interactive.out"
+ok $st "tests/interactive.py ran to its end (exit $st)"
+ok $(test "$n" -eq "$CHECKS"; echo $?) "it made its $CHECKS checks ($n)"
 
 # Nothing of the sessions is left running.
 pgrep -u "$u" >/dev/null

@@ -39,11 +39,12 @@ json_ok() {	# json_ok FILE DESCRIPTION: every line is one JSON object
 	[ $have_py = 1 ] || return 0
 	python3 -c '
 import json, sys
+from check import check
 n = 0
 for l in open(sys.argv[1], "rb"):
-    assert isinstance(json.loads(l), dict), l
+    check(isinstance(json.loads(l), dict), l)
     n += 1
-assert n > 0
+check(n > 0)
 ' "$1"
 	ok $? "$2"
 }
@@ -214,15 +215,16 @@ json_ok "$out" "summary --json: one valid JSON object per row"
 if [ $have_py = 1 ]; then
 	python3 -c '
 import json, sys
+from check import check
 rows = [json.loads(l) for l in open(sys.argv[1])]
 t = rows[0]
-assert t["summary"] == "totals" and t["records"] == 23 and t["lines"] == 7, t
-assert t["sessions_started"] == 4 and t["ended_lost"] == 1, t
-assert t["first"] == "2026-03-01T10:00:00.000Z", t
+check(t["summary"] == "totals" and t["records"] == 23 and t["lines"] == 7, t)
+check(t["sessions_started"] == 4 and t["ended_lost"] == 1, t)
+check(t["first"] == "2026-03-01T10:00:00.000Z", t)
 u = {r["user"]: r for r in rows if r["summary"] == "user"}
-assert u["alice"]["lines"] == 4 and u["alice"]["denied_lines"] == 2, u
+check(u["alice"]["lines"] == 4 and u["alice"]["denied_lines"] == 2, u)
 c = {r["command"]: r for r in rows if r["summary"] == "command"}
-assert c["echo"]["count"] == 2 and c["cat"]["denied"] == 1, c
+check(c["echo"]["count"] == 2 and c["cat"]["denied"] == 1, c)
 ' "$out"
 	ok $? "summary --json: the counts"
 fi

@@ -117,11 +117,11 @@ pycheck "the exec record of 'echo x > \$(cat name)' has the expanded target" \
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 r = one(execs(recs, "echo"), "exec records of echo")
-assert r["argv"] == ["echo", "x"], show(r)
-assert r["redirs"] == [{"fd": 1, "op": ">", "target": "out.txt"}], show(r)
-assert r["verdict"] == "allow" and "rule" in r, show(r)
-assert r["line_no"] == 1 and r["cwd"] == sys.argv[3], show(r)
-assert isinstance(r["cmd_no"], int) and r["cmd_no"] >= 1, show(r)
+check(r["argv"] == ["echo", "x"], show(r))
+check(r["redirs"] == [{"fd": 1, "op": ">", "target": "out.txt"}], show(r))
+check(r["verdict"] == "allow" and "rule" in r, show(r))
+check(r["line_no"] == 1 and r["cwd"] == sys.argv[3], show(r))
+check(isinstance(r["cmd_no"], int) and r["cmd_no"] >= 1, show(r))
 PY
 
 # --- a line denied half way is "partial", one denied before it ran "deny"
@@ -133,8 +133,8 @@ pycheck "'touch ./p1; sleep \$(echo abc)': the line's verdict is partial" \
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 c = one([r for r in recs if r["event"] == "command"], "command records")
-assert c["verdict"] == "partial", show(c)
-assert [x["verdict"] for x in c["commands"]][:1] == ["allow"], show(c)
+check(c["verdict"] == "partial", show(c))
+check([x["verdict"] for x in c["commands"]][:1] == ["allow"], show(c))
 PY
 [ -e "$home/p1" ]
 ok $? "and its first command ran (p1 exists)"
@@ -143,8 +143,8 @@ pycheck "and sleep abc, denied at run time, has an exec record with a reason" \
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 r = one(execs(recs, "sleep"), "exec records of sleep")
-assert r["argv"] == ["sleep", "abc"], show(r)
-assert r["verdict"] == "deny" and r.get("reason"), show(r)
+check(r["argv"] == ["sleep", "abc"], show(r))
+check(r["verdict"] == "deny" and r.get("reason"), show(r))
 PY
 mark=$(log_mark)
 as_user "$bin" -c 'rm -rf /' >/dev/null 2>&1
@@ -152,8 +152,8 @@ pycheck "'rm -rf /': the line's verdict is deny" "$mark" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 c = one([r for r in recs if r["event"] == "command"], "command records")
-assert c["verdict"] == "deny" and c["line"] == "rm -rf /", show(c)
-assert [r for r in recs if r["event"] == "session_end"], show_all(recs)
+check(c["verdict"] == "deny" and c["line"] == "rm -rf /", show(c))
+check([r for r in recs if r["event"] == "session_end"], show_all(recs))
 PY
 
 # --- distinct bytes give distinct records
@@ -167,15 +167,15 @@ pycheck "argv byte E9, the UTF-8 é, the text \\xe9, \\ and E9: distinct records
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 e = execs(recs, "echo")
-assert len(e) == 4, "%d exec records of echo:%s" % (len(e), show_all(e))
+check(len(e) == 4, "%d exec records of echo:%s" % (len(e), show_all(e)))
 raw, utf8, text, bsraw = e
-assert bsraw["argv"][1].lower() == "\\\\\\xe9", show(bsraw)
-assert "/argv/1" in bsraw.get("escaped", []), show(bsraw)
-assert raw["argv"][1].lower() == "\\xe9", show(raw)
-assert "/argv/1" in raw.get("escaped", []), show(raw)
-assert utf8["argv"][1] == "\u00e9" and "escaped" not in utf8, show(utf8)
-assert text["argv"][1] == "\\xe9", show(text)
-assert "/argv/1" not in text.get("escaped", []), show(text)
+check(bsraw["argv"][1].lower() == "\\\\\\xe9", show(bsraw))
+check("/argv/1" in bsraw.get("escaped", []), show(bsraw))
+check(raw["argv"][1].lower() == "\\xe9", show(raw))
+check("/argv/1" in raw.get("escaped", []), show(raw))
+check(utf8["argv"][1] == "\u00e9" and "escaped" not in utf8, show(utf8))
+check(text["argv"][1] == "\\xe9", show(text))
+check("/argv/1" not in text.get("escaped", []), show(text))
 # the text \xe9 is written as is: only "escaped" tells it from the byte
 PY
 
@@ -188,20 +188,20 @@ pycheck "'touch ./x; kill -s KILL 0': exec of touch, session_end with signal 9" 
     "$mark" "$st" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
-assert sys.argv[3] != "124", "the session hung (timeout)"
+check(sys.argv[3] != "124", "the session hung (timeout)")
 t = one(execs(recs, "touch"), "exec records of touch")
-assert t["argv"] == ["touch", "./x"], show(t)
+check(t["argv"] == ["touch", "./x"], show(t))
 e = one([r for r in recs if r["event"] == "session_end"], "session_end records")
-assert e["session"] == t["session"], show_all(recs)
-assert e.get("signal") == 9 and e.get("status") == 137, show(e)
-assert e.get("reason") == "killed by signal 9", show(e)
+check(e["session"] == t["session"], show_all(recs))
+check(e.get("signal") == 9 and e.get("status") == 137, show(e))
+check(e.get("reason") == "killed by signal 9", show(e))
 PY
 pycheck "and the monitor wrote the line's command record, with a reason" \
     "$mark" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 c = one([r for r in recs if r["event"] == "command"], "command records")
-assert c["line"] == "touch ./x; kill -s KILL 0" and c.get("reason"), show(c)
+check(c["line"] == "touch ./x; kill -s KILL 0" and c.get("reason"), show(c))
 PY
 
 # --- a running session: its monitor, and its exec record up front
@@ -258,13 +258,13 @@ pycheck "and the first session still ends normally, its records whole" \
     "$mark" "$st" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
-assert sys.argv[3] == "0", "sleep 5 session exit %s" % sys.argv[3]
+check(sys.argv[3] == "0", "sleep 5 session exit %s" % sys.argv[3])
 x = one([r for r in execs(recs) if r["argv"] == ["sleep", "5"]], "sleep 5 records")
 mine = [r for r in recs if r["session"] == x["session"]]
-assert [r["event"] for r in mine] == \
-    ["session_start", "exec", "command", "session_end"], show_all(mine)
-assert mine[2]["verdict"] == "allow" and mine[2]["status"] == 0, show(mine[2])
-assert mine[3]["status"] == 0 and "reason" not in mine[3], show(mine[3])
+check([r["event"] for r in mine] ==
+    ["session_start", "exec", "command", "session_end"], show_all(mine))
+check(mine[2]["verdict"] == "allow" and mine[2]["status"] == 0, show(mine[2]))
+check(mine[3]["status"] == 0 and "reason" not in mine[3], show(mine[3]))
 PY
 
 # --- kill -s STOP 0 from the line stops nothing for good
@@ -290,8 +290,8 @@ st=$?
 pycheck "'kill -s STOP 0': the session ends within 10 s, recorded, nothing left stopped" \
     "$mark" "$st" "$hung" "$stopped" <<'PY'
 from auditlog import *
-assert sys.argv[4] == "0", "still running after 10 s"
-assert sys.argv[5] == "", "cagesh processes stopped:" + sys.argv[5]
+check(sys.argv[4] == "0", "still running after 10 s")
+check(sys.argv[5] == "", "cagesh processes stopped:" + sys.argv[5])
 recs = records(sys.argv[1], int(sys.argv[2]))
 one([r for r in recs if r["event"] == "session_end"], "session_end records")
 PY
@@ -305,9 +305,9 @@ pycheck "X=\$(cat big); echo \"\$X\" x4: every record whole and within $record_m
     "$mark" "$st" "$out" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
-assert sys.argv[3] == "0", "exit %s: %s" % (sys.argv[3], sys.argv[4])
-assert [r["event"] for r in recs if r["event"] != "exec"] == \
-    ["session_start", "command", "session_end"], show_all(recs)
+check(sys.argv[3] == "0", "exit %s: %s" % (sys.argv[3], sys.argv[4]))
+check([r["event"] for r in recs if r["event"] != "exec"] ==
+    ["session_start", "command", "session_end"], show_all(recs))
 PY
 pycheck "and echo's exec record says what was cut: length and sha256 of each value" \
     "$mark" "$home/big" <<'PY'
@@ -316,14 +316,14 @@ import hashlib
 recs = records(sys.argv[1], int(sys.argv[2]))
 full = open(sys.argv[3], "rb").read()
 r = one(execs(recs, "echo"), "exec records of echo")
-assert len(r["argv"]) == 5, show(r)
+check(len(r["argv"]) == 5, show(r))
 cut = {c["path"]: c for c in r.get("cut", [])}
-assert sorted(cut) == ["/argv/%d" % i for i in range(1, 5)], show(r)
+check(sorted(cut) == ["/argv/%d" % i for i in range(1, 5)], show(r))
 for path, c in cut.items():
-    assert c["length"] == len(full), show(c)
-    assert c["sha256"] == hashlib.sha256(full).hexdigest(), show(c)
+    check(c["length"] == len(full), show(c))
+    check(c["sha256"] == hashlib.sha256(full).hexdigest(), show(c))
     v = pointer(r, path)
-    assert len(v) < len(full) and full.startswith(v.encode()), show(r)
+    check(len(v) < len(full) and full.startswith(v.encode()), show(r))
 PY
 
 # --- PAM's limits are the caged side's, not the monitor's
@@ -355,10 +355,10 @@ pycheck "and records over 1 KiB are still written whole, a next session works" \
     "$mark" "$st" "$w3000" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
-assert sys.argv[3] == "0", "the next session: exit %s" % sys.argv[3]
+check(sys.argv[3] == "0", "the next session: exit %s" % sys.argv[3])
 x = one([r for r in execs(recs) if r["argv"] == ["echo", sys.argv[4]]], "echo records")
 ends = [r for r in recs if r["event"] == "session_end"]
-assert len(ends) == 3 and x["session"] in [e["session"] for e in ends], show_all(recs)
+check(len(ends) == 3 and x["session"] in [e["session"] for e in ends], show_all(recs))
 PY
 
 # --- a caller's lowered hard file-size limit cannot reach the monitor
@@ -397,7 +397,7 @@ pycheck "and session_end says how many it killed" "$mark" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
 end = one([r for r in recs if r["event"] == "session_end"], "session_end")
-assert end.get("killed", 0) >= 1 and end.get("signal") == 9, show(end)
+check(end.get("killed", 0) >= 1 and end.get("signal") == 9, show(end))
 PY
 ls -d /sys/fs/cgroup/unified/cagesh-* /sys/fs/cgroup/cagesh-* 2>/dev/null | grep -q . &&
     diag "cgroups left: $(ls -d /sys/fs/cgroup/unified/cagesh-* /sys/fs/cgroup/cagesh-* 2>/dev/null)"
@@ -432,8 +432,8 @@ as_user "$bin" -c "$touch_line" >/dev/null 2>&1
 pycheck "a full log: session $n is refused, every line is a whole record" \
     "$n" <<'PY'
 from auditlog import *
-assert int(sys.argv[2]) < 30, "30 sessions ran"
-assert records(sys.argv[1]), "the log is empty"
+check(int(sys.argv[2]) < 30, "30 sessions ran")
+check(records(sys.argv[1]), "the log is empty")
 PY
 rm -f "$work/log/fill" "$work/log/fill2"
 mark=$(log_mark)
@@ -442,10 +442,10 @@ st=$?
 pycheck "with room again, a session runs and logs whole records" "$mark" "$st" <<'PY'
 from auditlog import *
 recs = records(sys.argv[1], int(sys.argv[2]))
-assert sys.argv[3] == "0", "exit %s" % sys.argv[3]
-assert [r["event"] for r in recs] == \
-    ["session_start", "exec", "command", "session_end"], show_all(recs)
-assert len({r["session"] for r in recs}) == 1, show_all(recs)
+check(sys.argv[3] == "0", "exit %s" % sys.argv[3])
+check([r["event"] for r in recs] ==
+    ["session_start", "exec", "command", "session_end"], show_all(recs))
+check(len({r["session"] for r in recs}) == 1, show_all(recs))
 PY
 [ $ran_full = 0 ] && [ -e "$home/marker" ]
 ok $? "on_failure = deny: touch ./marker ran only once its exec record had room" ||

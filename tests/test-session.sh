@@ -47,11 +47,12 @@ write_conf "$cage"
 records() {	# records EVENT: how many records of that event in the log
 	python3 - "$log" "$1" <<'PY'
 import json, sys
+from check import check
 n = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
     for k in ("time", "event", "session", "user", "uid", "from", "mode"):
-        assert k in r, (k, r)
+        check(k in r, (k, r))
     if r["event"] == sys.argv[2]:
         n += 1
 print(n)
@@ -150,12 +151,13 @@ printf '%s\n' "$out" | grep -q '^cagesh: denied: '
 ok $? "and says why on stderr"
 python3 - "$log" <<'PY'
 import json, sys
+from check import check
 last = [r for r in map(json.loads, open(sys.argv[1]))
         if r["event"] == "command"][-1]
-assert last["verdict"] == "deny", last
-assert last["line"] == "touch marker; bash -c id", last
-assert "status" not in last, last
-assert any(c["verdict"] == "deny" and "reason" in c for c in last["commands"]), last
+check(last["verdict"] == "deny", last)
+check(last["line"] == "touch marker; bash -c id", last)
+check("status" not in last, last)
+check(any(c["verdict"] == "deny" and "reason" in c for c in last["commands"]), last)
 PY
 ok $? "and leaves a deny record" ||
     diag "$(grep '"event":"command"' "$log" | tail -n 1)"
@@ -166,10 +168,11 @@ for line in 'exit 3' 'false; exit 3' '(exit 3); exit $?'; do
 	st=$?
 	python3 - "$log" "$line" <<'PY'
 import json, sys
+from check import check
 last = [r for r in map(json.loads, open(sys.argv[1]))
         if r["event"] == "command"][-1]
-assert last["line"] == sys.argv[2] and last["verdict"] == "allow" and \
-    last["status"] == 3, last
+check(last["line"] == sys.argv[2] and last["verdict"] == "allow" and
+    last["status"] == 3, last)
 PY
 	ok $(( $? || st != 3 )) "'$line' exits 3 with an allow record"
 done
@@ -231,11 +234,12 @@ evil=$(printf 'echo "x\\" \\"user\\":\\"root"\necho y')
 out=$(SSH_CONNECTION='127.0.0.1 50022 127.0.0.1 22' as_user "$bin" -c "$evil" 2>&1)
 python3 - "$log" "$u" "$evil" <<'PY'
 import json, sys
+from check import check
 lines = open(sys.argv[1]).read().split("\n")
 last = [json.loads(l) for l in lines if l][-2]
-assert last["event"] == "command", last
-assert last["user"] == sys.argv[2] and last["from"] == "127.0.0.1 50022", last
-assert last["line"] == sys.argv[3] and "\n" in last["line"], last
+check(last["event"] == "command", last)
+check(last["user"] == sys.argv[2] and last["from"] == "127.0.0.1 50022", last)
+check(last["line"] == sys.argv[3] and "\n" in last["line"], last)
 PY
 ok $? "records carry from, keep user bytes inside their field, one line each"
 
@@ -282,16 +286,18 @@ done
 wait $pids
 python3 - "$log" <<'PY'
 import json, sys
+from check import check
 seen = {}
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r["event"] == "command":
         seen[r["line"]] = seen.get(r["line"], 0) + 1
-assert len(seen) == 200 and set(seen.values()) == {1}, (len(seen), seen)
+check(len(seen) == 200 and set(seen.values()) == {1}, (len(seen), seen))
 PY
 ok $? "200 concurrent sessions: 200 whole command records, one per line"
 python3 - "$log" <<'PY'
 import json, sys
+from check import check
 n = {}
 echoes = set()
 for line in open(sys.argv[1]):
@@ -300,8 +306,8 @@ for line in open(sys.argv[1]):
     if r["event"] == "exec":
         echoes.add(tuple(r["argv"]))
 want = {"session_start": 200, "exec": 200, "command": 200, "session_end": 200}
-assert n == want, n
-assert echoes == {("echo", "line-%d" % i) for i in range(1, 201)}, len(echoes)
+check(n == want, n)
+check(echoes == {("echo", "line-%d" % i) for i in range(1, 201)}, len(echoes))
 PY
 ok $? "and 200 session_start, exec (one per echo), session_end records"
 done_testing
