@@ -62,7 +62,14 @@ e2e_cleanup() {
 	[ -n "$e2e_users$e2e_pids" ] && sleep 0.2
 	[ $e2e_conf_made = 1 ] && rm -f "$conf_path"
 	[ $e2e_pam_made = 1 ] && rm -f /etc/pam.d/cagesh
-	for u in $e2e_users; do userdel "$u" 2>/dev/null; done
+	# what their uncaged sessions left in the host's tmp dirs (the bash
+	# user's Capistrano uploads /tmp/git-ssh-*.sh)
+	for u in $e2e_users; do
+		id "$u" >/dev/null 2>&1 &&
+		    find /tmp /var/tmp -xdev -mindepth 1 -maxdepth 1 -user "$u" \
+		    -exec rm -rf {} + 2>/dev/null
+		userdel "$u" 2>/dev/null
+	done
 	rm -rf "$work" "$scratch"
 }
 
