@@ -1,149 +1,19 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * /etc/cagesh.conf (libconfig syntax) -> plain structs.  No libconfig
- * type escapes conf.c.  Every problem found is reported as
+ * The config loader, pure but for reading its file: /etc/cagesh.conf
+ * (libconfig syntax) -> plain structs (the profiles: model.h).  No
+ * libconfig type escapes conf.c.  Every problem found is reported as
  * "FILE:LINE: message"; a config with any problem is not used.
  */
 #ifndef CAGESH_CONF_H
 #define CAGESH_CONF_H
 
 #include <sys/types.h>
-#include <regex.h>
 #include <stddef.h>
-#include <stdint.h>
 
+#include "model.h"
 #include "parse.h"
-
-/* One option a rule names: "-v", "-f=", "--file=RE", "--color[=]", "-name=" */
-enum opt_kind {
-	OPT_SHORT,	/* -x: one letter, may be combined (-xv) or glued (-xVAL) */
-	OPT_LONG,	/* --name */
-	OPT_WORD,	/* -name: a whole word with one dash (find -name, kill -USR2) */
-};
-
-enum opt_arg {
-	ARG_NONE,	/* takes no value */
-	ARG_REQ,	/* "=": needs a value, glued (-fX, --f=X) or the next word */
-	ARG_OPT,	/* "[=]": long only, value only glued (--color=auto) */
-};
-
-struct optspec {
-	enum opt_kind	 kind;
-	enum opt_arg	 arg;
-	char		*name;		/* without dashes: "v", "file", "name" */
-	char		*spec;		/* as written in the config */
-	regex_t		*pattern;	/* value must match (anchored), or NULL */
-	int		 line;
-};
-
-struct rule {
-	char		*name;		/* command or subcommand name */
-	char		*label;		/* "git clone" */
-	char		*where;		/* "FILE:LINE" of the rule */
-	char		*path;		/* absolute path that may name it, or NULL */
-	char		*description;	/* one line for help, or NULL */
-	struct optspec	*opts;		/* allowed options */
-	size_t		 nopts;
-	struct optspec	*deny;		/* denied options (also own and ancestors') */
-	size_t		 ndeny;
-	int		 any_options;	/* options not listed are allowed */
-	int		 oldstyle;	/* tar: first word may be a bare cluster */
-	regex_t		*operands;	/* each operand matches one (anchored) */
-	char		**operand_src;
-	size_t		 noperands;
-	int		 operands_set;	/* operands given (empty list: none allowed) */
-	long		 operands_max;	/* -1: no limit */
-	struct optspec	*require;	/* at least one of these options must be given */
-	size_t		 nrequire;
-	struct rule	*subs;		/* subcommands: first operand names one */
-	size_t		 nsubs;
-	int		 entry_home;	/* HOME is the entry's home, whatever
-					   program_home says (top-level) */
-	const struct rule *parent;
-};
-
-struct envfix {
-	char		*name;
-	char		*value;
-};
-
-/*
- * Kernel confinement of a profile's sessions (src/landlock.c).  Paths
- * are inside the cage, absolute and in normal form; in write and
- * exec_writable, "~" and "~/..." are the user entry's home.
- */
-enum confine_landlock {
-	CONFINE_REQUIRE,	/* no session without what is asked */
-	CONFINE_WARN,		/* run with less, and log why */
-};
-
-enum confine_signal {
-	CONFINE_SIGNAL_SESSION,	/* only to the session's processes */
-	CONFINE_SIGNAL_USER,	/* to the user's, as without Landlock */
-};
-
-struct confine {
-	enum confine_landlock landlock;
-	char		**exec;		/* programs run only beneath these */
-	size_t		 nexec;
-	char		**write;	/* writes go only beneath these */
-	size_t		 nwrite;
-	char		**exec_writable; /* write places that may run programs */
-	size_t		 nexec_writable;
-	int		 tcp;		/* connect or bind given: TCP restricted */
-	unsigned short	*connect;	/* TCP ports a connect may reach */
-	size_t		 nconnect;
-	unsigned short	*bind;		/* TCP ports a socket may bind */
-	size_t		 nbind;
-	enum confine_signal signal;
-};
-
-/*
- * Resource limits of a profile's sessions (src/rlimits.c).  64 bits
- * whatever rlim_t is: on a 32-bit build without large files, "16G" is
- * more than an rlim_t holds.
- */
-#define RLIMITS_UNLIMITED	UINT64_MAX
-
-struct rlimits {
-	uint64_t	 nproc;		/* RLIMITS_UNLIMITED: not limited */
-	uint64_t	 nofile;
-	uint64_t	 cpu;		/* seconds of CPU, per process */
-	uint64_t	 fsize;		/* bytes */
-	uint64_t	 as;		/* bytes of address space */
-	long		 session;	/* wall-clock seconds; 0: none */
-};
-
-#define RLIMITS_NPROC_DEFAULT	1024
-#define RLIMITS_NOFILE_DEFAULT	4096
-#define RLIMITS_CPU_DEFAULT	3600
-#define RLIMITS_FSIZE_DEFAULT	(16ULL << 30)
-#define RLIMITS_SESSION_DEFAULT	7200
-
-struct profile {
-	char		*name;
-	char		*where;
-	char		**path;		/* command lookup, inside the cage */
-	size_t		 npath;
-	char		**env;		/* names a line may set */
-	size_t		 nenv;
-	struct envfix	*setenv;	/* always set; a line cannot change them */
-	size_t		 nsetenv;
-	char		**env_ignore;	/* a line may set them; the value is dropped */
-	size_t		 nenv_ignore;
-	struct rule	*cmds;
-	size_t		 ncmds;
-	char		**cage_files;	/* host paths cagesh-jail copies in */
-	size_t		 ncage_files;
-	/*
-	 * HOME of the programs a line runs (inside the cage, root's), or
-	 * NULL: the entry's home.  The shell's own HOME is the entry's.
-	 */
-	char		*program_home;
-	struct confine	 confine;
-	struct rlimits	 limits;
-};
 
 struct userent {
 	char		*user;		/* exactly one of user, group */

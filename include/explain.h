@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cagesh --explain: what the policy says of a line, one line (or one
- * JSON object) per simple command.  Formatting only; nothing runs.
+ * cagesh --explain's output, pure formatting (nothing runs): what the
+ * policy says of a line, one line (or one JSON object) per simple command.
  */
 #ifndef CAGESH_EXPLAIN_H
 #define CAGESH_EXPLAIN_H

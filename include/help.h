@@ -1,16 +1,16 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The help builtin's text: the commands a profile allows, each with its
- * one-line description, and one command's argument rules in plain
- * words.  Pure formatting: nothing is read or run.
+ * The help builtin's text, pure formatting (nothing is read or run): the
+ * commands a profile allows, each with its one-line description, and
+ * one command's argument rules in plain words.
  */
 #ifndef CAGESH_HELP_H
 #define CAGESH_HELP_H
 
 #include <stddef.h>
 
-#include "conf.h"
+#include "model.h"
 #include "xmalloc.h"
 
 /* Every allowed command and builtin, and the variables a line may set. */

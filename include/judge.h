@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One line, parsed and judged before anything runs: what --explain
+ * A line parsed and judged before anything runs, pure code: what --explain
  * prints and what a session runs come from this same function.
  */
 #ifndef CAGESH_JUDGE_H
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "conf.h"
+#include "model.h"
 #include "parse.h"
 #include "policy.h"
 

@@ -53,4 +53,13 @@ const char	*parse_strerror(enum parse_err);
  */
 const char	*parse_refused_name(const char *name);
 
+/*
+ * A NAME of the language, [A-Za-z_][A-Za-z0-9_]*: the one test of a
+ * variable name, for the lexer, the policy, export, env and the config
+ * alike (lex.c).  parse_name_len: the length of the NAME that starts
+ * s[0..len), 0 if none.  parse_is_name: s[0..len) is a NAME.
+ */
+size_t		 parse_name_len(const char *s, size_t len);
+int		 parse_is_name(const char *s, size_t len);
+
 #endif

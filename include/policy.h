@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The policy: pure functions from a command (or a whole syntax tree)
+ * The policy, pure code: functions from a command (or a whole syntax tree)
  * and a profile to a verdict with the deciding rule or the reason.
  * No I/O here: nothing is read from the disk or the environment.
  *
@@ -16,26 +16,13 @@
 #include <stddef.h>
 
 #include "ast.h"
-#include "conf.h"
+#include "model.h"
+
+struct builtin;
 
 enum verdict {
 	V_ALLOW,
 	V_DENY,
-};
-
-enum builtin {
-	B_NONE = 0,
-	B_CD,
-	B_PWD,
-	B_EXPORT,
-	B_UMASK,
-	B_TEST,		/* test and [ */
-	B_ECHO,
-	B_TRUE,
-	B_FALSE,
-	B_EXIT,
-	B_HELP,
-	B_HISTORY,
 };
 
 enum env_action {
@@ -68,7 +55,7 @@ struct pjudge {
 	enum verdict	 verdict;
 	char		*why;		/* allow: the rule; deny: the reason */
 	size_t		 argv0;		/* index of the command word after env ... */
-	enum builtin	 builtin;	/* B_NONE for a program */
+	const struct builtin *builtin;	/* NULL for a program */
 	const struct rule *rule;	/* the program's rule */
 	int		 deferred;	/* some words are checked only at run time */
 };
@@ -80,11 +67,24 @@ void		 pjudge_free(struct pjudge *);
 enum env_action	 policy_env(const struct profile *, const char *name,
 		    const char **why);
 int		 policy_env_dangerous(const char *name);
-enum builtin	 policy_builtin(const char *name);
-/* The builtins' names, i = 0, 1, ...; NULL past the last. */
-const char	*policy_builtin_name(size_t i);
-/* A profile's rule for a command name (not a path), or NULL. */
-const struct rule *policy_rule(const struct profile *, const char *name);
+const char	*policy_verdict_name(enum verdict);
+
+/*
+ * For the builtins' judges (builtin.h): the judgement being made of one
+ * simple command.  policy_deny keeps the first reason and returns -1;
+ * policy_defer leaves some words to the run-time check; policy_assign
+ * judges setting the variable name as a NAME=value would.
+ */
+struct pstate;
+int		 policy_deny(struct pstate *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 policy_defer(struct pstate *);
+int		 policy_assign(struct pstate *, const char *name);
+/*
+ * The name of a NAME=value word whose value is known only at run time,
+ * or NULL: only a name written plainly before the '=' counts.
+ */
+char		*policy_dynamic_name(const char *src);
 
 /* A whole line, before anything runs: every simple command, in run order. */
 struct pentry {

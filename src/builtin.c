@@ -1,9 +1,11 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The builtins.  `test` follows POSIX: 0 to 4 arguments are decided by
- * their count, more by a small recursive-descent parser (! ( ) -a -o).
- * Bad syntax is status 2 with a message, never a silent false.
+ * The builtins, unprivileged (the caged shell): their table, their
+ * judges (pure) and what they run.  `test` follows POSIX: 0 to 4
+ * arguments are decided by their count, more by a small
+ * recursive-descent parser (! ( ) -a -o).  Bad syntax is status 2 with
+ * a message, never a silent false.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -20,29 +22,13 @@
 #include "exec.h"
 #include "expand.h"
 #include "help.h"
+#include "parse.h"
 #include "policy.h"
 #include "vars.h"
 #include "vis.h"
 #include "xmalloc.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Made visible, as exec.c's msg(): words from the line, names, the config. */
 static void __attribute__((format(printf, 1, 2)))
@@ -59,7 +45,7 @@ warnmsg(const char *fmt, ...)
 		vis_adds(&b, s);
 		sbuf_addc(&b, '\n');
 		free(s);
-		(void)write_all(STDERR_FILENO, b.s, b.len);
+		(void)sbuf_write(&b, STDERR_FILENO);
 	}
 	va_end(ap);
 	sbuf_free(&b);
@@ -69,7 +55,7 @@ warnmsg(const char *fmt, ...)
 static int
 out(const char *name, struct sbuf *b)
 {
-	if (write_all(STDOUT_FILENO, b->s, b->len) == -1) {
+	if (sbuf_write(b, STDOUT_FILENO) == -1) {
 		/* a reader that left early (head) is no error to report */
 		if (errno != EPIPE)
 			warnmsg("%s: write error: %s", name, strerror(errno));
@@ -200,21 +186,6 @@ b_cd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 }
 
 static int
-valid_name(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9')))
-			return 0;
-	return 1;
-}
-
-static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -269,7 +240,7 @@ b_export(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	for (i = 1; i < argc; i++) {
 		eq = strchr(argv[i], '=');
 		len = eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-		if (!valid_name(argv[i], len)) {
+		if (!parse_is_name(argv[i], len)) {
 			warnmsg("export: '%.*s' is not a valid variable name",
 			    (int)len, argv[i]);
 			rc = 1;
@@ -710,32 +681,159 @@ b_test(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	return v ? 0 : 1;
 }
 
-static const struct {
-	enum builtin	 b;
-	int		(*fn)(struct exec_ctx *, char *const *, size_t);
-} table[] = {
-	{ B_CD,		b_cd },
-	{ B_PWD,	b_pwd },
-	{ B_EXPORT,	b_export },
-	{ B_UMASK,	b_umask },
-	{ B_TEST,	b_test },
-	{ B_ECHO,	b_echo },
-	{ B_TRUE,	b_true },
-	{ B_FALSE,	b_false },
-	{ B_EXIT,	b_exit },
-	{ B_HELP,	b_help },
-	{ B_HISTORY,	b_history },
+/* The judges: pure, before anything runs (policy.h). */
+
+static int
+j_cd(struct pstate *j, const char *name, const struct pword *w, size_t n)
+{
+	size_t i;
+
+	(void)name;
+	for (i = 0; i < n; i++) {
+		if (w[i].dynamic)
+			policy_defer(j);
+		else if (w[i].text[0] == '-' && strcmp(w[i].text, "-") != 0)
+			return policy_deny(j, "cd: options are not supported");
+	}
+	if (n > 1)
+		return policy_deny(j, "cd: at most one operand is allowed");
+	return 0;
+}
+
+static int
+j_help(struct pstate *j, const char *name, const struct pword *w, size_t n)
+{
+	size_t i;
+
+	(void)name;
+	for (i = 0; i < n; i++)
+		if (!w[i].dynamic && w[i].text[0] == '-')
+			return policy_deny(j, "help: options are not supported");
+	if (n > 8)
+		return policy_deny(j, "help: at most 8 operands are allowed");
+	return 0;
+}
+
+/* At most one operand: digits '0' to top, at most max of them (0: any). */
+static int
+j_number(struct pstate *j, const char *name, const struct pword *w, size_t n,
+    char top, size_t max, const char *what)
+{
+	const char *t;
+	size_t k;
+
+	if (n > 1)
+		return policy_deny(j, "%s: at most one operand is allowed",
+		    name);
+	if (n == 0)
+		return 0;
+	if (w[0].dynamic) {
+		policy_defer(j);
+		return 0;
+	}
+	t = w[0].text;
+	for (k = 0; t[k] >= '0' && t[k] <= top; k++)
+		;
+	if (k == 0 || t[k] != '\0' || (max > 0 && k > max))
+		return policy_deny(j, "%s: '%s' is not %s", name, t, what);
+	return 0;
+}
+
+static int
+j_umask(struct pstate *j, const char *name, const struct pword *w, size_t n)
+{
+	return j_number(j, name, w, n, '7', 4, "an octal mode");
+}
+
+static int
+j_exit(struct pstate *j, const char *name, const struct pword *w, size_t n)
+{
+	return j_number(j, name, w, n, '9', 0, "a number");
+}
+
+static int
+j_history(struct pstate *j, const char *name, const struct pword *w,
+    size_t n)
+{
+	return j_number(j, name, w, n, '9', 6, "a number");
+}
+
+static int
+j_export(struct pstate *j, const char *name, const struct pword *w, size_t n)
+{
+	const char *t;
+	char *var;
+	size_t i, k;
+	int rc;
+
+	(void)name;
+	for (i = 0; i < n; i++) {
+		t = w[i].text;
+		if (t[0] == '-')
+			return policy_deny(j, "export: options are not "
+			    "supported");
+		if (w[i].dynamic) {
+			if ((var = policy_dynamic_name(t)) == NULL)
+				return policy_deny(j, "export: the variable "
+				    "name must be a literal word");
+		} else {
+			k = strcspn(t, "=");
+			if (!parse_is_name(t, k))
+				return policy_deny(j, "export: '%.*s' is not a "
+				    "valid variable name", (int)k, t);
+			var = xstrndup(t, k);
+		}
+		rc = policy_assign(j, var);
+		free(var);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct builtin table[] = {
+	{ "cd", j_cd, b_cd, "cd [DIR]: change the directory (~ is your "
+	    "home; cd - goes back)", 0 },
+	{ "pwd", NULL, b_pwd, "pwd: print the directory you are in", 1 },
+	{ "export", j_export, b_export, "export NAME[=VALUE]...: set "
+	    "variables for the commands that follow (only the names listed "
+	    "below)", 0 },
+	{ "umask", j_umask, b_umask, "umask [MODE]: show or set the file "
+	    "creation mask (octal)", 0 },
+	{ "test", NULL, b_test, "test EXPR: evaluate a condition (-f FILE, "
+	    "-d DIR, A = B, ...)", 1 },
+	{ "[", NULL, b_test, "[ EXPR ]: the same as test", 1 },
+	{ "echo", NULL, b_echo, "echo [-n] WORD...: print the words", 1 },
+	{ "true", NULL, b_true, "true: do nothing, successfully", 1 },
+	{ "false", NULL, b_false, "false: do nothing, unsuccessfully", 1 },
+	{ "exit", j_exit, b_exit, "exit [N]: end the session with status N",
+	    0 },
+	{ "help", j_help, b_help, "help [COMMAND [SUBCOMMAND]]: what you may "
+	    "run, and the arguments a command takes", 0 },
+	{ "history", j_history, b_history, "history [N]: the last N lines "
+	    "you typed (all of them without N)", 0 },
 };
 
-int
-builtin_run(struct exec_ctx *ctx, enum builtin b, char *const *argv,
-    size_t argc)
+const struct builtin *
+builtin_find(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < NELEM(table); i++)
-		if (table[i].b == b)
-			return table[i].fn(ctx, argv, argc);
-	warnmsg("%s: not a builtin", argc > 0 ? argv[0] : "?");
-	return 127;
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+const struct builtin *
+builtin_at(size_t i)
+{
+	return i < NELEM(table) ? &table[i] : NULL;
+}
+
+int
+builtin_run(struct exec_ctx *ctx, const struct builtin *b, char *const *argv,
+    size_t argc)
+{
+	return b->run(ctx, argv, argc);
 }

@@ -1,7 +1,10 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * /etc/cagesh.conf -> struct conf.
+ * The config loader: /etc/cagesh.conf -> struct conf and its profiles
+ * (model.h).  Runs as root at session start, as the caller for
+ * --check-config and --explain; it reads the file it is given, nothing
+ * else.
  *
  * The file decides what a caged user may run, so a config that is only
  * partly understood is never used: every problem is collected (an admin
@@ -29,7 +32,10 @@
 
 #include "account.h"
 #include "audit.h"
+#include "builtin.h"
 #include "conf.h"
+#include "model.h"
+#include "optspec.h"
 #include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
@@ -48,17 +54,6 @@ struct ld {
 	int			 log_bad;	/* the log group had errors */
 };
 
-static const char	 letters[] = "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-static const char	 alnum[] = "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/* strchr() finds the terminating NUL of set: '\0' is in no set here. */
-static int
-in_set(char c, const char *set)
-{
-	return c != '\0' && strchr(set, c) != NULL;
-}
 
 /*
  * Messages quote the file's text and end up on a terminal and in
@@ -184,6 +179,43 @@ spath(const config_setting_t *s)
 	sbuf_init(&b);
 	spath_add(&b, s);
 	return sbuf_take(&b);
+}
+
+/* "profiles.x.path[1]" and then fmt, at the line of setting at. */
+static void __attribute__((format(printf, 4, 5)))
+ld_named(struct ld *ld, const config_setting_t *at,
+    const config_setting_t *named, const char *fmt, ...)
+{
+	va_list ap;
+	char *m, *path;
+
+	va_start(ap, fmt);
+	m = vfmt(fmt, ap);
+	va_end(ap);
+	path = spath(named);
+	ld_errl(ld, sline(at), "%s%s", path, m);
+	free(path);
+	free(m);
+}
+
+/* The string of an array element, or NULL when it is not one. */
+static const char *
+elem_string(struct ld *ld, const config_setting_t *e)
+{
+	if (config_setting_type(e) == CONFIG_TYPE_STRING)
+		return config_setting_get_string(e);
+	ld_named(ld, e, e, " must be a string");
+	return NULL;
+}
+
+/* An element that must be a group (a rule): 0, or -1 with a message. */
+static int
+elem_group(struct ld *ld, const config_setting_t *e)
+{
+	if (config_setting_type(e) == CONFIG_TYPE_GROUP)
+		return 0;
+	ld_named(ld, e, e, " must be a group { ... }");
+	return -1;
 }
 
 static const char *
@@ -348,20 +380,15 @@ static int
 check_str(struct ld *ld, const config_setting_t *s, const char *str)
 {
 	const unsigned char *p;
-	char *path;
 
 	if (*str == '\0') {
-		path = spath(s);
-		ld_err(ld, s, "%s must not be empty", path);
-		free(path);
+		ld_named(ld, s, s, " must not be empty");
 		return -1;
 	}
 	for (p = (const unsigned char *)str; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f) {
-			path = spath(s);
-			ld_err(ld, s, "%s must not contain control "
-			    "characters", path);
-			free(path);
+			ld_named(ld, s, s, " must not contain control "
+			    "characters");
 			return -1;
 		}
 	}
@@ -403,242 +430,35 @@ check_path(struct ld *ld, const config_setting_t *s, const char *str,
     int allow_root)
 {
 	const char *why;
-	char *path;
 
 	if (check_str(ld, s, str) == -1)
 		return -1;
 	if ((why = path_problem(str, allow_root)) == NULL)
 		return 0;
-	path = spath(s);
-	ld_err(ld, s, "%s: '%s' %s", path, str, why);
-	free(path);
+	ld_named(ld, s, s, ": '%s' %s", str, why);
 	return -1;
 }
 
-static int
-env_name_ok(const char *n)
-{
-	if (!in_set(*n, letters) && *n != '_')
-		return 0;
-	for (n++; *n != '\0'; n++)
-		if (!in_set(*n, alnum) && *n != '_')
-			return 0;
-	return 1;
-}
-
 /* ---------------------------------------------------------------- */
-/* Option specs: "-v", "-f=RE", "--depth=", "--color[=]", "-name=" */
+/* Option specs and patterns: the grammar is optspec.c's */
 
-static int
-long_name_ok(const char *n, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || !in_set(n[0], alnum))
-		return 0;
-	for (i = 1; i < len; i++)
-		if (!in_set(n[i], alnum) && !in_set(n[i], "-_."))
-			return 0;
-	return 1;
-}
-
-/*
- * Whether every ')' of an ERE closes a '(' of its own.  glibc takes a
- * lone ')' as a literal, so "a)|b" compiles alone, and wrapped it would
- * become "^(a)|b)$": any word starting with "a" would match.
- */
-static int
-re_parens_ok(const char *re)
-{
-	const char *p = re;
-	int depth = 0;
-
-	while (*p != '\0') {
-		switch (*p) {
-		case '\\':
-			if (*++p == '\0')
-				return 0;
-			p++;
-			break;
-		case '[':
-			/* Brackets: "[]a]", "[^]a]", "[[:alpha:]]". */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p != '\0' && *p != ']') {
-				if (*p == '[' && in_set(p[1], ":.=")) {
-					char end = p[1];
-
-					for (p += 2; *p != '\0' &&
-					    !(p[0] == end && p[1] == ']'); p++)
-						;
-					if (*p == '\0')
-						return 0;
-					p += 2;
-				} else
-					p++;
-			}
-			if (*p == '\0')
-				return 0;
-			p++;
-			break;
-		case '(':
-			depth++;
-			p++;
-			break;
-		case ')':
-			if (--depth < 0)
-				return 0;
-			p++;
-			break;
-		default:
-			p++;
-		}
-	}
-	return depth == 0;
-}
-
-/*
- * Compiles re anchored to the whole word: "a|b" must mean "^(a|b)$",
- * not "^a|b$", or "xb" and "a; anything" would match.
- */
 static int
 compile_re(struct ld *ld, const config_setting_t *s, const char *re,
     regex_t *dst)
 {
-	char *anch, *path, buf[256];
-	int rc;
+	char *why;
 
-	/* The pattern must stand alone before it is wrapped. */
-	if ((rc = regcomp(dst, re, REG_EXTENDED | REG_NOSUB)) == 0) {
-		regfree(dst);
-		if (!re_parens_ok(re)) {
-			path = spath(s);
-			ld_err(ld, s, "%s: bad pattern '%s': a ')' closes "
-			    "no '('", path, re);
-			free(path);
-			return -1;
-		}
-		xasprintf(&anch, "^(%s)$", re);
-		rc = regcomp(dst, anch, REG_EXTENDED | REG_NOSUB);
-		free(anch);
-		if (rc == 0)
-			return 0;
-	}
-	regerror(rc, dst, buf, sizeof(buf));
-	path = spath(s);
-	ld_err(ld, s, "%s: bad pattern '%s': %s", path, re, buf);
-	free(path);
+	if ((why = optspec_compile(re, dst)) == NULL)
+		return 0;
+	ld_named(ld, s, s, ": %s", why);
+	free(why);
 	return -1;
-}
-
-static void
-optspec_clear(struct optspec *o)
-{
-	free(o->name);
-	free(o->spec);
-	if (o->pattern != NULL) {
-		regfree(o->pattern);
-		free(o->pattern);
-	}
-	memset(o, 0, sizeof(*o));
-}
-
-/*
- * Parses one option spec.  bare: a deny or require entry, where a value
- * or pattern would mean nothing.
- */
-static int
-parse_optspec(struct ld *ld, const config_setting_t *s, const char *spec,
-    int bare, struct optspec *o)
-{
-	const char *p, *name, *why = NULL;
-	size_t nlen;
-	char *path;
-
-	memset(o, 0, sizeof(*o));
-	o->line = (int)sline(s);
-	if (spec[0] != '-' || spec[1] == '\0') {
-		why = "is not an option";
-		goto bad;
-	}
-	if (spec[1] == '-') {
-		o->kind = OPT_LONG;
-		name = spec + 2;
-	} else {
-		name = spec + 1;
-		o->kind = strcspn(name, "=[") == 1 ? OPT_SHORT : OPT_WORD;
-	}
-	nlen = strcspn(name, "=[");
-	if (o->kind == OPT_SHORT) {
-		if (!in_set(name[0], alnum)) {
-			why = "is not a valid option: a short option is "
-			    "one letter or digit";
-			goto bad;
-		}
-	} else if (!long_name_ok(name, nlen)) {
-		why = "is not a valid option name";
-		goto bad;
-	}
-	p = name + nlen;
-	if (*p == '\0')
-		o->arg = ARG_NONE;
-	else if (*p == '=') {
-		o->arg = ARG_REQ;
-		p++;
-	} else if (strncmp(p, "[=]", 3) == 0) {
-		if (o->kind != OPT_LONG) {
-			why = "cannot take an optional value: only --long "
-			    "options can";
-			goto bad;
-		}
-		o->arg = ARG_OPT;
-		p += 3;
-	} else {
-		why = "is not a valid option spec";
-		goto bad;
-	}
-	if (bare && o->arg != ARG_NONE) {
-		why = "must be written without a value or pattern here";
-		goto bad;
-	}
-	o->name = xstrndup(name, nlen);
-	o->spec = xstrdup(spec);
-	if (*p != '\0') {
-		o->pattern = xcalloc(1, sizeof(*o->pattern));
-		if (compile_re(ld, s, p, o->pattern) == -1) {
-			free(o->pattern);
-			o->pattern = NULL;
-			optspec_clear(o);
-			return -1;
-		}
-	}
-	return 0;
-bad:
-	path = spath(s);
-	ld_err(ld, s, "%s: '%s' %s", path, spec, why);
-	free(path);
-	return -1;
-}
-
-static const char *
-kind_dash(enum opt_kind k)
-{
-	return k == OPT_LONG ? "--" : "-";
 }
 
 static const struct optspec *
-opt_find(const struct optspec *v, size_t n, enum opt_kind kind,
-    const char *name)
+opt_find(const struct optspec *v, size_t n, const struct optspec *o)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].kind == kind && strcmp(v[i].name, name) == 0)
-			return &v[i];
-	return NULL;
+	return optspec_find(v, n, o->kind, o->name, strlen(o->name));
 }
 
 /* Fills an array of option specs from a setting; duplicates refused. */
@@ -650,7 +470,7 @@ parse_optlist(struct ld *ld, const config_setting_t *a, int bare,
 	const struct optspec *dup;
 	struct optspec *v;
 	const char *str;
-	char *path;
+	char *why;
 	size_t before = ld->nerr;
 	int i, n;
 
@@ -660,21 +480,17 @@ parse_optlist(struct ld *ld, const config_setting_t *a, int bare,
 	*nout = 0;
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(a, (unsigned int)i);
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			path = spath(e);
-			ld_err(ld, e, "%s must be a string", path);
-			free(path);
+		if ((str = elem_string(ld, e)) == NULL)
+			continue;
+		if ((why = optspec_parse(str, bare, &v[*nout])) != NULL) {
+			ld_named(ld, e, e, ": %s", why);
+			free(why);
 			continue;
 		}
-		str = config_setting_get_string(e);
-		if (parse_optspec(ld, e, str, bare, &v[*nout]) == -1)
-			continue;
-		dup = opt_find(v, *nout, v[*nout].kind, v[*nout].name);
-		if (dup != NULL) {
-			path = spath(e);
-			ld_err(ld, e, "%s: %s%s is listed twice", path,
-			    kind_dash(dup->kind), dup->name);
-			free(path);
+		v[*nout].line = (int)sline(e);
+		if ((dup = opt_find(v, *nout, &v[*nout])) != NULL) {
+			ld_named(ld, e, e, ": %s%s is listed twice",
+			    optspec_dash(dup->kind), dup->name);
 			optspec_clear(&v[*nout]);
 			continue;
 		}
@@ -701,37 +517,6 @@ static const struct key rule_keys[] = {
 	{ "entry_home",		KT_BOOL,	0 },
 };
 
-static void
-rule_clear(struct rule *r)
-{
-	size_t i;
-
-	free(r->name);
-	free(r->label);
-	free(r->where);
-	free(r->path);
-	free(r->description);
-	for (i = 0; i < r->nopts; i++)
-		optspec_clear(&r->opts[i]);
-	free(r->opts);
-	for (i = 0; i < r->ndeny; i++)
-		optspec_clear(&r->deny[i]);
-	free(r->deny);
-	for (i = 0; i < r->noperands; i++) {
-		regfree(&r->operands[i]);
-		free(r->operand_src[i]);
-	}
-	free(r->operands);
-	free(r->operand_src);
-	for (i = 0; i < r->nrequire; i++)
-		optspec_clear(&r->require[i]);
-	free(r->require);
-	for (i = 0; i < r->nsubs; i++)
-		rule_clear(&r->subs[i]);
-	free(r->subs);
-	memset(r, 0, sizeof(*r));
-}
-
 /*
  * A command name as a line would spell it.  '/' is for `path`; a
  * leading '-' could never be a command word.
@@ -739,15 +524,10 @@ rule_clear(struct rule *r)
 static int
 cmd_name_ok(const char *n)
 {
-	static const char more[] = "._+-:@,%";
-	const char *p;
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-:@,%";
 
-	if (*n == '\0' || *n == '-')
-		return 0;
-	for (p = n; *p != '\0'; p++)
-		if (!in_set(*p, alnum) && !in_set(*p, more))
-			return 0;
-	return 1;
+	return *n != '\0' && *n != '-' && strspn(n, ok) == strlen(n);
 }
 
 /*
@@ -761,7 +541,7 @@ check_top_name(struct ld *ld, const config_setting_t *g, const char *name)
 {
 	const char *why;
 
-	if (policy_builtin(name) != B_NONE) {
+	if (builtin_find(name) != NULL) {
 		ld_err(ld, g, "'%s' is a cagesh builtin and cannot be a rule",
 		    name);
 		return -1;
@@ -786,7 +566,7 @@ static int
 parse_operands(struct ld *ld, const config_setting_t *a, struct rule *r)
 {
 	const config_setting_t *e;
-	char *path;
+	const char *str;
 	size_t before = ld->nerr;
 	int i, n;
 
@@ -796,17 +576,10 @@ parse_operands(struct ld *ld, const config_setting_t *a, struct rule *r)
 	r->operand_src = xcalloc((size_t)n, sizeof(*r->operand_src));
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(a, (unsigned int)i);
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			path = spath(e);
-			ld_err(ld, e, "%s must be a string", path);
-			free(path);
+		if ((str = elem_string(ld, e)) == NULL ||
+		    compile_re(ld, e, str, &r->operands[r->noperands]) == -1)
 			continue;
-		}
-		if (compile_re(ld, e, config_setting_get_string(e),
-		    &r->operands[r->noperands]) == -1)
-			continue;
-		r->operand_src[r->noperands++] =
-		    xstrdup(config_setting_get_string(e));
+		r->operand_src[r->noperands++] = xstrdup(str);
 	}
 	return ld->nerr == before ? 0 : -1;
 }
@@ -825,46 +598,28 @@ inherit_deny(struct rule *r, const struct rule *parent)
 		return;
 	n = r->ndeny;
 	r->deny = xreallocarray(r->deny, n + parent->ndeny, sizeof(*r->deny));
-	for (i = 0; i < parent->ndeny; i++) {
-		if (opt_find(r->deny, n, parent->deny[i].kind,
-		    parent->deny[i].name) != NULL)
-			continue;
-		memset(&r->deny[r->ndeny], 0, sizeof(r->deny[r->ndeny]));
-		r->deny[r->ndeny].kind = parent->deny[i].kind;
-		r->deny[r->ndeny].arg = parent->deny[i].arg;
-		r->deny[r->ndeny].name = xstrdup(parent->deny[i].name);
-		r->deny[r->ndeny].spec = xstrdup(parent->deny[i].spec);
-		r->deny[r->ndeny].line = parent->deny[i].line;
-		r->ndeny++;
-	}
+	for (i = 0; i < parent->ndeny; i++)
+		if (opt_find(r->deny, n, &parent->deny[i]) == NULL)
+			optspec_copy(&r->deny[r->ndeny++], &parent->deny[i]);
 }
 
 static int
 parse_require(struct ld *ld, const config_setting_t *a, struct rule *r)
 {
 	const struct optspec *o;
-	struct optspec *v;
-	char *path;
-	size_t before = ld->nerr, i, n;
+	size_t before = ld->nerr, i;
 
-	if (parse_optlist(ld, a, 1, &v, &n) == -1) {
-		for (i = 0; i < n; i++)
-			optspec_clear(&v[i]);
-		free(v);
+	/* on error the entries parsed stay for model_rule_clear() */
+	if (parse_optlist(ld, a, 1, &r->require, &r->nrequire) == -1)
 		return -1;
-	}
-	r->require = v;
-	r->nrequire = n;
-	for (i = 0; i < n; i++) {
-		o = opt_find(r->opts, r->nopts, v[i].kind, v[i].name);
-		if (o != NULL) {
-			v[i].arg = o->arg;
-			continue;
-		}
-		path = spath(a);
-		ld_errl(ld, (unsigned int)v[i].line, "%s: %s is not in "
-		    "'options'", path, v[i].spec);
-		free(path);
+	/* every entry parsed: entry i is element i */
+	for (i = 0; i < r->nrequire; i++) {
+		if ((o = opt_find(r->opts, r->nopts, &r->require[i])) != NULL)
+			r->require[i].arg = o->arg;
+		else
+			ld_named(ld, config_setting_get_elem(a,
+			    (unsigned int)i), a, ": %s is not in 'options'",
+			    r->require[i].spec);
 	}
 	return ld->nerr == before ? 0 : -1;
 }
@@ -873,7 +628,6 @@ static int
 parse_subs(struct ld *ld, const config_setting_t *g, struct rule *r)
 {
 	const config_setting_t *e;
-	char *path;
 	size_t before = ld->nerr, i, j;
 	int n;
 
@@ -881,29 +635,23 @@ parse_subs(struct ld *ld, const config_setting_t *g, struct rule *r)
 	r->subs = xcalloc((size_t)n, sizeof(*r->subs));
 	for (i = 0; i < (size_t)n; i++) {
 		e = config_setting_get_elem(g, (unsigned int)i);
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			path = spath(e);
-			ld_err(ld, e, "%s must be a group { ... }", path);
-			free(path);
+		if (elem_group(ld, e) == -1)
 			continue;
-		}
 		if (parse_rule(ld, e, r, &r->subs[r->nsubs]) == -1) {
-			rule_clear(&r->subs[r->nsubs]);
+			model_rule_clear(&r->subs[r->nsubs]);
 			continue;
 		}
 		for (j = 0; j < r->nsubs; j++) {
 			if (strcmp(r->subs[j].name,
 			    r->subs[r->nsubs].name) != 0)
 				continue;
-			path = spath(g);
-			ld_err(ld, e, "%s: '%s' is defined twice (%s and %s)",
-			    path, r->subs[j].name, r->subs[j].where,
+			ld_named(ld, e, g, ": '%s' is defined twice (%s and "
+			    "%s)", r->subs[j].name, r->subs[j].where,
 			    r->subs[r->nsubs].where);
-			free(path);
 			break;
 		}
 		if (j < r->nsubs) {
-			rule_clear(&r->subs[r->nsubs]);
+			model_rule_clear(&r->subs[r->nsubs]);
 			continue;
 		}
 		r->nsubs++;
@@ -919,7 +667,7 @@ parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
 	const config_setting_t *s;
 	const struct optspec *d;
 	const char *name, *str;
-	char *ctx, *path;
+	char *ctx;
 	size_t before = ld->nerr, i;
 	long long ll;
 
@@ -980,13 +728,11 @@ parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
 		(void)parse_optlist(ld, s, 1, &r->deny, &r->ndeny);
 	inherit_deny(r, parent);
 	for (i = 0; i < r->nopts; i++) {
-		d = opt_find(r->deny, r->ndeny, r->opts[i].kind,
-		    r->opts[i].name);
-		if (d == NULL)
+		if ((d = opt_find(r->deny, r->ndeny, &r->opts[i])) == NULL)
 			continue;
 		ld_errl(ld, (unsigned int)r->opts[i].line, "%s: %s%s is both "
 		    "allowed and denied (denied at %s:%d)", ctx,
-		    kind_dash(d->kind), d->name, ld->file, d->line);
+		    optspec_dash(d->kind), d->name, ld->file, d->line);
 	}
 	if ((s = member(g, "require", KT_STRINGS)) != NULL)
 		(void)parse_require(ld, s, r);
@@ -996,11 +742,9 @@ parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
 		ll = config_setting_get_int64(s);
 		if (config_setting_type(s) == CONFIG_TYPE_INT)
 			ll = config_setting_get_int(s);
-		if (ll < 0) {
-			path = spath(s);
-			ld_err(ld, s, "%s must be 0 or more", path);
-			free(path);
-		} else
+		if (ll < 0)
+			ld_named(ld, s, s, " must be 0 or more");
+		else
 			r->operands_max = (long)(ll > LONG_MAX ? LONG_MAX : ll);
 	}
 	if ((s = member(g, "subcommands", KT_GROUP)) != NULL)
@@ -1024,42 +768,6 @@ static const struct key profile_keys[] = {
 	{ "limits",		KT_GROUP,	0 },
 };
 
-static void
-strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void	confine_clear(struct confine *);
-
-static void
-profile_clear(struct profile *p)
-{
-	size_t i;
-
-	free(p->name);
-	free(p->where);
-	strv_free(p->path, p->npath);
-	strv_free(p->env, p->nenv);
-	for (i = 0; i < p->nsetenv; i++) {
-		free(p->setenv[i].name);
-		free(p->setenv[i].value);
-	}
-	free(p->setenv);
-	strv_free(p->env_ignore, p->nenv_ignore);
-	strv_free(p->cage_files, p->ncage_files);
-	free(p->program_home);
-	confine_clear(&p->confine);
-	for (i = 0; i < p->ncmds; i++)
-		rule_clear(&p->cmds[i]);
-	free(p->cmds);
-	memset(p, 0, sizeof(*p));
-}
-
 /* Strings of an array or list of strings, each checked by check. */
 static void
 parse_strings(struct ld *ld, const config_setting_t *a,
@@ -1068,7 +776,6 @@ parse_strings(struct ld *ld, const config_setting_t *a,
 {
 	const config_setting_t *e;
 	const char *str;
-	char *path;
 	size_t i;
 	int n, k;
 
@@ -1077,22 +784,14 @@ parse_strings(struct ld *ld, const config_setting_t *a,
 	*nout = 0;
 	for (k = 0; k < n; k++) {
 		e = config_setting_get_elem(a, (unsigned int)k);
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			path = spath(e);
-			ld_err(ld, e, "%s must be a string", path);
-			free(path);
-			continue;
-		}
-		str = config_setting_get_string(e);
-		if (check(ld, e, str) == -1)
+		if ((str = elem_string(ld, e)) == NULL ||
+		    check(ld, e, str) == -1)
 			continue;
 		for (i = 0; i < *nout; i++)
 			if (strcmp((*out)[i], str) == 0)
 				break;
 		if (i < *nout) {
-			path = spath(a);
-			ld_err(ld, e, "%s: '%s' is listed twice", path, str);
-			free(path);
+			ld_named(ld, e, a, ": '%s' is listed twice", str);
 			continue;
 		}
 		(*out)[(*nout)++] = xstrdup(str);
@@ -1115,13 +814,10 @@ check_file(struct ld *ld, const config_setting_t *s, const char *str)
 static int
 check_env_name(struct ld *ld, const config_setting_t *s, const char *str)
 {
-	char *path;
-
-	if (env_name_ok(str))
+	if (parse_is_name(str, strlen(str)))
 		return 0;
-	path = spath(config_setting_parent(s));
-	ld_err(ld, s, "%s: '%s' is not a valid variable name", path, str);
-	free(path);
+	ld_named(ld, s, config_setting_parent(s), ": '%s' is not a valid "
+	    "variable name", str);
 	return -1;
 }
 
@@ -1132,16 +828,13 @@ check_env_name(struct ld *ld, const config_setting_t *s, const char *str)
 static int
 check_env_settable(struct ld *ld, const config_setting_t *s, const char *str)
 {
-	char *path;
-
 	if (check_env_name(ld, s, str) == -1)
 		return -1;
 	if (!policy_env_dangerous(str))
 		return 0;
-	path = spath(config_setting_parent(s));
-	ld_err(ld, s, "%s: %s can name a program or config file; list it in "
-	    "setenv (fixed value) or env_ignore instead", path, str);
-	free(path);
+	ld_named(ld, s, config_setting_parent(s), ": %s can name a program "
+	    "or config file; list it in setenv (fixed value) or env_ignore "
+	    "instead", str);
 	return -1;
 }
 
@@ -1150,7 +843,6 @@ parse_setenv(struct ld *ld, const config_setting_t *g, struct profile *p)
 {
 	const config_setting_t *e;
 	const char *name, *val;
-	char *path;
 	int i, n;
 
 	n = config_setting_length(g);
@@ -1158,15 +850,9 @@ parse_setenv(struct ld *ld, const config_setting_t *g, struct profile *p)
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(g, (unsigned int)i);
 		name = config_setting_name(e);
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			path = spath(e);
-			ld_err(ld, e, "%s must be a string", path);
-			free(path);
+		if ((val = elem_string(ld, e)) == NULL ||
+		    check_env_name(ld, e, name) == -1)
 			continue;
-		}
-		if (check_env_name(ld, e, name) == -1)
-			continue;
-		val = config_setting_get_string(e);
 		p->setenv[p->nsetenv].name = xstrdup(name);
 		p->setenv[p->nsetenv].value = xstrdup(val);
 		p->nsetenv++;
@@ -1219,16 +905,11 @@ parse_commands(struct ld *ld, const config_setting_t *g, struct profile *p)
 	p->cmds = xcalloc((size_t)n, sizeof(*p->cmds));
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(g, (unsigned int)i);
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			char *path = spath(e);
-
-			ld_err(ld, e, "%s must be a group { ... }", path);
-			free(path);
+		if (elem_group(ld, e) == -1)
 			continue;
-		}
 		r = &p->cmds[p->ncmds];
 		if (parse_rule(ld, e, NULL, r) == -1) {
-			rule_clear(r);
+			model_rule_clear(r);
 			continue;
 		}
 		for (j = 0; j < p->ncmds; j++) {
@@ -1247,7 +928,7 @@ parse_commands(struct ld *ld, const config_setting_t *g, struct profile *p)
 			}
 		}
 		if (j < p->ncmds) {
-			rule_clear(r);
+			model_rule_clear(r);
 			continue;
 		}
 		p->ncmds++;
@@ -1299,17 +980,6 @@ confine_defaults(struct confine *c)
 	    sizeof(write_default) / sizeof(write_default[0]));
 }
 
-static void
-confine_clear(struct confine *c)
-{
-	strv_free(c->exec, c->nexec);
-	strv_free(c->write, c->nwrite);
-	strv_free(c->exec_writable, c->nexec_writable);
-	free(c->connect);
-	free(c->bind);
-	memset(c, 0, sizeof(*c));
-}
-
 /* p is dir, or beneath it ("/a/b" is beneath "/a", "/ab" is not). */
 static int
 beneath(const char *p, const char *dir)
@@ -1328,13 +998,9 @@ beneath(const char *p, const char *dir)
 static int
 check_exec_dir(struct ld *ld, const config_setting_t *s, const char *str)
 {
-	char *path;
-
 	if (str[0] == '~') {
-		path = spath(s);
-		ld_err(ld, s, "%s: '%s' is in the home, which the user writes: "
-		    "list it in exec_writable, not in exec", path, str);
-		free(path);
+		ld_named(ld, s, s, ": '%s' is in the home, which the user "
+		    "writes: list it in exec_writable, not in exec", str);
 		return -1;
 	}
 	return check_path(ld, s, str, 0);
@@ -1345,7 +1011,6 @@ static int
 check_place(struct ld *ld, const config_setting_t *s, const char *str)
 {
 	const char *why = NULL;
-	char *path;
 
 	if (str[0] != '~')
 		return check_path(ld, s, str, 0);
@@ -1360,9 +1025,7 @@ check_place(struct ld *ld, const config_setting_t *s, const char *str)
 		why = path_problem(str + 1, 0);
 	if (why == NULL)
 		return 0;
-	path = spath(s);
-	ld_err(ld, s, "%s: '%s' %s", path, str, why);
-	free(path);
+	ld_named(ld, s, s, ": '%s' %s", str, why);
 	return -1;
 }
 
@@ -1388,7 +1051,6 @@ parse_ports(struct ld *ld, const config_setting_t *a, long lo,
     unsigned short **out, size_t *nout)
 {
 	const config_setting_t *e;
-	char *path;
 	long long v;
 	size_t i;
 	int k, n;
@@ -1398,29 +1060,23 @@ parse_ports(struct ld *ld, const config_setting_t *a, long lo,
 	*nout = 0;
 	for (k = 0; k < n; k++) {
 		e = config_setting_get_elem(a, (unsigned int)k);
-		path = spath(e);
 		if (config_setting_type(e) != CONFIG_TYPE_INT &&
 		    config_setting_type(e) != CONFIG_TYPE_INT64) {
-			ld_err(ld, e, "%s must be a port number", path);
-			free(path);
+			ld_named(ld, e, e, " must be a port number");
 			continue;
 		}
 		v = config_setting_type(e) == CONFIG_TYPE_INT ?
 		    config_setting_get_int(e) : config_setting_get_int64(e);
 		if (v < lo || v > 65535) {
-			ld_err(ld, e, "%s: %lld is not a TCP port (%ld to "
-			    "65535)", path, v, lo);
-			free(path);
+			ld_named(ld, e, e, ": %lld is not a TCP port (%ld to "
+			    "65535)", v, lo);
 			continue;
 		}
-		free(path);
 		for (i = 0; i < *nout; i++)
 			if ((*out)[i] == (unsigned short)v)
 				break;
 		if (i < *nout) {
-			path = spath(a);
-			ld_err(ld, e, "%s: port %lld is listed twice", path, v);
-			free(path);
+			ld_named(ld, e, a, ": port %lld is listed twice", v);
 			continue;
 		}
 		(*out)[(*nout)++] = (unsigned short)v;
@@ -1440,7 +1096,6 @@ check_overlap(struct ld *ld, const config_setting_t *g,
 {
 	const config_setting_t *at;
 	const char *e, *w, *x;
-	char *path;
 	size_t i, j;
 
 	for (i = 0; i < c->nexec; i++) {
@@ -1452,23 +1107,20 @@ check_overlap(struct ld *ld, const config_setting_t *g,
 			if (beneath(e, w)) {
 				at = s_exec != NULL ? elem_with(s_exec, e) :
 				    elem_with(s_write, w);
-				path = spath(at);
-				ld_err(ld, at, "%s: the exec directory '%s' is "
-				    "beneath the writable place '%s': the user "
-				    "could run what they write there; list it "
-				    "in exec_writable if that is meant", path,
-				    e, w);
+				ld_named(ld, at, at, ": the exec directory '%s' "
+				    "is beneath the writable place '%s': the "
+				    "user could run what they write there; "
+				    "list it in exec_writable if that is "
+				    "meant", e, w);
 			} else {
 				at = s_write != NULL ? elem_with(s_write, w) :
 				    elem_with(s_exec, e);
-				path = spath(at);
-				ld_err(ld, at, "%s: the writable place '%s' is "
-				    "beneath the exec directory '%s': the user "
-				    "could run what they write there; list it "
-				    "in exec_writable if that is meant", path,
-				    w, e);
+				ld_named(ld, at, at, ": the writable place '%s' "
+				    "is beneath the exec directory '%s': the "
+				    "user could run what they write there; "
+				    "list it in exec_writable if that is "
+				    "meant", w, e);
 			}
-			free(path);
 		}
 	}
 	for (i = 0; i < c->nexec_writable; i++) {
@@ -1479,12 +1131,10 @@ check_overlap(struct ld *ld, const config_setting_t *g,
 		if (j < c->nwrite)
 			continue;
 		at = elem_with(s_xw, x);
-		path = spath(at);
-		ld_err(ld, at, "%s: '%s' is beneath no place of confine.write, "
-		    "as written there: add its place to write (spelled the "
-		    "same way, \"~/...\" for the home), or move it to exec if "
-		    "nobody may write there", path, x);
-		free(path);
+		ld_named(ld, at, at, ": '%s' is beneath no place of "
+		    "confine.write, as written there: add its place to write "
+		    "(spelled the same way, \"~/...\" for the home), or move "
+		    "it to exec if nobody may write there", x);
 	}
 	(void)g;
 }
@@ -1521,14 +1171,14 @@ parse_confine(struct ld *ld, const config_setting_t *g, struct profile *p)
 			    "\"user\", not \"%s\"", ctx, str);
 	}
 	if ((s_exec = member(g, "exec", KT_STRINGS)) != NULL) {
-		strv_free(c->exec, c->nexec);
+		model_strv_free(c->exec, c->nexec);
 		parse_strings(ld, s_exec, check_exec_dir, &c->exec, &c->nexec);
 		if (config_setting_length(s_exec) == 0)
 			ld_err(ld, s_exec, "%s.exec must not be empty: no "
 			    "program could run", ctx);
 	}
 	if ((s_write = member(g, "write", KT_STRINGS)) != NULL) {
-		strv_free(c->write, c->nwrite);
+		model_strv_free(c->write, c->nwrite);
 		parse_strings(ld, s_write, check_place, &c->write, &c->nwrite);
 	}
 	if ((s_xw = member(g, "exec_writable", KT_STRINGS)) != NULL)
@@ -1559,29 +1209,26 @@ parse_program_home(struct ld *ld, const config_setting_t *s,
 {
 	const struct confine *c = &p->confine;
 	const char *str = config_setting_get_string(s), *w;
-	char *path;
 	size_t i;
 
-	path = spath(s);
 	if (str[0] == '~')
-		ld_err(ld, s, "%s: '%s' is in the home, which the user writes: "
-		    "the programs' home must be a place only root writes",
-		    path, str);
+		ld_named(ld, s, s, ": '%s' is in the home, which the user "
+		    "writes: the programs' home must be a place only root "
+		    "writes", str);
 	else if (check_path(ld, s, str, 0) == 0) {
 		for (i = 0; i < c->nwrite; i++) {
 			w = c->write[i];
 			if (w[0] == '~' || (!beneath(str, w) &&
 			    !beneath(w, str)))
 				continue;
-			ld_err(ld, s, "%s: '%s' %s the writable place '%s': the "
-			    "user could write the programs' config there", path,
+			ld_named(ld, s, s, ": '%s' %s the writable place '%s': "
+			    "the user could write the programs' config there",
 			    str, beneath(str, w) ? "is beneath" : "holds", w);
 			break;
 		}
 		if (i == c->nwrite)
 			p->program_home = xstrdup(str);
 	}
-	free(path);
 }
 
 /*
@@ -2134,7 +1781,8 @@ parse_shell(struct ld *ld, const config_setting_t *g, struct conf *c)
 				    "ASCII characters are allowed");
 				break;
 			}
-			if (str[i] == '%' && !in_set(str[++i], "uhHwW$%")) {
+			if (str[i] == '%' && (str[++i] == '\0' ||
+			    strchr("uhHwW$%", str[i]) == NULL)) {
 				ld_err(ld, s, "shell.prompt: unknown escape "
 				    "'%%%.1s' (%%u %%h %%H %%w %%W %%$ %%%%)",
 				    str + i);
@@ -2214,7 +1862,8 @@ scan_text(struct ld *ld, const char *text, size_t len)
 	for (p = text; p < end; p = nl + 1, line++) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		while (p < nl && in_set(*p, " \t\r\f\v"))
+		/* no NUL in text: strchr() finds none of its own */
+		while (p < nl && strchr(" \t\r\f\v", *p) != NULL)
 			p++;
 		if ((size_t)(nl - p) >= 8 && memcmp(p, "@include", 8) == 0)
 			ld_errl(ld, line, "@include is not allowed");
@@ -2395,7 +2044,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->nprofiles; i++)
-		profile_clear(&c->profiles[i]);
+		model_profile_clear(&c->profiles[i]);
 	free(c->profiles);
 	for (i = 0; i < c->nusers; i++)
 		userent_clear(&c->users[i]);
@@ -2633,7 +2282,7 @@ conf_check_accounts(const struct conf *c, struct conf_errors *errs)
 	endpwent();
 
 	for (i = 0; i < c->nusers; i++)
-		strv_free(gi[i].mem, gi[i].nmem);
+		model_strv_free(gi[i].mem, gi[i].nmem);
 	free(gi);
 	return added;
 }

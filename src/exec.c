@@ -510,7 +510,7 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		redir_restore(&rs, &ctx->run->fds);
 	} else if (s.pj.argv0 >= s.words.n)
 		st = 0;
-	else if (s.pj.builtin != B_NONE)
+	else if (s.pj.builtin != NULL)
 		st = run_builtin(ctx, c, &s);
 	else
 		st = run_program(ctx, c, &s, forked);

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cagesh --explain's output, pure formatting: a judged line as text
+ * (one line per simple command) or as one JSON object.
+ */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +13,6 @@
 #include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
-
-static const char *
-verdict_name(enum verdict v)
-{
-	return v == V_ALLOW ? "allow" : "deny";
-}
 
 /* A word as a shell would need it typed, so the output can be pasted. */
 void
@@ -64,7 +63,7 @@ explain_text(struct sbuf *b, const struct pline *pl,
 		return;
 	}
 	for (i = 0; i < pl->n; i++) {
-		sbuf_addf(b, "%s: ", verdict_name(pl->e[i].verdict));
+		sbuf_addf(b, "%s: ", policy_verdict_name(pl->e[i].verdict));
 		for (j = 0; j < pl->e[i].argc; j++) {
 			if (j > 0)
 				sbuf_addc(b, ' ');
@@ -98,14 +97,14 @@ explain_json(struct sbuf *b, const char *user, const char *profile,
 		return;
 	}
 	sbuf_addf(b, ",\"verdict\":\"%s\",\"commands\":[",
-	    verdict_name(pl->verdict));
+	    policy_verdict_name(pl->verdict));
 	for (i = 0; i < pl->n; i++) {
 		if (i > 0)
 			sbuf_addc(b, ',');
 		sbuf_adds(b, "{\"argv\":");
 		jsonw_strv(b, pl->e[i].argv, pl->e[i].argc);
 		sbuf_addf(b, ",\"verdict\":\"%s\",\"%s\":",
-		    verdict_name(pl->e[i].verdict),
+		    policy_verdict_name(pl->e[i].verdict),
 		    pl->e[i].verdict == V_ALLOW ? "rule" : "reason");
 		jsonw_str(b, pl->e[i].why);
 		sbuf_addf(b, ",\"deferred\":%s}",

@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * help: what a caged user may run, in plain words, from the same rules
- * the policy judges with.  Text from the config (descriptions, patterns)
+ * The help builtin's text, pure code: what a caged user may run, in
+ * plain words, from the same rules and builtin table the policy judges
+ * with.  Text from the config (descriptions, patterns)
  * goes to the user's terminal: made visible (vis.h).  A reason (-1) is
  * left as it is: the help builtin prints it as a message, which makes
  * it visible.
@@ -10,37 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "builtin.h"
 #include "help.h"
-#include "policy.h"
+#include "model.h"
+#include "optspec.h"
 #include "vis.h"
 #include "xmalloc.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static const struct {
-	const char	*name;
-	const char	*usage;
-} builtin_help[] = {
-	{ "cd",		"cd [DIR]: change the directory (~ is your home; "
-			"cd - goes back)" },
-	{ "pwd",	"pwd: print the directory you are in" },
-	{ "export",	"export NAME[=VALUE]...: set variables for the "
-			"commands that follow (only the names listed below)" },
-	{ "umask",	"umask [MODE]: show or set the file creation mask "
-			"(octal)" },
-	{ "test",	"test EXPR: evaluate a condition (-f FILE, -d DIR, "
-			"A = B, ...)" },
-	{ "[",		"[ EXPR ]: the same as test" },
-	{ "echo",	"echo [-n] WORD...: print the words" },
-	{ "true",	"true: do nothing, successfully" },
-	{ "false",	"false: do nothing, unsuccessfully" },
-	{ "exit",	"exit [N]: end the session with status N" },
-	{ "help",	"help [COMMAND [SUBCOMMAND]]: what you may run, and "
-			"the arguments a command takes" },
-	{ "history",	"history [N]: the last N lines you typed (all of "
-			"them without N)" },
-};
 
 static int
 cmp_rule(const void *a, const void *b)
@@ -68,8 +44,8 @@ add_names(struct sbuf *b, const char *title, char *const *v, size_t n)
 void
 help_list(const struct profile *p, struct sbuf *b)
 {
+	const struct builtin *bi;
 	const struct rule **v;
-	const char *name;
 	char **fixed;
 	size_t i, w = 8;
 
@@ -95,8 +71,8 @@ help_list(const struct profile *p, struct sbuf *b)
 	}
 	free(v);
 	sbuf_adds(b, "Builtins:");
-	for (i = 0; (name = policy_builtin_name(i)) != NULL; i++)
-		sbuf_addf(b, " %s", name);
+	for (i = 0; (bi = builtin_at(i)) != NULL; i++)
+		sbuf_addf(b, " %s", bi->name);
 	sbuf_addc(b, '\n');
 	add_names(b, "Variables a line may set:", p->env, p->nenv);
 	fixed = xcalloc(p->nsetenv + 1, sizeof(*fixed));
@@ -117,22 +93,10 @@ add_opt(struct sbuf *b, const struct optspec *o)
 {
 	const char *pat;
 
-	sbuf_adds(b, o->kind == OPT_LONG ? "--" : "-");
-	vis_adds(b, o->name);
-	switch (o->arg) {
-	case ARG_NONE:
+	/* an option name is letters, digits and "-_.": visible as it is */
+	optspec_text(b, o, OF_USAGE);
+	if ((pat = optspec_pattern(o)) == NULL)
 		return;
-	case ARG_REQ:
-		sbuf_adds(b, o->kind == OPT_LONG ? "=VALUE" : " VALUE");
-		break;
-	case ARG_OPT:
-		sbuf_adds(b, "[=VALUE]");
-		break;
-	}
-	if (o->pattern == NULL)
-		return;
-	pat = o->spec + (o->kind == OPT_LONG ? 2 : 1) + strlen(o->name);
-	pat += *pat == '=' ? 1 : 3;
 	sbuf_adds(b, " (VALUE: ");
 	vis_adds(b, pat);
 	sbuf_addc(b, ')');
@@ -226,34 +190,27 @@ int
 help_command(const struct profile *p, char *const *w, size_t n,
     struct sbuf *b)
 {
-	const struct rule *r;
-	size_t i, k;
+	const struct builtin *bi;
+	const struct rule *r, *sub;
+	size_t i;
 
-	for (i = 0; i < NELEM(builtin_help); i++)
-		if (strcmp(w[0], builtin_help[i].name) == 0) {
-			if (n > 1)
-				break;
-			sbuf_adds(b, builtin_help[i].usage);
-			sbuf_adds(b, " (builtin)\n");
-			return 0;
-		}
-	if (i < NELEM(builtin_help) || (r = policy_rule(p, w[0])) == NULL) {
+	if ((bi = builtin_find(w[0])) != NULL && n == 1) {
+		sbuf_adds(b, bi->usage);
+		sbuf_adds(b, " (builtin)\n");
+		return 0;
+	}
+	if (bi != NULL || (r = model_rule(p, w[0])) == NULL) {
 		sbuf_adds(b, w[0]);
 		sbuf_adds(b, ": not a command you may run (help lists them)");
 		return -1;
 	}
-	for (i = 1; i < n; i++) {
-		for (k = 0; k < r->nsubs; k++)
-			if (strcmp(r->subs[k].name, w[i]) == 0)
-				break;
-		if (k == r->nsubs) {
+	for (i = 1; i < n; i++, r = sub)
+		if ((sub = model_sub(r, w[i])) == NULL) {
 			sbuf_adds(b, r->label);
 			sbuf_adds(b, " has no subcommand ");
 			sbuf_adds(b, w[i]);
 			return -1;
 		}
-		r = &r->subs[k];
-	}
 	rule_text(p, r, b);
 	return 0;
 }

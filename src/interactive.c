@@ -1,10 +1,12 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The interactive shell.  Everything here runs caged and unprivileged:
- * the history file is the user's own file in the cage home, read and
- * written with the user's rights, and checked on the open fd (a regular
- * file owned by the user; never a FIFO, a device or a symlink).
+ * The interactive shell, unprivileged: prompt, history, completion.
+ * Everything here runs caged: the history file is the user's own file
+ * in the cage home, read and written with the user's rights, and
+ * checked on the open fd (a regular file owned by the user; never a
+ * FIFO, a device or a symlink).  Completion reads words with the
+ * policy's own option grammar (optspec.h).
  *
  * Input is read through readline's callback interface in a pselect()
  * loop, so that the idle timeout, ^C at the prompt and SIGHUP/SIGTERM
@@ -39,11 +41,14 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "builtin.h"
 #include "conf.h"
 #include "exec.h"
 #include "interactive.h"
 #include "jsonw.h"
-#include "policy.h"
+#include "model.h"
+#include "optspec.h"
+#include "parse.h"
 #include "vis.h"
 #include "xmalloc.h"
 
@@ -380,23 +385,9 @@ cand_next(const char *text, int state)
 static int
 is_assign(const char *w)
 {
-	size_t n = strspn(w, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	size_t n = parse_name_len(w, strlen(w));
 
-	return n > 0 && w[n] == '=' && !(w[0] >= '0' && w[0] <= '9');
-}
-
-static const struct optspec *
-find_opt(const struct rule *r, const char *w)
-{
-	size_t i;
-	int lng = w[1] == '-';
-
-	for (i = 0; i < r->nopts; i++)
-		if ((r->opts[i].kind == OPT_LONG) == lng &&
-		    strcmp(r->opts[i].name, w + 1 + lng) == 0)
-			return &r->opts[i];
-	return NULL;
+	return n > 0 && w[n] == '=';
 }
 
 enum slot { SLOT_COMMAND, SLOT_SUB, SLOT_OPTION, SLOT_FILE };
@@ -412,8 +403,7 @@ slot_of(const char *buf, int start, const struct rule **rp)
 {
 	static const char *const resets[] = { "if", "then", "elif", "else",
 	    "!", "env", "/usr/bin/env", "/bin/env" };
-	const struct optspec *o;
-	const struct rule *r = NULL;
+	const struct rule *r = NULL, *sub;
 	char **w = NULL, q = 0;
 	size_t nw = 0, i, k;
 	int a, skip = 0, operand = 0;
@@ -458,24 +448,19 @@ slot_of(const char *buf, int start, const struct rule **rp)
 		    !is_assign(w[i]))
 			break;
 	}
-	if (i < nw && (r = policy_rule(sh->profile, w[i])) != NULL) {
+	if (i < nw && (r = model_rule(sh->profile, w[i])) != NULL) {
 		for (i++; i < nw; i++) {
 			if (skip) {
 				skip = 0;
 				continue;
 			}
 			if (w[i][0] == '-') {
-				o = find_opt(r, w[i]);
-				skip = o != NULL && o->arg == ARG_REQ &&
-				    strchr(w[i], '=') == NULL &&
-				    (o->kind != OPT_SHORT || w[i][2] == '\0');
+				skip = optspec_takes_next(r->opts, r->nopts,
+				    w[i]);
 				continue;
 			}
-			for (k = 0; k < r->nsubs && !operand; k++)
-				if (strcmp(r->subs[k].name, w[i]) == 0)
-					break;
-			if (!operand && k < r->nsubs)
-				r = &r->subs[k];
+			if (!operand && (sub = model_sub(r, w[i])) != NULL)
+				r = sub;
 			else
 				operand = 1;
 		}
@@ -570,10 +555,10 @@ files(const char *text)
 static char **
 complete(const char *text, int start, int end)
 {
+	const struct builtin *b;
 	const struct rule *r;
-	const char *name;
+	struct sbuf s;
 	char **m;
-	char *s;
 	size_t i;
 
 	(void)end;
@@ -584,9 +569,9 @@ complete(const char *text, int start, int end)
 	case SLOT_COMMAND:
 		if (strchr(text, '/') != NULL)
 			return files(text);	/* a path */
-		for (i = 0; (name = policy_builtin_name(i)) != NULL; i++)
-			if (strcmp(name, "[") != 0)
-				cand_add(name);
+		for (i = 0; (b = builtin_at(i)) != NULL; i++)
+			if (strcmp(b->name, "[") != 0)
+				cand_add(b->name);
 		for (i = 0; i < sh->profile->ncmds; i++)
 			cand_add(sh->profile->cmds[i].name);
 		break;
@@ -596,12 +581,10 @@ complete(const char *text, int start, int end)
 		break;
 	case SLOT_OPTION:
 		for (i = 0; i < r->nopts; i++) {
-			xasprintf(&s, "%s%s%s", r->opts[i].kind == OPT_LONG ?
-			    "--" : "-", r->opts[i].name,
-			    r->opts[i].kind == OPT_LONG &&
-			    r->opts[i].arg == ARG_REQ ? "=" : "");
-			cand_add(s);
-			free(s);
+			sbuf_init(&s);
+			optspec_text(&s, &r->opts[i], OF_TYPED);
+			cand_add(s.s);
+			sbuf_free(&s);
 		}
 		break;
 	case SLOT_FILE:

@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * judge.c: a line to its syntax tree and its static judgement, for
- * --explain and for the caged shell alike.  Pure: no I/O.
+ * A line to its syntax tree and its static judgement, pure code (no
+ * I/O): for --explain and for the caged shell alike.
  */
 #include <string.h>
 

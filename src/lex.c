@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Lexer: bytes -> tokens, and each word -> parts with their quoting.
+ * The lexer, pure code: bytes -> tokens, and each word -> parts with
+ * their quoting; and the one test of a NAME (parse.h).
  * Every access to the input is bounded by len: the line handed to
  * parse_line() need not be NUL-terminated.
  */
@@ -100,23 +101,30 @@ is_namestart(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-static int
-is_namechar(int c)
+size_t
+parse_name_len(const char *s, size_t len)
 {
-	return is_namestart(c) || is_digit(c);
+	size_t n;
+
+	if (len == 0 || !is_namestart((unsigned char)s[0]))
+		return 0;
+	for (n = 1; n < len && (is_namestart((unsigned char)s[n]) ||
+	    is_digit((unsigned char)s[n])); n++)
+		;
+	return n;
 }
 
-/* Length of the NAME ([A-Za-z_][A-Za-z0-9_]*) at i, 0 if none. */
+int
+parse_is_name(const char *s, size_t len)
+{
+	return len > 0 && parse_name_len(s, len) == len;
+}
+
+/* Length of the NAME at i, 0 if none. */
 static size_t
 name_len(const struct lexer *lx, size_t i)
 {
-	size_t n = 0;
-
-	if (!is_namestart(at(lx, i)))
-		return 0;
-	while (is_namechar(at(lx, i + n)))
-		n++;
-	return n;
+	return i < lx->len ? parse_name_len(lx->s + i, lx->len - i) : 0;
 }
 
 static void

@@ -1,10 +1,10 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The policy: a simple command (or a whole line) and a profile in, a
- * verdict with the deciding rule or the reason out.  Pure: no I/O, no
- * environment, no state that changes; the same words always get the
- * same verdict, so the run-time re-check on the expanded argv and
+ * The policy, pure code: a simple command (or a whole line) and a
+ * profile in, a verdict with the deciding rule or the reason out.  No
+ * I/O, no environment, no state that changes; the same words always get
+ * the same verdict, so the run-time re-check on the expanded argv and
  * `cagesh --explain` agree with what was judged before the line ran.
  *
  * Match order for one simple command (the first deny wins):
@@ -26,7 +26,10 @@
 #include <string.h>
 
 #include "ast.h"
-#include "conf.h"
+#include "builtin.h"
+#include "model.h"
+#include "optspec.h"
+#include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
 
@@ -110,84 +113,71 @@ static const struct danger {
 	{ "LESS",		1, WHY_PROG },
 };
 
-/*
- * Builtins run inside cagesh.  Under env only those that also exist as
- * programs with the same meaning may appear: `env cd x` cannot change
- * the shell's directory, and `env export`, `env exit` are nonsense.
- */
-static const struct {
-	const char	*name;
-	enum builtin	 b;
-	int		 under_env;
-} builtins[] = {
-	{ "cd",		B_CD,		0 },
-	{ "pwd",	B_PWD,		1 },
-	{ "export",	B_EXPORT,	0 },
-	{ "umask",	B_UMASK,	0 },
-	{ "test",	B_TEST,		1 },
-	{ "[",		B_TEST,		1 },
-	{ "echo",	B_ECHO,		1 },
-	{ "true",	B_TRUE,		1 },
-	{ "false",	B_FALSE,	1 },
-	{ "exit",	B_EXIT,		0 },
-	{ "help",	B_HELP,		0 },
-	{ "history",	B_HISTORY,	0 },
-};
-
 static const char *const env_names[] = { "env", "/usr/bin/env", "/bin/env" };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The state of judging one simple command. */
-struct judge {
+struct pstate {
 	const struct profile	*prof;
 	struct sbuf		 notes;	/* "; GIT_SSH ignored" */
 	char			*deny;	/* the reason, if denied */
 	int			 deferred;
 };
 
-static int __attribute__((format(printf, 2, 3)))
-deny(struct judge *j, const char *fmt, ...)
+/* The first reason is the one given. */
+static int __attribute__((format(printf, 2, 0)))
+vdeny(struct pstate *j, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list ap2;
 	int n;
 
 	if (j->deny != NULL)
 		return -1;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	if (n < 0) {
 		j->deny = xstrdup("denied");
 		return -1;
 	}
 	j->deny = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
 	(void)vsnprintf(j->deny, (size_t)n + 1, fmt, ap);
+	return -1;
+}
+
+static int __attribute__((format(printf, 2, 3)))
+deny(struct pstate *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vdeny(j, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-static size_t
-name_len(const char *s)
+int
+policy_deny(struct pstate *j, const char *fmt, ...)
 {
-	size_t i;
+	va_list ap;
 
-	if (!(s[0] == '_' || (s[0] >= 'A' && s[0] <= 'Z') ||
-	    (s[0] >= 'a' && s[0] <= 'z')))
-		return 0;
-	for (i = 1; s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') ||
-	    (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'); i++)
-		;
-	return i;
+	va_start(ap, fmt);
+	(void)vdeny(j, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+policy_defer(struct pstate *j)
+{
+	j->deferred = 1;
 }
 
 static int
 valid_name(const char *s)
 {
-	size_t n;
-
-	return (n = name_len(s)) > 0 && s[n] == '\0';
+	return parse_is_name(s, strlen(s));
 }
 
 static const struct danger *
@@ -258,34 +248,6 @@ policy_env(const struct profile *p, const char *name, const char **why)
 	return ENV_DENY;
 }
 
-enum builtin
-policy_builtin(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(builtins); i++)
-		if (strcmp(builtins[i].name, name) == 0)
-			return builtins[i].b;
-	return B_NONE;
-}
-
-const char *
-policy_builtin_name(size_t i)
-{
-	return i < NELEM(builtins) ? builtins[i].name : NULL;
-}
-
-static int
-builtin_under_env(enum builtin b)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(builtins); i++)
-		if (builtins[i].b == b)
-			return builtins[i].under_env;
-	return 0;
-}
-
 static int
 is_env(const char *s)
 {
@@ -297,8 +259,8 @@ is_env(const char *s)
 	return 0;
 }
 
-static int
-judge_assign(struct judge *j, const char *name)
+int
+policy_assign(struct pstate *j, const char *name)
 {
 	const char *why;
 
@@ -322,32 +284,14 @@ judge_assign(struct judge *j, const char *name)
  * name written plainly before the '=' counts; anything else could
  * become any name once expanded.
  */
-static char *
-dynamic_assign_name(const char *src)
+char *
+policy_dynamic_name(const char *src)
 {
 	size_t n;
 
-	if ((n = name_len(src)) == 0 || src[n] != '=')
+	if ((n = parse_name_len(src, strlen(src))) == 0 || src[n] != '=')
 		return NULL;
 	return xstrndup(src, n);
-}
-
-/*
- * Whole-word match.  conf.c compiles the patterns anchored; the offsets
- * are checked as well so that an unanchored pattern can never pass a
- * word on a partial match.
- */
-static int
-re_whole(const regex_t *re, const char *s)
-{
-	regmatch_t m;
-
-	m.rm_so = m.rm_eo = -1;
-	if (regexec(re, s, 1, &m, 0) != 0)
-		return 0;
-	if (m.rm_so == -1)
-		return 1;
-	return m.rm_so == 0 && (size_t)m.rm_eo == strlen(s);
 }
 
 static const char *
@@ -358,39 +302,10 @@ lbl(const struct rule *r)
 	return r->name != NULL ? r->name : "?";
 }
 
-/* The pattern part of a spec, for messages: "--depth=[0-9]+" -> "[0-9]+" */
-static const char *
-spec_re(const struct optspec *o)
-{
-	const char *p;
-
-	if (o->spec == NULL)
-		return "its pattern";
-	if ((p = strstr(o->spec, "[=]")) != NULL)
-		return p + 3;
-	if ((p = strchr(o->spec, '=')) != NULL)
-		return p + 1;
-	return o->spec;
-}
-
 static const struct optspec *
-find_in(const struct optspec *v, size_t n, enum opt_kind kind,
-    const char *name, size_t len)
+allowed(const struct rule *r, enum opt_kind kind, const char *name, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].kind == kind && strncmp(v[i].name, name, len) == 0 &&
-		    v[i].name[len] == '\0')
-			return &v[i];
-	return NULL;
-}
-
-static const struct optspec *
-find_opt(const struct rule *r, enum opt_kind kind, const char *name,
-    size_t len)
-{
-	return find_in(r->opts, r->nopts, kind, name, len);
+	return optspec_find(r->opts, r->nopts, kind, name, len);
 }
 
 /*
@@ -405,22 +320,8 @@ find_deny(const struct rule *r, enum opt_kind kind, const char *name,
 	const struct optspec *o;
 
 	for (; r != NULL; r = r->parent)
-		if ((o = find_in(r->deny, r->ndeny, kind, name, len)) != NULL)
+		if ((o = optspec_find(r->deny, r->ndeny, kind, name, len)) != NULL)
 			return o;
-	return NULL;
-}
-
-/* The option of this kind that name[0..len) abbreviates, in v, or NULL. */
-static const struct optspec *
-find_abbrev_in(const struct optspec *v, size_t n, enum opt_kind kind,
-    const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].kind == kind && strlen(v[i].name) > len &&
-		    strncmp(v[i].name, name, len) == 0)
-			return &v[i];
 	return NULL;
 }
 
@@ -431,7 +332,7 @@ find_abbrev_deny(const struct rule *r, enum opt_kind kind, const char *name,
 	const struct optspec *o;
 
 	for (; r != NULL; r = r->parent)
-		if ((o = find_abbrev_in(r->deny, r->ndeny, kind, name,
+		if ((o = optspec_abbrev(r->deny, r->ndeny, kind, name,
 		    len)) != NULL)
 			return o;
 	return NULL;
@@ -461,7 +362,7 @@ seen_opt(struct args *a, const struct optspec *o)
 }
 
 static int
-check_required(struct judge *j, const struct args *a)
+check_required(struct pstate *j, const struct args *a)
 {
 	struct sbuf b;
 	size_t k;
@@ -472,7 +373,7 @@ check_required(struct judge *j, const struct args *a)
 	sbuf_init(&b);
 	for (k = 0; k < a->r->nrequire; k++)
 		sbuf_addf(&b, "%s%s%s", k > 0 ? ", " : "",
-		    a->r->require[k].kind == OPT_LONG ? "--" : "-",
+		    optspec_dash(a->r->require[k].kind),
 		    a->r->require[k].name);
 	if (a->r->nrequire > 1)
 		rc = deny(j, "%s: one of %s is required", lbl(a->r), b.s);
@@ -483,7 +384,7 @@ check_required(struct judge *j, const struct args *a)
 }
 
 static int
-check_value(struct judge *j, const struct args *a, const struct optspec *o,
+check_value(struct pstate *j, const struct args *a, const struct optspec *o,
     const struct pword *v, const char *shown)
 {
 	if (o->pattern == NULL)
@@ -492,15 +393,15 @@ check_value(struct judge *j, const struct args *a, const struct optspec *o,
 		j->deferred = 1;
 		return 0;
 	}
-	if (!re_whole(o->pattern, v->text))
+	if (!optspec_match(o->pattern, v->text))
 		return deny(j, "%s: value '%s' of %s does not match %s",
-		    lbl(a->r), v->text, shown, spec_re(o));
+		    lbl(a->r), v->text, shown, optspec_pattern(o));
 	return 0;
 }
 
 /* The next word as the value of option `shown`, or a deny. */
 static const struct pword *
-next_value(struct judge *j, struct args *a, const char *shown)
+next_value(struct pstate *j, struct args *a, const char *shown)
 {
 	if (a->i + 1 >= a->n) {
 		deny(j, "%s: %s needs a value", lbl(a->r), shown);
@@ -510,38 +411,28 @@ next_value(struct judge *j, struct args *a, const char *shown)
 }
 
 static int
-judge_long(struct judge *j, struct args *a)
+judge_long(struct pstate *j, struct args *a)
 {
-	const char *t = a->w[a->i].text + 2, *eq;
+	const char *t = a->w[a->i].text + 2;
 	const struct optspec *o;
 	struct pword glued;
 	const struct pword *v;
+	enum optval ov;
 	size_t len;
 
-	eq = strchr(t, '=');
-	len = eq != NULL ? (size_t)(eq - t) : strlen(t);
+	len = strcspn(t, "=");
 	if (find_deny(a->r, OPT_LONG, t, len) != NULL)
 		return deny(j, "%s: --%.*s is denied", lbl(a->r), (int)len, t);
-	if ((o = find_opt(a->r, OPT_LONG, t, len)) != NULL) {
+	if ((o = allowed(a->r, OPT_LONG, t, len)) != NULL) {
 		seen_opt(a, o);
-		switch (o->arg) {
-		case ARG_NONE:
-			if (eq != NULL)
-				return deny(j, "%s: --%s takes no value",
-				    lbl(a->r), o->name);
+		if (o->arg == ARG_NONE && t[len] == '=')
+			return deny(j, "%s: --%s takes no value", lbl(a->r),
+			    o->name);
+		if ((ov = optspec_value(o, t + len, &glued.text)) == OV_NONE)
 			return 0;
-		case ARG_OPT:
-			if (eq == NULL)
-				return 0;
-			break;
-		case ARG_REQ:
-			break;
-		}
-		if (eq != NULL) {
-			glued.text = eq + 1;
-			glued.dynamic = 0;
-			v = &glued;
-		} else {
+		glued.dynamic = 0;
+		v = &glued;
+		if (ov == OV_NEXT) {
 			char *shown;
 
 			xasprintf(&shown, "--%s", o->name);
@@ -561,7 +452,7 @@ judge_long(struct judge *j, struct args *a)
 	if ((o = find_abbrev_deny(a->r, OPT_LONG, t, len)) != NULL)
 		return deny(j, "%s: --%.*s abbreviates --%s, which is denied",
 		    lbl(a->r), (int)len, t, o->name);
-	if ((o = find_abbrev_in(a->r->opts, a->r->nopts, OPT_LONG, t,
+	if ((o = optspec_abbrev(a->r->opts, a->r->nopts, OPT_LONG, t,
 	    len)) != NULL)
 		return deny(j, "%s: --%.*s abbreviates --%s: write options in "
 		    "full", lbl(a->r), (int)len, t, o->name);
@@ -572,7 +463,7 @@ judge_long(struct judge *j, struct args *a)
 }
 
 static int
-judge_letter(struct judge *j, struct args *a, const char *word, char c,
+judge_letter(struct pstate *j, struct args *a, const char *word, char c,
     const struct optspec **op)
 {
 	/* " (in -ve)" only when the letter is part of a longer word */
@@ -582,7 +473,7 @@ judge_letter(struct judge *j, struct args *a, const char *word, char c,
 	if (find_deny(a->r, OPT_SHORT, &c, 1) != NULL)
 		return deny(j, "%s: -%c is denied%s%s%s", lbl(a->r), c,
 		    part ? " (in " : "", part ? word : "", part ? ")" : "");
-	if ((*op = find_opt(a->r, OPT_SHORT, &c, 1)) != NULL) {
+	if ((*op = allowed(a->r, OPT_SHORT, &c, 1)) != NULL) {
 		seen_opt(a, *op);
 		return 0;
 	}
@@ -594,21 +485,22 @@ judge_letter(struct judge *j, struct args *a, const char *word, char c,
 }
 
 static int
-judge_short(struct judge *j, struct args *a)
+judge_short(struct pstate *j, struct args *a)
 {
 	const char *word = a->w[a->i].text, *t = word + 1;
 	const struct optspec *o;
 	const struct pword *v;
 	struct pword glued;
+	enum optval ov;
 	char shown[3];
 	size_t k, len;
 
 	/* a whole-word spec wins over a cluster: find -name, kill -USR2 */
 	if (find_deny(a->r, OPT_WORD, t, strlen(t)) != NULL)
 		return deny(j, "%s: %s is denied", lbl(a->r), word);
-	if ((o = find_opt(a->r, OPT_WORD, t, strlen(t))) != NULL) {
+	if ((o = allowed(a->r, OPT_WORD, t, strlen(t))) != NULL) {
 		seen_opt(a, o);
-		if (o->arg == ARG_NONE)
+		if (optspec_value(o, "", &glued.text) == OV_NONE)
 			return 0;
 		if ((v = next_value(j, a, word)) == NULL)
 			return -1;
@@ -638,13 +530,11 @@ judge_short(struct judge *j, struct args *a)
 		shown[0] = '-';
 		shown[1] = t[k];
 		shown[2] = '\0';
-		if (t[k + 1] != '\0') {
-			glued.text = t + k + 1;
-			glued.dynamic = 0;
-			v = &glued;
-		} else if (o->arg == ARG_OPT)
+		if ((ov = optspec_value(o, t + k + 1, &glued.text)) == OV_NONE)
 			return 0;
-		else if ((v = next_value(j, a, shown)) == NULL)
+		glued.dynamic = 0;
+		v = &glued;
+		if (ov == OV_NEXT && (v = next_value(j, a, shown)) == NULL)
 			return -1;
 		return check_value(j, a, o, v, shown);
 	}
@@ -656,7 +546,7 @@ judge_short(struct judge *j, struct args *a)
  * a dash, and each value-taking letter takes the next word in turn.
  */
 static int
-judge_oldstyle(struct judge *j, struct args *a)
+judge_oldstyle(struct pstate *j, struct args *a)
 {
 	const char *t = a->w[a->i].text;
 	const struct optspec *o;
@@ -668,7 +558,7 @@ judge_oldstyle(struct judge *j, struct args *a)
 		if (judge_letter(j, a, t, t[k], &o) == -1)
 			return -1;
 	for (k = 0; t[k] != '\0'; k++) {
-		o = find_opt(a->r, OPT_SHORT, &t[k], 1);
+		o = allowed(a->r, OPT_SHORT, &t[k], 1);
 		if (o == NULL || o->arg != ARG_REQ)
 			continue;
 		shown[0] = '-';
@@ -682,19 +572,8 @@ judge_oldstyle(struct judge *j, struct args *a)
 	return 0;
 }
 
-static const struct rule *
-find_sub(const struct rule *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nsubs; i++)
-		if (strcmp(r->subs[i].name, name) == 0)
-			return &r->subs[i];
-	return NULL;
-}
-
 static int
-judge_operand(struct judge *j, struct args *a)
+judge_operand(struct pstate *j, struct args *a)
 {
 	const struct pword *v = &a->w[a->i];
 	const struct rule *sub;
@@ -706,7 +585,7 @@ judge_operand(struct judge *j, struct args *a)
 		if (v->dynamic)
 			return deny(j, "%s: subcommand must be a literal word",
 			    lbl(a->r));
-		if ((sub = find_sub(a->r, v->text)) == NULL)
+		if ((sub = model_sub(a->r, v->text)) == NULL)
 			return deny(j, "%s: subcommand '%s' is not allowed",
 			    lbl(a->r), v->text);
 		if (check_required(j, a) == -1)
@@ -734,7 +613,7 @@ judge_operand(struct judge *j, struct args *a)
 	if (!a->r->operands_set)
 		return 0;
 	for (k = 0; k < a->r->noperands; k++)
-		if (re_whole(&a->r->operands[k], v->text))
+		if (optspec_match(&a->r->operands[k], v->text))
 			return 0;
 	sbuf_init(&b);
 	for (k = 0; k < a->r->noperands; k++)
@@ -748,7 +627,7 @@ judge_operand(struct judge *j, struct args *a)
 
 /* The words after the command name, against its rule. */
 static int
-judge_rule(struct judge *j, const struct rule *top, const struct pword *w,
+judge_rule(struct pstate *j, const struct rule *top, const struct pword *w,
     size_t n, const struct rule **final)
 {
 	struct args a;
@@ -789,113 +668,9 @@ judge_rule(struct judge *j, const struct rule *top, const struct pword *w,
 	return check_required(j, &a);
 }
 
-static int
-judge_builtin(struct judge *j, enum builtin b, const char *name,
-    const struct pword *w, size_t n)
-{
-	const char *t;
-	char *var;
-	size_t i, k;
-	int rc;
-
-	switch (b) {
-	case B_CD:
-		for (i = 0; i < n; i++) {
-			if (w[i].dynamic)
-				j->deferred = 1;
-			else if (w[i].text[0] == '-' &&
-			    strcmp(w[i].text, "-") != 0)
-				return deny(j, "cd: options are not "
-				    "supported");
-		}
-		if (n > 1)
-			return deny(j, "cd: at most one operand is allowed");
-		return 0;
-	case B_HELP:
-		for (i = 0; i < n; i++)
-			if (!w[i].dynamic && w[i].text[0] == '-')
-				return deny(j, "help: options are not "
-				    "supported");
-		if (n > 8)
-			return deny(j, "help: at most 8 operands are allowed");
-		return 0;
-	case B_UMASK:
-	case B_EXIT:
-	case B_HISTORY:
-		if (n > 1)
-			return deny(j, "%s: at most one operand is allowed",
-			    name);
-		if (n == 0)
-			return 0;
-		if (w[0].dynamic) {
-			j->deferred = 1;
-			return 0;
-		}
-		t = w[0].text;
-		for (k = 0; t[k] >= '0' && t[k] <= (b == B_UMASK ? '7' : '9');
-		    k++)
-			;
-		if (k == 0 || t[k] != '\0' || (b == B_UMASK && k > 4) ||
-		    (b == B_HISTORY && k > 6))
-			return deny(j, "%s: '%s' is not %s", name, t,
-			    b == B_UMASK ? "an octal mode" : "a number");
-		return 0;
-	case B_EXPORT:
-		for (i = 0; i < n; i++) {
-			t = w[i].text;
-			if (t[0] == '-')
-				return deny(j, "export: options are not "
-				    "supported");
-			if (w[i].dynamic) {
-				if ((var = dynamic_assign_name(t)) == NULL)
-					return deny(j, "export: the variable "
-					    "name must be a literal word");
-			} else {
-				k = strcspn(t, "=");
-				var = xstrndup(t, k);
-				if (!valid_name(var)) {
-					rc = deny(j, "export: '%s' is not a "
-					    "valid variable name", var);
-					free(var);
-					return rc;
-				}
-			}
-			rc = judge_assign(j, var);
-			free(var);
-			if (rc == -1)
-				return -1;
-		}
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-static const struct rule *
-find_rule(const struct profile *p, const char *name, int bypath)
-{
-	size_t i;
-
-	for (i = 0; i < p->ncmds; i++) {
-		if (bypath) {
-			if (p->cmds[i].path != NULL &&
-			    strcmp(p->cmds[i].path, name) == 0)
-				return &p->cmds[i];
-		} else if (strcmp(p->cmds[i].name, name) == 0)
-			return &p->cmds[i];
-	}
-	return NULL;
-}
-
-const struct rule *
-policy_rule(const struct profile *p, const char *name)
-{
-	return find_rule(p, name, 0);
-}
-
 /* The words of the env wrapper: NAME=value, up to the command. */
 static int
-judge_env(struct judge *j, const struct pword *w, size_t n, size_t *argv0)
+judge_env(struct pstate *j, const struct pword *w, size_t n, size_t *argv0)
 {
 	const char *t, *eq;
 	char *var;
@@ -907,7 +682,7 @@ judge_env(struct judge *j, const struct pword *w, size_t n, size_t *argv0)
 		if (t[0] == '-')
 			return deny(j, "env: options are not supported");
 		if (w[i].dynamic) {
-			if ((var = dynamic_assign_name(t)) == NULL)
+			if ((var = policy_dynamic_name(t)) == NULL)
 				return deny(j, "env: the command must be a "
 				    "literal word");
 		} else if ((eq = strchr(t, '=')) != NULL) {
@@ -921,7 +696,7 @@ judge_env(struct judge *j, const struct pword *w, size_t n, size_t *argv0)
 			}
 		} else
 			break;
-		rc = judge_assign(j, var);
+		rc = policy_assign(j, var);
 		free(var);
 		if (rc == -1)
 			return -1;
@@ -935,7 +710,7 @@ judge_env(struct judge *j, const struct pword *w, size_t n, size_t *argv0)
 }
 
 static int
-judge_cmd(struct judge *j, const struct pcmd *c, struct pjudge *out)
+judge_cmd(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 {
 	const struct pword *w = c->words;
 	const struct rule *r, *final = NULL;
@@ -944,7 +719,7 @@ judge_cmd(struct judge *j, const struct pcmd *c, struct pjudge *out)
 	int under_env = 0;
 
 	for (i = 0; i < c->nassigns; i++)
-		if (judge_assign(j, c->assigns[i].name) == -1)
+		if (policy_assign(j, c->assigns[i].name) == -1)
 			return -1;
 	if (c->nwords == 0)
 		return 0;
@@ -962,18 +737,18 @@ judge_cmd(struct judge *j, const struct pcmd *c, struct pjudge *out)
 		if (name[0] != '/')
 			return deny(j, "%s: relative command paths are not "
 			    "allowed", name);
-		if ((r = find_rule(j->prof, name, 1)) == NULL)
+		if ((r = model_rule_path(j->prof, name)) == NULL)
 			return deny(j, "%s: no rule names this path", name);
-	} else if ((out->builtin = policy_builtin(name)) != B_NONE) {
-		if (under_env && !builtin_under_env(out->builtin))
+	} else if ((out->builtin = builtin_find(name)) != NULL) {
+		if (under_env && !out->builtin->under_env)
 			return deny(j, "%s is a shell builtin; it cannot run "
 			    "under env", name);
-		if (judge_builtin(j, out->builtin, name, w + argv0 + 1,
-		    c->nwords - argv0 - 1) == -1)
+		if (out->builtin->judge != NULL && out->builtin->judge(j, name,
+		    w + argv0 + 1, c->nwords - argv0 - 1) == -1)
 			return -1;
 		xasprintf(&out->why, "builtin %s", name);
 		return 0;
-	} else if ((r = find_rule(j->prof, name, 0)) == NULL)
+	} else if ((r = model_rule(j->prof, name)) == NULL)
 		return deny(j, "%s: not an allowed command", name);
 	out->rule = r;
 	if (judge_rule(j, r, w + argv0 + 1, c->nwords - argv0 - 1,
@@ -990,12 +765,11 @@ void
 policy_judge(const struct profile *p, const struct pcmd *c,
     struct pjudge *out)
 {
-	struct judge j;
+	struct pstate j;
 	char *base;
 
 	memset(out, 0, sizeof(*out));
 	out->verdict = V_DENY;
-	out->builtin = B_NONE;
 	memset(&j, 0, sizeof(j));
 	j.prof = p;
 	sbuf_init(&j.notes);
@@ -1019,6 +793,12 @@ policy_judge(const struct profile *p, const struct pcmd *c,
 out:
 	free(j.deny);
 	sbuf_free(&j.notes);
+}
+
+const char *
+policy_verdict_name(enum verdict v)
+{
+	return v == V_ALLOW ? "allow" : "deny";
 }
 
 void

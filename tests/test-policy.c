@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin.h"
 #include "conf.h"
 #include "help.h"
+#include "model.h"
+#include "optspec.h"
 #include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
@@ -475,15 +478,16 @@ test_judge_fields(const struct profile *p)
 	ok(pj.verdict == V_ALLOW && pj.argv0 == 3, "env: argv0 is the "
 	    "command word");
 	ok(pj.rule != NULL && strcmp(pj.rule->name, "git") == 0 &&
-	    pj.builtin == B_NONE, "env: rule is the program's (git)");
+	    pj.builtin == NULL, "env: rule is the program's (git)");
 	ok(pj.why != NULL && strstr(pj.why, "git remote update (") != NULL &&
 	    strstr(pj.why, "GIT_SSH ignored") != NULL,
 	    "env: why names the subrule and the ignored variable");
 	pjudge_free(&pj);
 
 	judge_argv(p, cd, &pj);
-	ok(pj.verdict == V_ALLOW && pj.builtin == B_CD && pj.rule == NULL,
-	    "cd: builtin B_CD, no rule");
+	ok(pj.verdict == V_ALLOW && pj.builtin != NULL &&
+	    strcmp(pj.builtin->name, "cd") == 0 && pj.rule == NULL,
+	    "cd: the builtin cd, no rule");
 	pjudge_free(&pj);
 
 	judge_argv(p, sftp, &pj);
@@ -550,12 +554,102 @@ test_env(const struct profile *p)
 	is_int(policy_env(p, "1X", &why), ENV_DENY, "env: 1X denied");
 	is_int(policy_env(p, "", &why), ENV_DENY, "env: empty name denied");
 
-	is_int(policy_builtin("cd"), B_CD, "builtin: cd");
-	is_int(policy_builtin("["), B_TEST, "builtin: [");
-	is_int(policy_builtin("test"), B_TEST, "builtin: test");
-	is_int(policy_builtin("exit"), B_EXIT, "builtin: exit");
-	is_int(policy_builtin("git"), B_NONE, "builtin: git is not");
-	is_int(policy_builtin("env"), B_NONE, "builtin: env is not");
+	is_int(parse_is_name("RAILS_ENV", 9), 1, "name: RAILS_ENV");
+	is_int(parse_is_name("_x1", 3), 1, "name: _x1");
+	is_int(parse_is_name("1X", 2) || parse_is_name("", 0) ||
+	    parse_is_name("A-B", 3) || parse_is_name("A=", 2), 0,
+	    "not names: 1X, empty, A-B, A=");
+	is_int((int)parse_name_len("AB=c", 4), 2, "name length: AB=c");
+	is_int((int)parse_name_len("ABC", 2), 2, "name length: bounded");
+}
+
+static void
+test_builtins(void)
+{
+	const struct builtin *b;
+	size_t i;
+	int good = 1;
+
+	ok(builtin_find("cd") != NULL &&
+	    strcmp(builtin_find("cd")->name, "cd") == 0, "builtin: cd");
+	ok(builtin_find("[") != NULL && builtin_find("test") != NULL &&
+	    builtin_find("[")->run == builtin_find("test")->run,
+	    "builtin: [ runs as test");
+	ok(builtin_find("exit") != NULL && !builtin_find("exit")->under_env &&
+	    builtin_find("pwd")->under_env, "builtin: exit not under env, "
+	    "pwd is");
+	ok(builtin_find("git") == NULL, "builtin: git is not");
+	ok(builtin_find("env") == NULL, "builtin: env is not");
+	for (i = 0; (b = builtin_at(i)) != NULL; i++)
+		if (b->run == NULL || b->usage == NULL ||
+		    strncmp(b->usage, b->name, strlen(b->name)) != 0 ||
+		    builtin_find(b->name) != b)
+			good = 0;
+	ok(good && i == 12, "builtin table: 12 builtins, each runs, each "
+	    "has its usage, each found by its name");
+}
+
+/* The option grammar as completion and help read it (optspec.h). */
+static void
+test_optspec(const struct profile *p)
+{
+	const struct rule *git = model_rule(p, "git"), *clone, *tar;
+	const struct optspec *depth;
+	struct optspec o;
+	struct sbuf b;
+	char *why;
+
+	clone = git != NULL ? model_sub(git, "clone") : NULL;
+	tar = model_rule(p, "tar");
+	depth = clone != NULL ? optspec_find(clone->opts, clone->nopts,
+	    OPT_LONG, "depth", 5) : NULL;
+	if (git == NULL || clone == NULL || tar == NULL || depth == NULL) {
+		ok(0, "optspec: git, git clone and tar rules");
+		return;
+	}
+	ok(optspec_takes_next(clone->opts, clone->nopts, "-b"),
+	    "takes next: git clone -b BRANCH");
+	ok(!optspec_takes_next(clone->opts, clone->nopts, "-bmain"),
+	    "takes next: git clone -bmain (glued) does not");
+	ok(!optspec_takes_next(git->opts, git->nopts, "-C"),
+	    "takes next: a denied option (git -C) names nothing");
+	ok(optspec_takes_next(clone->opts, clone->nopts, "--depth"),
+	    "takes next: --depth N");
+	ok(!optspec_takes_next(clone->opts, clone->nopts, "--depth=5"),
+	    "takes next: --depth=5 does not");
+	ok(optspec_takes_next(tar->opts, tar->nopts, "-xzf"),
+	    "takes next: tar -xzf FILE (cluster ending in f)");
+	ok(!optspec_takes_next(tar->opts, tar->nopts, "--color"),
+	    "takes next: --color[=] does not");
+	ok(!optspec_takes_next(clone->opts, clone->nopts, "--dep"),
+	    "takes next: an abbreviation names nothing");
+
+	is_str(optspec_pattern(depth), "[0-9]+", "pattern of --depth=[0-9]+");
+	sbuf_init(&b);
+	optspec_text(&b, depth, OF_USAGE);
+	sbuf_addc(&b, ' ');
+	optspec_text(&b, depth, OF_TYPED);
+	is_str(b.s, "--depth=VALUE --depth=", "text of --depth=: usage, typed");
+	sbuf_free(&b);
+
+	why = optspec_parse("--x[=]", 1, &o);
+	ok(why != NULL && strstr(why, "without a value") != NULL,
+	    "parse: a bare entry takes no value");
+	free(why);
+	why = optspec_parse("-ab[=]", 0, &o);
+	ok(why != NULL && strstr(why, "only --long") != NULL,
+	    "parse: [=] only on long options");
+	free(why);
+	why = optspec_parse("--a=a)|b", 0, &o);
+	ok(why != NULL && strstr(why, "closes no") != NULL,
+	    "parse: a pattern's lone ) is refused");
+	free(why);
+	why = optspec_parse("--a=b|c", 0, &o);
+	ok(why == NULL && o.pattern != NULL &&
+	    optspec_match(o.pattern, "c") && !optspec_match(o.pattern, "xc") &&
+	    !optspec_match(o.pattern, "bc"), "parse: a pattern matches whole "
+	    "words only");
+	optspec_clear(&o);
 }
 
 /* help: the same rules, in words */
@@ -756,6 +850,8 @@ main(void)
 		test_argv(p);
 		test_judge_fields(p);
 		test_env(p);
+		test_builtins();
+		test_optspec(p);
 		test_help(p);
 		each_shared_line("attacks/public.txt", top, attack_line, p);
 		each_shared_line("capistrano/sessions.txt", top,
