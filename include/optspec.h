@@ -84,7 +84,7 @@ int		 optspec_takes_next(const struct optspec *v, size_t n,
 const char	*optspec_pattern(const struct optspec *);
 
 enum optform {
-	OF_USAGE,	/* help: "-f VALUE", "--depth=VALUE", "--color[=VALUE]" */
+	OF_USAGE,	/* help: "-f VALUE", "--depth=VALUE", "--c[=VALUE]" */
 	OF_TYPED,	/* completion: "-f", "--depth=", "--color" */
 };
 

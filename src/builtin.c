@@ -708,7 +708,8 @@ j_help(struct pstate *j, const char *name, const struct pword *w, size_t n)
 	(void)name;
 	for (i = 0; i < n; i++)
 		if (!w[i].dynamic && w[i].text[0] == '-')
-			return policy_deny(j, "help: options are not supported");
+			return policy_deny(j, "help: options are not "
+			    "supported");
 	if (n > 8)
 		return policy_deny(j, "help: at most 8 operands are allowed");
 	return 0;

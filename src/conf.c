@@ -1107,17 +1107,17 @@ check_overlap(struct ld *ld, const config_setting_t *g,
 			if (beneath(e, w)) {
 				at = s_exec != NULL ? elem_with(s_exec, e) :
 				    elem_with(s_write, w);
-				ld_named(ld, at, at, ": the exec directory '%s' "
-				    "is beneath the writable place '%s': the "
-				    "user could run what they write there; "
+				ld_named(ld, at, at, ": the exec directory "
+				    "'%s' is beneath the writable place '%s': "
+				    "the user could run what they write there; "
 				    "list it in exec_writable if that is "
 				    "meant", e, w);
 			} else {
 				at = s_write != NULL ? elem_with(s_write, w) :
 				    elem_with(s_exec, e);
-				ld_named(ld, at, at, ": the writable place '%s' "
-				    "is beneath the exec directory '%s': the "
-				    "user could run what they write there; "
+				ld_named(ld, at, at, ": the writable place "
+				    "'%s' is beneath the exec directory '%s': "
+				    "the user could run what they write there; "
 				    "list it in exec_writable if that is "
 				    "meant", w, e);
 			}

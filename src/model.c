@@ -26,7 +26,8 @@ model_rule_path(const struct profile *p, const char *path)
 	size_t i;
 
 	for (i = 0; i < p->ncmds; i++)
-		if (p->cmds[i].path != NULL && strcmp(p->cmds[i].path, path) == 0)
+		if (p->cmds[i].path != NULL &&
+		    strcmp(p->cmds[i].path, path) == 0)
 			return &p->cmds[i];
 	return NULL;
 }

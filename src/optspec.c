@@ -276,7 +276,8 @@ optspec_takes_next(const struct optspec *v, size_t n, const char *word)
 	if (t[0] == '-') {
 		len = strcspn(++t, "=");
 		o = optspec_find(v, n, OPT_LONG, t, len);
-		return o != NULL && optspec_value(o, t + len, &glued) == OV_NEXT;
+		return o != NULL &&
+		    optspec_value(o, t + len, &glued) == OV_NEXT;
 	}
 	if ((o = optspec_find(v, n, OPT_WORD, t, strlen(t))) != NULL)
 		return optspec_value(o, "", &glued) == OV_NEXT;

@@ -320,7 +320,8 @@ find_deny(const struct rule *r, enum opt_kind kind, const char *name,
 	const struct optspec *o;
 
 	for (; r != NULL; r = r->parent)
-		if ((o = optspec_find(r->deny, r->ndeny, kind, name, len)) != NULL)
+		if ((o = optspec_find(r->deny, r->ndeny, kind, name,
+		    len)) != NULL)
 			return o;
 	return NULL;
 }
