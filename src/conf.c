@@ -85,18 +85,10 @@ errs_add(struct conf_errors *errs, char *msg)
 static char * __attribute__((format(printf, 1, 0)))
 vfmt(const char *fmt, va_list ap)
 {
-	va_list ap2;
 	char *m;
-	int n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		n = 0;
-	m = xmalloc((size_t)n + 1);
-	if (vsnprintf(m, (size_t)n + 1, fmt, ap) < 0)
-		m[0] = '\0';
+	if (vasprintf(&m, fmt, ap) == -1)
+		m = xstrdup("");
 	return m;
 }
 

@@ -129,20 +129,8 @@ struct pstate {
 static int __attribute__((format(printf, 2, 0)))
 vdeny(struct pstate *j, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	int n;
-
-	if (j->deny != NULL)
-		return -1;
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0) {
+	if (j->deny == NULL && vasprintf(&j->deny, fmt, ap) == -1)
 		j->deny = xstrdup("denied");
-		return -1;
-	}
-	j->deny = xmalloc((size_t)n + 1);
-	(void)vsnprintf(j->deny, (size_t)n + 1, fmt, ap);
 	return -1;
 }
 
