@@ -1500,24 +1500,23 @@ static void
 parse_home_mode(struct ld *ld, const config_setting_t *s, struct userent *u)
 {
 	const char *str = config_setting_get_string(s);
-	char *end, *ctx = spath(s);
+	char *end;
 	long m;
 
 	errno = 0;
 	m = strtol(str, &end, 8);
 	if (*str < '0' || *str > '7' || *end != '\0' || errno != 0 ||
 	    strlen(str) > 5 || m < 0 || m > 07777)
-		ld_err(ld, s, "%s: '%s' is not an octal mode such as \"0750\"",
-		    ctx, str);
+		ld_named(ld, s, s, ": '%s' is not an octal mode such as "
+		    "\"0750\"", str);
 	else if (m & (S_ISUID | S_ISVTX))
-		ld_err(ld, s, "%s: '%s': only the permission bits and setgid "
-		    "(02000) may be given", ctx, str);
+		ld_named(ld, s, s, ": '%s': only the permission bits and "
+		    "setgid (02000) may be given", str);
 	else if (m & S_IWOTH)
-		ld_err(ld, s, "%s: '%s' lets others write the home: take "
-		    "o+w away", ctx, str);
+		ld_named(ld, s, s, ": '%s' lets others write the home: take "
+		    "o+w away", str);
 	else
 		u->home_mode = m;
-	free(ctx);
 }
 
 /* A user or group name for the home's owner: resolved by cagesh-jail. */
@@ -1525,16 +1524,12 @@ static char *
 home_name(struct ld *ld, const config_setting_t *s)
 {
 	const char *str = config_setting_get_string(s);
-	char *ctx;
 
 	if (check_str(ld, s, str) == -1)
 		return NULL;
 	if (str[0] == '-' || strspn(str, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-$") != strlen(str)) {
-		ctx = spath(s);
-		ld_err(ld, s, "%s: '%s' is not a user or group name", ctx,
-		    str);
-		free(ctx);
+		ld_named(ld, s, s, ": '%s' is not a user or group name", str);
 		return NULL;
 	}
 	return xstrdup(str);
