@@ -24,4 +24,11 @@ int	cage_enter(const char *path, char *why, size_t whylen);
 int	cage_root_dir(const char *path, const char *what, char *why,
 	    size_t whylen);
 
+/*
+ * The cage's directory, checked as cage_enter checks it, for root's own
+ * work inside it from outside (the agent relay's socket): a descriptor
+ * (O_DIRECTORY, close-on-exec), or -1 with a reason in why.
+ */
+int	cage_open(const char *path, char *why, size_t whylen);
+
 #endif

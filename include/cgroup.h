@@ -13,6 +13,7 @@
 
 struct cgroup {
 	char	*path;
+	char	*rel;		/* beneath the cgroup2 mount, as /proc shows it */
 	int	 fd;		/* the cgroup's directory */
 };
 
@@ -31,6 +32,8 @@ int	cgroup_add(struct cgroup *, pid_t);
  * it is empty.  Returns how many there were (0: none), or -1.
  */
 long	cgroup_kill(struct cgroup *, int timeout_ms);
+/* Whether pid is one of its processes (1) or not (0). */
+int	cgroup_has(const struct cgroup *, pid_t);
 /* Removes the (empty) cgroup; safe to call more than once. */
 void	cgroup_remove(struct cgroup *);
 

@@ -133,3 +133,9 @@ cage_root_dir(const char *path, const char *what, char *why, size_t len)
 	close(fd);
 	return 0;
 }
+
+int
+cage_open(const char *path, char *why, size_t len)
+{
+	return walk(path, "cage", why, len);
+}

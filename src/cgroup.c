@@ -94,8 +94,9 @@ cgroup_make(struct cgroup *cg, const char *id, char *why, size_t len)
 		goto fail;
 	}
 	/* a sibling of no one: under our own cgroup, where we may write */
-	xasprintf(&cg->path, "%s%s%scagesh-%s", mnt, own,
+	xasprintf(&cg->rel, "%s%scagesh-%s", own,
 	    strcmp(own, "/") == 0 ? "" : "/", id);
+	xasprintf(&cg->path, "%s%s", mnt, cg->rel);
 	if (mkdir(cg->path, 0700) == -1) {
 		snprintf(why, len, "cgroup %s: %s", cg->path, strerror(errno));
 		goto fail;
@@ -274,4 +275,31 @@ cgroup_remove(struct cgroup *cg)
 		(void)rmdir(cg->path);
 	free(cg->path);
 	cg->path = NULL;
+	free(cg->rel);
+	cg->rel = NULL;
+}
+
+int
+cgroup_has(const struct cgroup *cg, pid_t pid)
+{
+	char file[64], line[4096];
+	size_t n;
+	FILE *f;
+	int in = 0;
+
+	if (cg->rel == NULL)
+		return 0;
+	snprintf(file, sizeof(file), "/proc/%ld/cgroup", (long)pid);
+	if ((f = fopen(file, "re")) == NULL)
+		return 0;
+	/* v2 only: "0::/a/b/cagesh-ID" */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "0::/", 4) != 0)
+			continue;
+		n = strcspn(line + 3, "\n");
+		in = n == strlen(cg->rel) && memcmp(line + 3, cg->rel, n) == 0;
+		break;
+	}
+	fclose(f);
+	return in;
 }
