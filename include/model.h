@@ -120,6 +120,11 @@ struct profile {
 	 * NULL: the entry's home.  The shell's own HOME is the entry's.
 	 */
 	char		*program_home;
+	/*
+	 * ssh in the cage may use the agent sshd forwarded for the login,
+	 * through the monitor's relay (agent.h): identities and signatures.
+	 */
+	int		 ssh_agent;
 	struct confine	 confine;
 	struct rlimits	 limits;
 };

@@ -43,6 +43,8 @@ struct session {
 	char		*ssh_original;
 	char		*term;
 	char		*lang;
+	char		*ssh_auth_sock;	/* the agent sshd forwarded */
+	char		 agent_sock[160]; /* its relay, in the cage, or "" */
 	char		 id[33];
 	char		*from;
 	/* the user, by real uid */

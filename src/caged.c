@@ -168,6 +168,8 @@ session_env(const struct session *s)
 		vars_set(v, "SSH_CONNECTION", s->ssh_connection, 1);
 	if (s->ssh_client != NULL)
 		vars_set(v, "SSH_CLIENT", s->ssh_client, 1);
+	if (s->agent_sock[0] != '\0')
+		vars_set(v, "SSH_AUTH_SOCK", s->agent_sock, 1);
 	for (i = 0; i < p->nsetenv; i++)
 		vars_set(v, p->setenv[i].name, p->setenv[i].value, 1);
 	return v;

@@ -758,6 +758,7 @@ static const struct key profile_keys[] = {
 	{ "program_home",	KT_STRING,	0 },
 	{ "confine",		KT_GROUP,	0 },
 	{ "limits",		KT_GROUP,	0 },
+	{ "ssh_agent",		KT_BOOL,	0 },
 };
 
 /* Strings of an array or list of strings, each checked by check. */
@@ -1452,6 +1453,7 @@ parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 		parse_rlimits(ld, s, p);
 	if ((s = member(g, "program_home", KT_STRING)) != NULL)
 		parse_program_home(ld, s, p);
+	p->ssh_agent = member_bool(g, "ssh_agent", 0);
 	free(ctx);
 }
 

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "audit.h"
 #include "auditfile.h"
 #include "bench.h"
@@ -99,6 +100,8 @@ struct monitor {
 	long		 kill_at;	/* when the shell is killed, or 0 */
 	const char	*lost;		/* why the protocol broke */
 	struct cgroup	 cg;		/* every process of the session */
+	struct agent_run agent;		/* the ssh-agent relay, if any */
+	char		 agent_why[512];
 	long		 killed;	/* left at its end, and killed */
 	long		 deadline;	/* limits.session: when it ends, or 0 */
 	unsigned char	*buf;
@@ -715,6 +718,26 @@ end_record(struct monitor *mo)
  * limits PAM made for the user (for the caged shell), or a refusal.
  * 0 with the limits in s->limits, -1 with mo->refused set.
  */
+/*
+ * The profile lets ssh in the cage use the agent sshd forwarded: a relay
+ * (agent.c) outside the cage, for this session's processes only.  A
+ * login without a forwarded agent simply has none; a relay that cannot
+ * be set up refuses the session, as the profile asked for it.
+ */
+static int
+agent(struct monitor *mo)
+{
+	struct session *s = mo->s;
+
+	mo->agent.pid = 0;
+	mo->agent.tmpfd = -1;
+	if (!s->ent->profile->ssh_agent || s->ssh_auth_sock == NULL)
+		return 0;
+	return agent_start(&mo->agent, s->ent->cage, s->id, s->ssh_auth_sock,
+	    s->uid, s->gid, &mo->cg, s->agent_sock, sizeof(s->agent_sock),
+	    mo->agent_why, sizeof(mo->agent_why));
+}
+
 static int
 wait_go(struct monitor *mo)
 {
@@ -766,6 +789,7 @@ monitor_run(struct session *s, int ctl)
 	mo.ctl = ctl;
 	mo.sigfd = -1;
 	mo.cg.fd = -1;
+	mo.agent.tmpfd = -1;
 	mo.state = ST_NEW;
 	/*
 	 * Not ours to be stopped by, nor the terminal's: its ^C reaches the
@@ -789,6 +813,8 @@ monitor_run(struct session *s, int ctl)
 		mo.state = ST_REFUSED;
 	else if (cgroup_make(&mo.cg, s->id, why, sizeof(why)) == -1)
 		mo.lost = mo.refused = xstrdup(why);
+	else if (agent(&mo) == -1)
+		mo.lost = mo.refused = xstrdup(mo.agent_why);
 	else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
 	    sv) == -1 || setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE,
 	    &bufsize, sizeof(bufsize)) == -1)
@@ -824,6 +850,7 @@ monitor_run(struct session *s, int ctl)
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 	}
+	agent_stop(&mo.agent);
 	cgroup_remove(&mo.cg);
 	if (mo.lost != NULL && mo.child == 0 && mo.refused == NULL)
 		mo.refused = xstrdup(mo.lost);

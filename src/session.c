@@ -229,6 +229,14 @@ session_begin(struct session *s, int argc, char *argv[])
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-._");
 	s->lang = keep_env("LANG", 64, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-");
+	/* sshd's forwarded agent: an absolute path, for the relay only */
+	s->ssh_auth_sock = keep_env("SSH_AUTH_SOCK", 107,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/._-");
+	if (s->ssh_auth_sock != NULL && s->ssh_auth_sock[0] != '/') {
+		free(s->ssh_auth_sock);
+		s->ssh_auth_sock = NULL;
+	}
 	/* Nothing of the caller's environment reaches anything we run. */
 	if (clearenv() != 0) {
 		fprintf(stderr, "cagesh: cannot clear the environment\n");
