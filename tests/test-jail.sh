@@ -711,6 +711,57 @@ else
 fi
 rm -rf "$hcage"
 
+# --- a command that is a script: its #! interpreter comes along, and
+# check says when an allowed command cannot run in the cage
+mkdir -p "$work/hostbin"
+printf '#!/usr/bin/env perl\nprint "greet ran\\n";\n' > "$work/hostbin/greet"
+chmod 755 "$work/hostbin/greet"
+scage=$work/scage
+write_conf "$work/s.conf" "$scage" "$cmds      greet = { path = \"$work/hostbin/greet\"; };
+"
+"$J" --config "$work/s.conf" init --user "$u" >"$out" 2>"$err"
+okrc 0 $? "init: a profile command that is a #!/usr/bin/env perl script" ||
+    diag "$(cat "$err")"
+[ -x "$scage/usr/bin/perl" ] && [ -x "$scage/usr/bin/env" ]
+ok $? "init copies its interpreter and the program env names"
+[ "$(chroot "$scage" "$work/hostbin/greet" 2>/dev/null)" = "greet ran" ]
+ok $? "the script runs in the cage"
+"$J" --config "$work/s.conf" check --user "$u" >"$out" 2>&1
+okrc 0 $? "check passes with the interpreter there" || diag "$(cat "$out")"
+rm -f "$scage/usr/bin/perl"
+"$J" --config "$work/s.conf" check --user "$u" >"$out" 2>&1
+okrc 1 $? "check fails: a command's interpreter missing"
+grep -q "greet: its #!/usr/bin/env perl is not in the cage" "$out"
+ok $? "check names the command and its interpreter" || diag "$(cat "$out")"
+"$J" --config "$work/s.conf" update --user "$u" >"$out" 2>&1
+"$J" --config "$work/s.conf" check --user "$u" >"$out" 2>&1
+okrc 0 $? "update puts it back" || diag "$(cat "$out")"
+# the profile gains a command after init: the cage lacks it until update
+write_conf "$work/s.conf" "$scage" "$cmds      greet = { path = \"$work/hostbin/greet\"; };
+      tr = { };
+"
+"$J" --config "$work/s.conf" check --user "$u" >"$out" 2>&1
+okrc 1 $? "check fails: an allowed command not in the cage"
+grep -q "tr: allowed by profile 'capistrano' but not in the cage" "$out"
+ok $? "check names it and says to update" || diag "$(cat "$out")"
+"$J" --config "$work/s.conf" update --user "$u" >"$out" 2>&1
+"$J" --config "$work/s.conf" check --user "$u" >"$out" 2>&1
+okrc 0 $? "after update, check passes" || diag "$(cat "$out")"
+# a shell script brings a real shell: said, since config the user can
+# write could then hand it commands (the cage's sh is cagesh-sh otherwise)
+[ "$(head -c 9 "$scage/bin/sh" 2>/dev/null)" != '#!/bin/sh' ] &&
+    cmp -s "$scage/usr/bin/sh" "$top_builddir/cagesh-sh"
+ok $? "a profile without shell scripts gets cagesh-sh as /bin/sh"
+printf '#!/bin/sh\necho hi\n' > "$work/hostbin/shscript"
+chmod 755 "$work/hostbin/shscript"
+write_conf "$work/s.conf" "$scage" "$cmds      shs = { path = \"$work/hostbin/shscript\"; };
+"
+"$J" --config "$work/s.conf" update --user "$u" >"$out" 2>"$err"
+grep -q "warning: command shs is a shell script" "$err"
+ok $? "a shell-script command: update warns that the cage gets a real shell" ||
+    diag "$(cat "$err")"
+rm -rf "$scage"
+
 # --- a full disk -------------------------------------------------------
 mkdir -m 755 "$work/small"
 if mount -t tmpfs -o size=2m,mode=755 tmpfs "$work/small" 2>/dev/null; then

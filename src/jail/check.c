@@ -488,6 +488,129 @@ print_json(const struct audit *a)
  * check: most hosts have no separate mounts for them, and the cage has
  * no setuid file to exploit.  Without openat2 nothing is checked.
  */
+/*
+ * A file the session would run, inside the cage: there, regular,
+ * executable, its libraries and loader there (ELF), or its #!
+ * interpreter runnable in turn.  Returns 0, or -1 after a finding.
+ */
+static int
+runnable(struct audit *a, const struct profile *p, const char *cmd,
+    const char *ns, int depth)
+{
+	struct jelf_deps d;
+	struct stat st;
+	char buf[256], *q, *e, *name;
+	ssize_t n;
+	size_t k;
+	int fd, bad = 0;
+
+	if ((fd = jpath_in_cage(a->cfd, ns, O_RDONLY | O_NONBLOCK |
+	    O_NOCTTY)) == -1 || fstat(fd, &st) == -1) {
+		find(a, 1, ns, "%s: %s in the cage", cmd, errno == ENOENT ?
+		    "missing" : strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) {
+		find(a, 1, ns, "%s: not an executable file", cmd);
+		close(fd);
+		return -1;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n >= 4 && memcmp(buf, "\177ELF", 4) == 0) {
+		(void)jelf_deps(a->cfd, ns, 0, &d);
+		for (k = 0; k < d.nmissing; k++, bad = 1)
+			find(a, 1, ns, "%s: needs %s, not found in the cage",
+			    cmd, d.missing[k]);
+		jelf_deps_free(&d);
+		return bad ? -1 : 0;
+	}
+	if (n < 3 || buf[0] != '#' || buf[1] != '!')
+		return 0;	/* the kernel says ENOEXEC; not ours */
+	buf[n] = '\0';
+	if ((e = strchr(buf, '\n')) == NULL || depth > 4) {
+		find(a, 1, ns, "%s: a #! line the kernel will not run", cmd);
+		return -1;
+	}
+	*e = '\0';
+	for (q = buf + 2; *q == ' ' || *q == '\t'; q++)
+		;
+	e = q + strcspn(q, " \t");
+	name = *e != '\0' ? e + 1 + strspn(e + 1, " \t") : e;
+	*e = '\0';
+	if (runnable(a, p, cmd, q, depth + 1) == -1)
+		return -1;
+	if (strcmp(strrchr(q, '/') != NULL ? strrchr(q, '/') + 1 : q,
+	    "env") != 0)
+		return 0;
+	name[strcspn(name, " \t")] = '\0';
+	if (*name == '\0' || *name == '-' || strchr(name, '/') != NULL)
+		return 0;
+	for (k = 0; k < p->npath; k++) {
+		xasprintf(&e, "%s/%s", p->path[k], name);
+		fd = jpath_in_cage(a->cfd, e, O_PATH);
+		if (fd != -1) {
+			close(fd);
+			bad = runnable(a, p, cmd, e, depth + 1);
+			free(e);
+			return bad;
+		}
+		free(e);
+	}
+	find(a, 1, ns, "%s: its #!%s %s is not in the cage in the profile's "
+	    "path", cmd, q, name);
+	return -1;
+}
+
+/* Every command the profiles of this cage's users allow, runnable. */
+static void
+check_commands(struct audit *a, const struct conf *c)
+{
+	const struct profile *p;
+	const struct rule *r;
+	char *cand;
+	size_t i, j, k;
+	int fd, seen;
+
+	for (i = 0; i < c->nusers; i++) {
+		if (strcmp(c->users[i].cage, a->cage) != 0)
+			continue;
+		p = c->users[i].profile;
+		for (seen = 0, j = 0; j < i && !seen; j++)
+			seen = c->users[j].profile == p &&
+			    strcmp(c->users[j].cage, a->cage) == 0;
+		if (seen)
+			continue;
+		for (k = 0; k < p->ncmds; k++) {
+			r = &p->cmds[k];
+			if (r->path != NULL) {
+				(void)runnable(a, p, r->name, r->path, 0);
+				continue;
+			}
+			for (j = 0, cand = NULL; j < p->npath; j++) {
+				xasprintf(&cand, "%s/%s", p->path[j],
+				    r->name);
+				if ((fd = jpath_in_cage(a->cfd, cand,
+				    O_PATH)) != -1) {
+					close(fd);
+					break;
+				}
+				free(cand);
+				cand = NULL;
+			}
+			if (cand == NULL)
+				find(a, 1, r->name, "allowed by profile '%s' "
+				    "but not in the cage in its path (run "
+				    "cagesh-jail update)", p->name);
+			else
+				(void)runnable(a, p, r->name, cand, 0);
+			free(cand);
+		}
+	}
+}
+
 int
 jail_check(const struct conf *c, const char *cage, int json)
 {
@@ -518,6 +641,7 @@ jail_check(const struct conf *c, const char *cage, int json)
 			jplan_free(&m);
 		}
 		check_homes(&a, c);
+		check_commands(&a, c);
 	}
 	if (json)
 		print_json(&a);

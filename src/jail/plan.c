@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -43,6 +44,9 @@ struct ctx {
 	char		*why;
 	size_t		 len;
 	int		 depth;
+	const struct profile *prof;	/* whose commands are being added */
+	int		 interp;	/* follow #! (a command, not cage_files) */
+	const char	*cmd;		/* the rule being added, for messages */
 };
 
 void
@@ -144,6 +148,74 @@ add_elf_deps(struct ctx *c, const char *real)
 		ret = add_host(c, d.path[i], 0);
 	jelf_deps_free(&d);
 	return ret;
+}
+
+/*
+ * A script's interpreter, from its #! line, into the plan like any
+ * program (the kernel runs it: without it the script is "No such
+ * file").  "#!/usr/bin/env NAME" names NAME too, found on the host
+ * through the profile's path as the session would find it.
+ */
+static int
+add_interp(struct ctx *c, const char *real)
+{
+	char buf[256], *p, *e, *name, *cand;
+	const char *base;
+	struct stat st;
+	ssize_t n;
+	size_t i;
+	int fd, ret;
+
+	if ((fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 3 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = '\0';
+	if ((e = strchr(buf, '\n')) == NULL) {
+		snprintf(c->why, c->len, "%s: #! line longer than the kernel "
+		    "reads", real);
+		return JE_NOTFOUND;
+	}
+	*e = '\0';
+	for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	e = p + strcspn(p, " \t");
+	name = *e != '\0' ? e + 1 + strspn(e + 1, " \t") : e;
+	*e = '\0';
+	if (*p != '/') {
+		snprintf(c->why, c->len, "%s: #! names no absolute path",
+		    real);
+		return JE_NOTFOUND;
+	}
+	if ((ret = add_host(c, p, 0)) != 0)
+		return ret;
+	base = strrchr(p, '/') + 1;
+	if (strcmp(base, "sh") == 0 || strcmp(base, "bash") == 0 ||
+	    strcmp(base, "dash") == 0)
+		fprintf(stderr, "cagesh-jail: warning: command %s is a shell "
+		    "script (#!%s): the cage gets a real /bin/sh, not "
+		    "cagesh-sh, and config the user can write may hand it "
+		    "commands (README, TOOLS' CONFIG)\n", c->cmd, p);
+	if (strcmp(base, "env") != 0 || c->prof == NULL)
+		return 0;
+	name[strcspn(name, " \t")] = '\0';
+	if (*name == '\0' || *name == '-' || strchr(name, '/') != NULL)
+		return 0;
+	for (i = 0; i < c->prof->npath; i++) {
+		cand = jpath_join(c->prof->path[i], name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 0111)) {
+			ret = add_host(c, cand, 0);
+			free(cand);
+			return ret;
+		}
+		free(cand);
+	}
+	snprintf(c->why, c->len, "%s: #!%s %s: %s not found on the host in "
+	    "the profile's path", real, p, name, name);
+	return JE_NOTFOUND;
 }
 
 static int
@@ -275,7 +347,9 @@ add_host(struct ctx *c, const char *hostpath, int recurse)
 		e->size = (size_t)st.st_size;
 		/* setuid/setgid never enter a cage: root is a step away. */
 		e->mode = st.st_mode & 01777;
-		ret = add_elf_deps(c, cur);
+		if ((ret = add_elf_deps(c, cur)) == 0 && c->interp &&
+		    (st.st_mode & 0111))
+			ret = add_interp(c, cur);
 	}
 	/* Sockets, fifos, devices among cage_files are left out. */
 out:
@@ -294,6 +368,7 @@ add_command(struct ctx *c, const struct profile *p, const struct rule *r)
 	size_t i;
 	int ret;
 
+	c->cmd = r->name;
 	if (r->path != NULL) {
 		if (stat(r->path, &st) == 0 && S_ISREG(st.st_mode))
 			return add_host(c, r->path, 0);
@@ -630,7 +705,7 @@ int
 jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
     char *why, size_t len)
 {
-	struct ctx c = { plan, why, len, 0 };
+	struct ctx c = { plan, why, len, 0, NULL, 0, NULL };
 	const struct profile *p;
 	struct stat st;
 	struct jent *e;
@@ -644,14 +719,18 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 			continue;
 		nent++;
 		p = conf->users[i].profile;
+		c.prof = p;
 		/* The lookup path as on the host: /bin -> usr/bin too. */
 		for (k = 0; k < p->npath; k++)
 			if (lstat(p->path[k], &st) == 0 &&
 			    (ret = add_host(&c, p->path[k], 0)) != 0)
 				return ret;
+		/* a command's #! interpreter, not every script of a tree */
+		c.interp = 1;
 		for (k = 0; k < p->ncmds; k++)
 			if ((ret = add_command(&c, p, &p->cmds[k])) != 0)
 				return ret;
+		c.interp = 0;
 		for (k = 0; k < p->ncage_files; k++) {
 			if (lstat(p->cage_files[k], &st) == -1) {
 				if (!jail_quiet)
