@@ -24,6 +24,7 @@
 #include "help.h"
 #include "parse.h"
 #include "policy.h"
+#include "status.h"
 #include "vars.h"
 #include "vis.h"
 #include "xmalloc.h"
@@ -155,7 +156,7 @@ b_cd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 		print = 1;
 	} else if (argv[1][0] == '-') {
 		warnmsg("cd: options are not supported");
-		return 2;
+		return CAGESH_EXIT_USAGE;
 	} else
 		dir = argv[1];
 	if (dir[0] == '\0') {
@@ -317,7 +318,7 @@ b_exit(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	n = strtol(argv[1], &end, 10);
 	if (argv[1][0] == '\0' || *end != '\0' || errno != 0 || n < 0) {
 		warnmsg("exit: '%s' is not a number", argv[1]);
-		return 2;
+		return CAGESH_EXIT_USAGE;
 	}
 	return (int)(n & 0xff);
 }
@@ -667,7 +668,7 @@ b_test(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	if (strcmp(argv[0], "[") == 0) {
 		if (t.n == 0 || strcmp(argv[argc - 1], "]") != 0) {
 			warnmsg("[: missing ]");
-			return 2;
+			return CAGESH_EXIT_USAGE;
 		}
 		t.n--;
 	}
@@ -677,7 +678,7 @@ b_test(struct exec_ctx *ctx, char *const *argv, size_t argc)
 			tst_error(&t, "unexpected argument", t.a[t.i]);
 	}
 	if (t.err)
-		return 2;
+		return CAGESH_EXIT_USAGE;
 	return v ? 0 : 1;
 }
 

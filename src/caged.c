@@ -37,6 +37,7 @@
 #include "priv.h"
 #include "rlimits.h"
 #include "session.h"
+#include "status.h"
 #include "vars.h"
 #include "vis.h"
 #include "xmalloc.h"
@@ -67,7 +68,7 @@ refuse(int sock, const char *shown, const char *why)
 	msg_str(&m, T_REASON, why, strlen(why));
 	(void)msg_send(sock, &m);
 	msg_free(&m);
-	_exit(1);
+	_exit(CAGESH_EXIT_SETUP);
 }
 
 static void
@@ -239,11 +240,12 @@ run_line(struct caged *cg, const char *line, int *exited)
 		(void)send_or_fail(cg->sock, &m);
 		msg_free(&m);
 		free(why);
-		status = j.perr.code == PARSE_SYNTAX ? 2 : 126;
+		status = j.perr.code == PARSE_SYNTAX ?
+		    CAGESH_EXIT_SYNTAX : CAGESH_EXIT_DENIED;
 	} else if (j.pl.verdict != V_ALLOW) {
 		/* Nothing of a line with a denied part runs. */
 		(void)report_judged(cg->sock, &j.pl);
-		status = 126;
+		status = CAGESH_EXIT_DENIED;
 	} else {
 		BENCH_MARK("judge");
 		memset(&ctx, 0, sizeof(ctx));
@@ -335,7 +337,7 @@ child_fds(int sock)
 	closelog();
 	if ((keep = fcntl(sock, F_DUPFD_CLOEXEC, 10)) == -1) {
 		fprintf(stderr, "cagesh: fcntl: %s\n", strerror(errno));
-		_exit(1);
+		_exit(CAGESH_EXIT_SETUP);
 	}
 	session_close_fds(3, (unsigned int)keep - 1);
 	session_close_fds((unsigned int)keep + 1, ~0U);

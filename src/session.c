@@ -44,6 +44,7 @@
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
+#include "status.h"
 #include "syscheck.h"
 #include "xmalloc.h"
 
@@ -167,7 +168,7 @@ new_session_id(char *id, size_t len)
 
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
 		fprintf(stderr, "cagesh: getrandom: %s\n", strerror(errno));
-		exit(1);
+		exit(CAGESH_EXIT_SETUP);
 	}
 	for (i = 0; i < sizeof(r) && 2 * i + 2 < len; i++)
 		snprintf(id + 2 * i, 3, "%02x", r[i]);
@@ -232,7 +233,7 @@ session_begin(struct session *s, int argc, char *argv[])
 	/* Nothing of the caller's environment reaches anything we run. */
 	if (clearenv() != 0) {
 		fprintf(stderr, "cagesh: cannot clear the environment\n");
-		exit(1);
+		exit(CAGESH_EXIT_SETUP);
 	}
 	umask(077);
 	new_session_id(s->id, sizeof(s->id));
@@ -509,7 +510,7 @@ session_refuse(struct session *s, const char *shown, const char *fmt, ...)
 	} else
 		(void)session_record(s, &r);
 	session_end(s);
-	exit(1);
+	exit(CAGESH_EXIT_SETUP);
 }
 
 /* No one can answer a prompt: sshd already authenticated the user. */
