@@ -153,20 +153,32 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 }
 
 int
-sbuf_write(const struct sbuf *b, int fd)
+write_all(int fd, const void *buf, size_t n)
 {
-	size_t off = 0;
-	ssize_t n;
+	const char *p = buf;
+	ssize_t w;
 
-	while (off < b->len) {
-		if ((n = write(fd, b->s + off, b->len - off)) == -1) {
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		off += (size_t)n;
+		if (w == 0) {
+			/* never for n > 0 but on a full device: no endless loop */
+			errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+sbuf_write(const struct sbuf *b, int fd)
+{
+	return write_all(fd, b->s, b->len);
 }
 
 char *

@@ -98,23 +98,6 @@ same_content(int pfd, const char *base, const struct jent *e)
 	return same;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Writes src's bytes (or data) to base in pfd, a root-only directory
  * (jpath_parent), through a fresh temp name there.  shown names the
