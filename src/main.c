@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "account.h"
 #include "bench.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "explain.h"
 #include "judge.h"
 #include "parse.h"
@@ -30,19 +30,6 @@
 #include "status.h"
 #include "syscheck.h"
 #include "xmalloc.h"
-
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cagesh: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -138,25 +125,26 @@ explain(const char *path, const char *user, const char *line, int json)
 	if (getuid() != 0) {
 		if (account_caller(&me) != ACCOUNT_OK ||
 		    strcmp(me.name, user) != 0)
-			die(CAGESH_EXIT_SETUP, "--explain: only root or %s "
-			    "may explain for %s", user, user);
+			err_errx(CAGESH_EXIT_SETUP, "--explain: only root "
+			    "or %s may explain for %s", user, user);
 		account_free(&me);
 	}
 	if ((conf = load_conf(path, 0, 0)) == NULL)
 		return 1;
 	/* no account: its name alone, for the user entries by name */
 	if ((e = account_named(user, &a)) == ACCOUNT_GROUPS)
-		die(CAGESH_EXIT_SETUP, "%s: %s", user, account_strerror(e));
+		err_errx(CAGESH_EXIT_SETUP, "%s: %s", user,
+		    account_strerror(e));
 	if (e == ACCOUNT_NONE)
 		a.name = xstrdup(user);
 	switch (account_entry(conf, &a, &ent)) {
 	case MATCH_ONE:
 		break;
 	case MATCH_MANY:
-		die(CAGESH_EXIT_SETUP, "%s: user '%s' is matched by two "
+		err_errx(CAGESH_EXIT_SETUP, "%s: user '%s' is matched by two "
 		    "entries", path, user);
 	default:
-		die(CAGESH_EXIT_SETUP, "%s: no entry for user '%s'", path,
+		err_errx(CAGESH_EXIT_SETUP, "%s: no entry for user '%s'", path,
 		    user);
 	}
 	account_free(&a);
@@ -182,7 +170,7 @@ explain(const char *path, const char *user, const char *line, int json)
 	sbuf_free(&out);
 	conf_free(conf);
 	if (fflush(stdout) == EOF || ferror(stdout))
-		die(CAGESH_EXIT_SETUP, "stdout: %s", strerror(errno));
+		err_errx(CAGESH_EXIT_SETUP, "stdout: %s", strerror(errno));
 	return status;
 }
 
@@ -220,8 +208,8 @@ main(int argc, char *argv[])
 	if (mode_check || mode_explain) {
 		/* These modes read only what the caller may read. */
 		if (priv_drop_caller() == -1)
-			die(CAGESH_EXIT_SETUP, "cannot drop privileges: %s",
-			    strerror(errno));
+			err_errx(CAGESH_EXIT_SETUP, "cannot drop "
+			    "privileges: %s", strerror(errno));
 	}
 	if (mode_check && !mode_explain) {
 		if (i < argc && config == NULL)

@@ -41,6 +41,7 @@
 #include "bench.h"
 #include "caged.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
@@ -167,7 +168,7 @@ new_session_id(char *id, size_t len)
 	size_t i;
 
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-		fprintf(stderr, "cagesh: getrandom: %s\n", strerror(errno));
+		err_warn("getrandom");
 		exit(CAGESH_EXIT_SETUP);
 	}
 	for (i = 0; i < sizeof(r) && 2 * i + 2 < len; i++)
@@ -232,7 +233,7 @@ session_begin(struct session *s, int argc, char *argv[])
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-");
 	/* Nothing of the caller's environment reaches anything we run. */
 	if (clearenv() != 0) {
-		fprintf(stderr, "cagesh: cannot clear the environment\n");
+		err_warnx("cannot clear the environment");
 		exit(CAGESH_EXIT_SETUP);
 	}
 	umask(077);
@@ -381,7 +382,7 @@ session_open_log(struct session *s)
 		    "--check-config)", w.rule);
 		if (s->conf->log.on_failure == LOGFAIL_DENY)
 			session_refuse(s, shown, "%s", w.msg);
-		fprintf(stderr, "cagesh: %s\n", shown);
+		err_warnx("%s", shown);
 	}
 }
 
@@ -493,7 +494,7 @@ session_refuse(struct session *s, const char *shown, const char *fmt, ...)
 	if (vasprintf(&why, fmt, ap) == -1)
 		why = NULL;
 	va_end(ap);
-	fprintf(stderr, "cagesh: %s\n", shown != NULL ? shown :
+	err_warnx("%s", shown != NULL ? shown :
 	    why != NULL ? why : "refused");
 	memset(&r, 0, sizeof(r));
 	r.ev = AE_SESSION_REFUSED;
@@ -528,7 +529,7 @@ pam_conv_cb(int n, const struct pam_message **msg,
 		case PAM_TEXT_INFO:
 			if (msg[i]->msg != NULL &&
 			    strpbrk(msg[i]->msg, "\033") == NULL)
-				fprintf(stderr, "cagesh: %s\n", msg[i]->msg);
+				err_warnx("%s", msg[i]->msg);
 			break;
 		default:
 			return PAM_CONV_ERR;

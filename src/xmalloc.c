@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -7,15 +9,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
+#include "status.h"
 #include "xmalloc.h"
 
+/* No allocation, no stdio: one writev, then out (status.h: SETUP). */
 static void __attribute__((noreturn))
 oom(void)
 {
-	static const char msg[] = "cagesh: out of memory\n";
+	static const char msg[] = ": out of memory\n";
+	struct iovec iov[2];
 
-	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	_exit(1);
+	iov[0].iov_base = (void *)err_prog();
+	iov[0].iov_len = strlen(iov[0].iov_base);
+	iov[1].iov_base = (void *)msg;
+	iov[1].iov_len = sizeof(msg) - 1;
+	(void)writev(STDERR_FILENO, iov, 2);
+	_exit(CAGESH_EXIT_SETUP);
 }
 
 void *
