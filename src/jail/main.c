@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "errmsg.h"
 #include "jail.h"
+#include "status.h"
 #include "xmalloc.h"
 
 static void __attribute__((noreturn))
@@ -194,11 +195,11 @@ main(int argc, char *argv[])
 			    CAGESH_CONF);
 			return 0;
 		default:
-			usage(2);
+			usage(CAGESH_EXIT_USAGE);
 		}
 	}
 	if (optind >= argc)
-		usage(2);
+		usage(CAGESH_EXIT_USAGE);
 	cmd = argv[optind];
 	optind++;
 	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
@@ -224,7 +225,7 @@ main(int argc, char *argv[])
 			dry = 1;
 			break;
 		default:
-			usage(2);
+			usage(CAGESH_EXIT_USAGE);
 		}
 	}
 	if (geteuid() != 0) {
@@ -235,7 +236,7 @@ main(int argc, char *argv[])
 	umask(022);
 	if (strcmp(cmd, "relink") == 0) {
 		if (optind + 1 != argc || user != NULL || json)
-			usage(2);
+			usage(CAGESH_EXIT_USAGE);
 		if ((real = realpath(argv[optind], NULL)) == NULL) {
 			err_warnx("%s: %s", argv[optind],
 			    strerror(errno));
@@ -259,7 +260,7 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "check") != 0) || optind != argc ||
 	    (user == NULL) == (cagearg == NULL) ||
 	    (json && strcmp(cmd, "check") != 0) || dry)
-		usage(2);
+		usage(CAGESH_EXIT_USAGE);
 	if ((c = load(file)) == NULL)
 		goto out;
 	if (user != NULL)

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "errmsg.h"
 #include "logtool.h"
+#include "status.h"
 #include "vis.h"
 #include "xmalloc.h"
 
@@ -96,7 +97,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fputs(usage_text, stderr);
-	exit(2);
+	exit(CAGESH_EXIT_USAGE);
 }
 
 struct run {
@@ -307,7 +308,7 @@ time_arg(const char *opt, const char *arg, long long now, long long *ms)
 		err_warnx("%s %s: not a time (RFC 3339, "
 		    "\"YYYY-MM-DD HH:MM\", or an age such as 1h or 2d)",
 		    opt, arg);
-		exit(2);
+		exit(CAGESH_EXIT_USAGE);
 	}
 }
 
@@ -349,7 +350,7 @@ main(int argc, char *argv[])
 	/* an admin's tool: it has no privilege to lend anyone */
 	if (getuid() != geteuid() || getgid() != getegid()) {
 		err_warnx("must not be setuid or setgid");
-		exit(2);
+		exit(CAGESH_EXIT_USAGE);
 	}
 	/* 0x80..0x9f are controls on a terminal that is not UTF-8 */
 	vis_set_utf8(vis_locale_utf8(getenv("LC_ALL"), getenv("LC_CTYPE"),
@@ -362,7 +363,7 @@ main(int argc, char *argv[])
 			if (nfiles == MAX_FILES) {
 				err_warnx("more than %d "
 				    "files", MAX_FILES);
-				exit(2);
+				exit(CAGESH_EXIT_USAGE);
 			}
 			files[nfiles++] = optarg;
 			break;
@@ -384,7 +385,7 @@ main(int argc, char *argv[])
 			if (!one_of(optarg, verdicts)) {
 				err_warnx("--verdict: allow, "
 				    "deny or partial");
-				exit(2);
+				exit(CAGESH_EXIT_USAGE);
 			}
 			run.f.verdict = optarg;
 			break;
@@ -393,7 +394,7 @@ main(int argc, char *argv[])
 				err_warnx("--event: "
 				    "session_start, exec, command, "
 				    "session_end or session_refused");
-				exit(2);
+				exit(CAGESH_EXIT_USAGE);
 			}
 			run.f.event = optarg;
 			break;
@@ -412,7 +413,7 @@ main(int argc, char *argv[])
 			if (optarg[0] < '0' || optarg[0] > '9' ||
 			    *end != '\0' || errno != 0 || top > 1000000) {
 				err_warnx("-n: a number");
-				exit(2);
+				exit(CAGESH_EXIT_USAGE);
 			}
 			break;
 		case 'F':
@@ -457,7 +458,7 @@ main(int argc, char *argv[])
 		if (run.f.session != NULL) {
 			err_warnx("session ID, or --session "
 			    "ID: not both");
-			exit(2);
+			exit(CAGESH_EXIT_USAGE);
 		}
 		run.f.session = run.v.session = argv[0];
 		lv_session(&run.v);
@@ -467,10 +468,10 @@ main(int argc, char *argv[])
 		files[nfiles++] = LOG_DEFAULT_FILE;
 	if (strcmp(view, "follow") == 0 && nfiles > 1) {
 		err_warnx("follow reads one file");
-		exit(2);
+		exit(CAGESH_EXIT_USAGE);
 	}
 	if (setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
-		exit(2);
+		exit(CAGESH_EXIT_USAGE);
 
 	run.doc = lj_new();
 	if (strcmp(view, "follow") == 0) {
