@@ -50,6 +50,7 @@
 #include "model.h"
 #include "optspec.h"
 #include "parse.h"
+#include "policy.h"
 #include "vis.h"
 #include "xmalloc.h"
 
@@ -378,7 +379,7 @@ static enum slot
 slot_of(const char *buf, int start, const struct rule **rp)
 {
 	static const char *const resets[] = { "if", "then", "elif", "else",
-	    "!", "env", "/usr/bin/env", "/bin/env" };
+	    "!" };
 	const struct rule *r = NULL, *sub;
 	char **w = NULL, q = 0;
 	size_t nw = 0, i, k;
@@ -421,7 +422,7 @@ slot_of(const char *buf, int start, const struct rule **rp)
 			if (strcmp(w[i], resets[k]) == 0)
 				break;
 		if (k == sizeof(resets) / sizeof(resets[0]) &&
-		    !is_assign(w[i]))
+		    !is_assign(w[i]) && !policy_is_env(w[i]))
 			break;
 	}
 	if (i < nw && (r = model_rule(sh->profile, w[i])) != NULL) {
