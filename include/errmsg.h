@@ -13,6 +13,7 @@
 #define CAGESH_ERRMSG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 
 void		 err_setprog(const char *);	/* a string that stays */
@@ -31,5 +32,13 @@ void	 err_report(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* The visible line alone, no PROG (a listing), on fp's stdio. */
 void	 err_line(FILE *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * For the code that reports to its caller, not to a person: fmt's
+ * result in why[len] (cut to fit; the caller shows it), and -1, so
+ * that "return err_why(why, len, ...);" is the whole failure path.
+ */
+int	 err_why(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 #endif

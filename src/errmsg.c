@@ -133,3 +133,14 @@ err_line(FILE *fp, const char *fmt, ...)
 	to_file(fp, 0, fmt, ap);
 	va_end(ap);
 }
+
+int
+err_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
