@@ -1,4 +1,10 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cage.c: entering the cage (cage.h): each component of the path is
+ * checked on the very fd that is then used, then fchdir, chroot(".").
+ * Runs as root, in the caged shell's process, before the drop.
+ */
 #include <sys/stat.h>
 
 #include <errno.h>

@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Landlock rules for a caged session.
+ * Landlock rules for a caged session.  Runs in the caged shell after
+ * the drop, as the user: restrict_self needs no privilege.
  *
  * The ruleset handles every right the kernel's ABI knows, so whatever
  * no rule grants is denied: reading is granted on the cage root,
@@ -32,7 +33,6 @@
 #include <unistd.h>
 
 #ifdef HAVE_CONFIG_H
-#include "config.h"
 #endif
 #ifdef HAVE_LINUX_LANDLOCK_H
 #include <linux/landlock.h>

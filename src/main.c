@@ -1,7 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cagesh: a restricted login shell for caged deploy users.
+ * cagesh: a restricted login shell for caged deploy users.  Installed
+ * setuid root: a session keeps root in its set-up and monitor only
+ * (session.h); --check-config and --explain give it up first.
  *
  * main() only holds the sequence of each mode; every step lives in the
  * file of its concern.
@@ -16,7 +18,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "account.h"
 #include "bench.h"
 #include "conf.h"

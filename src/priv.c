@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * priv.c: giving root up for good and proving it (priv.h).  Runs as
+ * root until it returns; --check-config and --explain call it first.
+ */
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>

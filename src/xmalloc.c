@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * xmalloc.c: allocation that ends the process rather than fail, the
+ * byte buffer and write_all (xmalloc.h).  Pure code, in every program.
+ */
 #include <sys/uio.h>
 
 #include <errno.h>

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "account.h"
 #include "conf.h"
 #include "errmsg.h"

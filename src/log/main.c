@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "errmsg.h"
 #include "logtool.h"
 #include "status.h"
