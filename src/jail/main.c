@@ -157,6 +157,23 @@ out:
 	return ret == JE_OK ? 0 : 1;
 }
 
+/* The options that go before and after the subcommand alike. */
+static int
+global_opt(int ch, const char **file)
+{
+	switch (ch) {
+	case 'C':
+		*file = optarg;
+		return 1;
+	case 'q':
+		jail_quiet = 1;
+		return 1;
+	case 'h':
+		usage(0);
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -180,15 +197,9 @@ main(int argc, char *argv[])
 	err_setprog("cagesh-jail");
 	/* "+": the subcommand ends the global options; then they go on. */
 	while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+		if (global_opt(ch, &file))
+			continue;
 		switch (ch) {
-		case 'C':
-			file = optarg;
-			break;
-		case 'q':
-			jail_quiet = 1;
-			break;
-		case 'h':
-			usage(0);
 		case 'V':
 			printf("cagesh-jail %s (config %s)\n", PACKAGE_VERSION,
 			    CAGESH_CONF);
@@ -202,15 +213,9 @@ main(int argc, char *argv[])
 	cmd = argv[optind];
 	optind++;
 	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+		if (global_opt(ch, &file))
+			continue;
 		switch (ch) {
-		case 'C':
-			file = optarg;
-			break;
-		case 'q':
-			jail_quiet = 1;
-			break;
-		case 'h':
-			usage(0);
 		case 'u':
 			user = optarg;
 			break;
