@@ -88,12 +88,6 @@ int	exec_run(struct exec_ctx *, const struct list *);
 pid_t	exec_shell_pid(const struct exec_ctx *);
 
 /*
- * A message to the user's stderr, "cagesh: " first: its words come
- * from the line, file names and the config, so they are made visible.
- */
-void	exec_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/*
  * Signals the session got (SIGHUP, SIGTERM, SIGINT; SIGQUIT after
  * exec_terminal()) go to the children.
  */

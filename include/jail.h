@@ -78,8 +78,6 @@ int		 jpath_parent(int cagefd, const char *cage, const char *ns,
 		    const char **base, char *why, size_t len);
 void		 jpath_tmpname(char *, size_t);
 #define JAIL_TMPLEN	32
-void		 jail_say(FILE *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 /* -q: only errors and each command's summary line are printed. */
 extern int	 jail_quiet;
 

@@ -67,6 +67,8 @@ void		 pjudge_free(struct pjudge *);
 enum env_action	 policy_env(const struct profile *, const char *name,
 		    const char **why);
 int		 policy_env_dangerous(const char *name);
+/* Is the word one of env's names ("env", "/usr/bin/env", "/bin/env")? */
+int		 policy_is_env(const char *);
 const char	*policy_verdict_name(enum verdict);
 
 /*

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Allocation that cannot fail silently.  cagesh never continues with a
- * half-built structure: running out of memory ends the process.
+ * half-built structure: running out of memory ends the process.  With
+ * it, the byte buffer and the one loop that writes bytes out whole.
  */
 #ifndef CAGESH_XMALLOC_H
 #define CAGESH_XMALLOC_H
@@ -37,8 +38,12 @@ void	 sbuf_adds(struct sbuf *, const char *);
 void	 sbuf_addf(struct sbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 char	*sbuf_take(struct sbuf *);	/* returns the string, resets */
-/* The whole buffer to fd (EINTR retried): 0, or -1 with errno. */
-int	 sbuf_write(const struct sbuf *, int fd);
+/*
+ * All n bytes to fd, however many write()s it takes (EINTR retried): 0,
+ * or -1 with errno (ENOSPC for a write that wrote nothing).
+ */
+int	 write_all(int fd, const void *, size_t);
+int	 sbuf_write(const struct sbuf *, int fd);	/* write_all of it */
 void	 sbuf_free(struct sbuf *);
 
 #endif

@@ -19,37 +19,18 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "errmsg.h"
 #include "exec.h"
 #include "expand.h"
 #include "help.h"
 #include "parse.h"
 #include "policy.h"
+#include "status.h"
 #include "vars.h"
 #include "vis.h"
 #include "xmalloc.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Made visible, as exec.c's msg(): words from the line, names, the config. */
-static void __attribute__((format(printf, 1, 2)))
-warnmsg(const char *fmt, ...)
-{
-	struct sbuf b;
-	va_list ap;
-	char *s;
-
-	sbuf_init(&b);
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) != -1) {
-		sbuf_adds(&b, "cagesh: ");
-		vis_adds(&b, s);
-		sbuf_addc(&b, '\n');
-		free(s);
-		(void)sbuf_write(&b, STDERR_FILENO);
-	}
-	va_end(ap);
-	sbuf_free(&b);
-}
 
 /* Output to fd 1; a closed or broken stdout makes the builtin fail. */
 static int
@@ -58,7 +39,7 @@ out(const char *name, struct sbuf *b)
 	if (sbuf_write(b, STDOUT_FILENO) == -1) {
 		/* a reader that left early (head) is no error to report */
 		if (errno != EPIPE)
-			warnmsg("%s: write error: %s", name, strerror(errno));
+			err_warnx("%s: write error: %s", name, strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -118,7 +99,7 @@ b_pwd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	(void)ctx;
 	(void)argc;
 	if ((cwd = getcwd(NULL, 0)) == NULL) {
-		warnmsg("%s: %s", argv[0], strerror(errno));
+		err_warnx("%s: %s", argv[0], strerror(errno));
 		return 1;
 	}
 	sbuf_init(&b);
@@ -139,32 +120,32 @@ b_cd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	int print = 0, rc = 0;
 
 	if (argc > 2) {
-		warnmsg("cd: too many arguments");
+		err_warnx("cd: too many arguments");
 		return 1;
 	}
 	if (argc == 1) {
 		if ((dir = vars_get(ctx->vars, "HOME")) == NULL) {
-			warnmsg("cd: HOME not set");
+			err_warnx("cd: HOME not set");
 			return 1;
 		}
 	} else if (strcmp(argv[1], "-") == 0) {
 		if ((dir = vars_get(ctx->vars, "OLDPWD")) == NULL) {
-			warnmsg("cd: OLDPWD not set");
+			err_warnx("cd: OLDPWD not set");
 			return 1;
 		}
 		print = 1;
 	} else if (argv[1][0] == '-') {
-		warnmsg("cd: options are not supported");
-		return 2;
+		err_warnx("cd: options are not supported");
+		return CAGESH_EXIT_USAGE;
 	} else
 		dir = argv[1];
 	if (dir[0] == '\0') {
-		warnmsg("cd: empty directory name");
+		err_warnx("cd: empty directory name");
 		return 1;
 	}
 	old = getcwd(NULL, 0);
 	if (chdir(dir) == -1) {
-		warnmsg("cd: %s: %s", dir, strerror(errno));
+		err_warnx("cd: %s: %s", dir, strerror(errno));
 		free(old);
 		return 1;
 	}
@@ -241,7 +222,7 @@ b_export(struct exec_ctx *ctx, char *const *argv, size_t argc)
 		eq = strchr(argv[i], '=');
 		len = eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]);
 		if (!parse_is_name(argv[i], len)) {
-			warnmsg("export: '%.*s' is not a valid variable name",
+			err_warnx("export: '%.*s' is not a valid variable name",
 			    (int)len, argv[i]);
 			rc = 1;
 			continue;
@@ -258,7 +239,7 @@ b_export(struct exec_ctx *ctx, char *const *argv, size_t argc)
 			vars_export(ctx->vars, name);
 			break;
 		case ENV_DENY:
-			warnmsg("export: %s %s", name, why);
+			err_warnx("export: %s %s", name, why);
 			rc = 1;
 			break;
 		}
@@ -288,13 +269,13 @@ b_umask(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	m = 0;
 	for (i = 0; argv[1][i] != '\0'; i++) {
 		if (argv[1][i] < '0' || argv[1][i] > '7' || i >= 4) {
-			warnmsg("umask: '%s' is not an octal mode", argv[1]);
+			err_warnx("umask: '%s' is not an octal mode", argv[1]);
 			return 1;
 		}
 		m = (mode_t)(m * 8 + (mode_t)(argv[1][i] - '0'));
 	}
 	if (i == 0) {
-		warnmsg("umask: '' is not an octal mode");
+		err_warnx("umask: '' is not an octal mode");
 		return 1;
 	}
 	umask(m & 0777);
@@ -316,8 +297,8 @@ b_exit(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	errno = 0;
 	n = strtol(argv[1], &end, 10);
 	if (argv[1][0] == '\0' || *end != '\0' || errno != 0 || n < 0) {
-		warnmsg("exit: '%s' is not a number", argv[1]);
-		return 2;
+		err_warnx("exit: '%s' is not a number", argv[1]);
+		return CAGESH_EXIT_USAGE;
 	}
 	return (int)(n & 0xff);
 }
@@ -332,7 +313,7 @@ b_help(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	if (argc == 1)
 		help_list(ctx->profile, &b);
 	else if (help_command(ctx->profile, argv + 1, argc - 1, &b) == -1) {
-		warnmsg("help: %s", b.s);
+		err_warnx("help: %s", b.s);
 		sbuf_free(&b);
 		return 1;
 	}
@@ -348,7 +329,7 @@ b_history(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	int rc;
 
 	if (ctx->hooks.history == NULL) {
-		warnmsg("history: only an interactive session has a history");
+		err_warnx("history: only an interactive session has a history");
 		return 1;
 	}
 	sbuf_init(&b);
@@ -372,7 +353,7 @@ static void
 tst_error(struct tst *t, const char *what, const char *arg)
 {
 	if (!t->err)
-		warnmsg("test: %s: %s", arg, what);
+		err_warnx("test: %s: %s", arg, what);
 	t->err = 1;
 }
 
@@ -666,8 +647,8 @@ b_test(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	t.n = argc - 1;
 	if (strcmp(argv[0], "[") == 0) {
 		if (t.n == 0 || strcmp(argv[argc - 1], "]") != 0) {
-			warnmsg("[: missing ]");
-			return 2;
+			err_warnx("[: missing ]");
+			return CAGESH_EXIT_USAGE;
 		}
 		t.n--;
 	}
@@ -677,7 +658,7 @@ b_test(struct exec_ctx *ctx, char *const *argv, size_t argc)
 			tst_error(&t, "unexpected argument", t.a[t.i]);
 	}
 	if (t.err)
-		return 2;
+		return CAGESH_EXIT_USAGE;
 	return v ? 0 : 1;
 }
 

@@ -1,25 +1,20 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * cage.c: entering the cage (cage.h): each component of the path is
+ * checked on the very fd that is then used, then fchdir, chroot(".").
+ * Runs as root, in the caged shell's process, before the drop.
+ */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cage.h"
-
-static int __attribute__((format(printf, 3, 4)))
-fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "errmsg.h"
 
 /* A component anyone but root could change would let them swap it. */
 static int
@@ -28,14 +23,15 @@ check_dir(int fd, const char *what, const char *shown, char *why, size_t len)
 	struct stat st;
 
 	if (fstat(fd, &st) == -1)
-		return fail(why, len, "%s %s: %s", what, shown,
+		return err_why(why, len, "%s %s: %s", what, shown,
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fail(why, len, "%s %s: not a directory", what, shown);
+		return err_why(why, len, "%s %s: not a directory", what, shown);
 	if (st.st_uid != 0)
-		return fail(why, len, "%s %s: not owned by root", what, shown);
+		return err_why(why, len, "%s %s: not owned by root", what,
+		    shown);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return fail(why, len, "%s %s: writable by group or others",
+		return err_why(why, len, "%s %s: writable by group or others",
 		    what, shown);
 	return 0;
 }
@@ -55,10 +51,10 @@ walk(const char *path, const char *what, char *why, size_t len)
 	int fd, next;
 
 	if (path[0] != '/' || strcmp(path, "/") == 0)
-		return fail(why, len, "%s %s: must be an absolute path "
+		return err_why(why, len, "%s %s: must be an absolute path "
 		    "other than /", what, path);
 	if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return fail(why, len, "/: %s", strerror(errno));
+		return err_why(why, len, "/: %s", strerror(errno));
 	if (check_dir(fd, what, "/", why, len) == -1)
 		goto bad;
 	used = 0;
@@ -73,13 +69,13 @@ walk(const char *path, const char *what, char *why, size_t len)
 			e = p + strlen(p);
 		n = (size_t)(e - p);
 		if (n >= sizeof(comp) || used + n + 2 > sizeof(shown)) {
-			fail(why, len, "%s %s: path too long", what, path);
+			err_why(why, len, "%s %s: path too long", what, path);
 			goto bad;
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			fail(why, len, "%s %s: . and .. are not allowed",
+			err_why(why, len, "%s %s: . and .. are not allowed",
 			    what, path);
 			goto bad;
 		}
@@ -90,7 +86,7 @@ walk(const char *path, const char *what, char *why, size_t len)
 		next = openat(fd, comp,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next == -1) {
-			fail(why, len, "%s %s: %s", what, shown,
+			err_why(why, len, "%s %s: %s", what, shown,
 			    errno == ELOOP || errno == ENOTDIR ?
 			    "not a directory (symlink?)" : strerror(errno));
 			goto bad;
@@ -114,7 +110,7 @@ cage_enter(const char *path, char *why, size_t len)
 	if ((fd = walk(path, "cage", why, len)) == -1)
 		return -1;
 	if (fchdir(fd) == -1 || chroot(".") == -1 || chdir("/") == -1) {
-		fail(why, len, "cage %s: cannot enter: %s", path,
+		err_why(why, len, "cage %s: cannot enter: %s", path,
 		    strerror(errno));
 		close(fd);
 		return -1;

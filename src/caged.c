@@ -26,6 +26,7 @@
 #include "caged.h"
 #include "cage.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "exec.h"
 #include "filter.h"
 #include "interactive.h"
@@ -37,6 +38,7 @@
 #include "priv.h"
 #include "rlimits.h"
 #include "session.h"
+#include "status.h"
 #include "vars.h"
 #include "vis.h"
 #include "xmalloc.h"
@@ -47,27 +49,17 @@ struct caged {
 	struct vars		*vars;
 };
 
-/* A reason may hold the user's words or names: made visible (vis.h). */
-static void
-say(const char *prefix, const char *why)
-{
-	char *v = vis_str(why);
-
-	fprintf(stderr, "cagesh: %s%s\n", prefix, v);
-	free(v);
-}
-
 static void __attribute__((noreturn))
 refuse(int sock, const char *shown, const char *why)
 {
 	struct msg m;
 
-	say("", shown != NULL ? shown : why);
+	err_warnx("%s", shown != NULL ? shown : why);
 	msg_init(&m, M_REFUSED);
 	msg_str(&m, T_REASON, why, strlen(why));
 	(void)msg_send(sock, &m);
 	msg_free(&m);
-	_exit(1);
+	_exit(CAGESH_EXIT_SETUP);
 }
 
 static void
@@ -117,8 +109,8 @@ hook_command(void *arg, char *const *argv, size_t argc,
 	yes = msg_call(cg->sock, &m, &num);
 	msg_free(&m);
 	if (yes != 1) {
-		fprintf(stderr, "cagesh: the audit record could not be "
-		    "written: the command does not run\n");
+		err_warnx("the audit record could not be "
+		    "written: the command does not run");
 		return -1;
 	}
 	*seq = (long)num;
@@ -179,7 +171,7 @@ static int
 send_or_fail(int sock, const struct msg *m)
 {
 	if (msg_send(sock, m) == -1) {
-		fprintf(stderr, "cagesh: audit: %s\n", strerror(errno));
+		err_warn("audit");
 		return -1;
 	}
 	return 0;
@@ -196,7 +188,7 @@ report_judged(int sock, const struct pline *pl)
 
 	for (i = 0; i < pl->n && r == 0; i++) {
 		if (pl->e[i].verdict == V_DENY)
-			say("denied: ", pl->e[i].why);
+			err_warnx("denied: %s", pl->e[i].why);
 		msg_init(&m, M_JUDGED);
 		cwd_field(&m, cwd, sizeof(cwd));
 		cmd_fields(&m, pl->e[i].argv, pl->e[i].argc, NULL, 0,
@@ -234,18 +226,19 @@ run_line(struct caged *cg, const char *line, int *exited)
 	    &j) == -1) {
 		xasprintf(&why, "%s: %s", parse_strerror(j.perr.code),
 		    j.perr.msg);
-		say("", why);
+		err_warnx("%s", why);
 		msg_init(&m, M_JUDGED);
 		cwd_field(&m, cwd, sizeof(cwd));
 		cmd_fields(&m, NULL, 0, NULL, 0, V_DENY, why);
 		(void)send_or_fail(cg->sock, &m);
 		msg_free(&m);
 		free(why);
-		status = j.perr.code == PARSE_SYNTAX ? 2 : 126;
+		status = j.perr.code == PARSE_SYNTAX ?
+		    CAGESH_EXIT_SYNTAX : CAGESH_EXIT_DENIED;
 	} else if (j.pl.verdict != V_ALLOW) {
 		/* Nothing of a line with a denied part runs. */
 		(void)report_judged(cg->sock, &j.pl);
-		status = 126;
+		status = CAGESH_EXIT_DENIED;
 	} else {
 		BENCH_MARK("judge");
 		memset(&ctx, 0, sizeof(ctx));
@@ -268,8 +261,8 @@ run_line(struct caged *cg, const char *line, int *exited)
 	r = msg_call(cg->sock, &m, NULL);
 	msg_free(&m);
 	if (r != 1) {
-		fprintf(stderr, "cagesh: the audit record could not be "
-		    "written\n");
+		err_warnx("the audit record could not be "
+		    "written");
 		return status != 0 ? status : 1;
 	}
 	return status;
@@ -288,8 +281,8 @@ interactive_line(void *arg, const char *line, int *exited)
 	r = msg_call(cg->sock, &m, NULL);
 	msg_free(&m);
 	if (r != 1) {
-		fprintf(stderr, "cagesh: the audit log cannot be written: "
-		    "the line does not run\n");
+		err_warnx("the audit log cannot be written: "
+		    "the line does not run");
 		return 1;
 	}
 	return run_line(cg, line, exited);
@@ -336,8 +329,8 @@ child_fds(int sock)
 
 	closelog();
 	if ((keep = fcntl(sock, F_DUPFD_CLOEXEC, 10)) == -1) {
-		fprintf(stderr, "cagesh: fcntl: %s\n", strerror(errno));
-		_exit(1);
+		err_warn("fcntl");
+		_exit(CAGESH_EXIT_SETUP);
 	}
 	session_close_fds(3, (unsigned int)keep - 1);
 	session_close_fds((unsigned int)keep + 1, ~0U);

@@ -16,8 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SH_REFUSED	126
-#define SH_NOTFOUND	127
+#include "status.h"	/* defines only: this program needs nothing but libc */
+
+#define SH_REFUSED	CAGESH_EXIT_DENIED
+#define SH_NOTFOUND	CAGESH_EXIT_NOTFOUND
 #define SH_ARG_MAX	4096
 
 /* Commands with one single-quoted path operand, as git quotes it. */

@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +34,14 @@
 #include "ast.h"
 #include "builtin.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "exec.h"
 #include "expand.h"
 #include "jobs.h"
 #include "policy.h"
 #include "redir.h"
+#include "status.h"
 #include "vars.h"
-#include "vis.h"
 #include "xmalloc.h"
 
 /*
@@ -58,37 +58,6 @@ struct exec_state {
 
 static int	run_list(struct exec_ctx *, const struct list *);
 static int	run_command(struct exec_ctx *, const struct command *, int);
-
-void
-exec_msg(const char *fmt, ...)
-{
-	struct sbuf b;
-	va_list ap;
-	char *s;
-	ssize_t n;
-	size_t off = 0;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1) {
-		va_end(ap);
-		return;
-	}
-	va_end(ap);
-	sbuf_init(&b);
-	sbuf_adds(&b, "cagesh: ");
-	vis_adds(&b, s);
-	sbuf_addc(&b, '\n');
-	free(s);
-	while (off < b.len) {
-		if ((n = write(STDERR_FILENO, b.s + off, b.len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)n;
-	}
-	sbuf_free(&b);
-}
 
 pid_t
 exec_shell_pid(const struct exec_ctx *ctx)
@@ -159,7 +128,7 @@ static int
 expand_failed(struct exec_ctx *ctx, enum expand_err rc)
 {
 	if (rc != EXPAND_STOPPED) {
-		exec_msg("%s", expand_strerror(rc));
+		err_warnx("%s", expand_strerror(rc));
 		stop_line(ctx, 1);
 	}
 	return settle(ctx, 1);
@@ -215,8 +184,8 @@ exec_program(struct exec_ctx *ctx, const struct command *c,
 		_exit(st);
 	execve(path, argv, envp);
 	st = errno;
-	exec_msg("%s: %s", path, strerror(st));
-	_exit(st == ENOENT ? 127 : 126);
+	err_warnx("%s: %s", path, strerror(st));
+	_exit(st == ENOENT ? CAGESH_EXIT_NOTFOUND : CAGESH_EXIT_DENIED);
 }
 
 /* Simple commands */
@@ -410,17 +379,19 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 			    (size_t)(eq - s->words.v[i]), eq + 1);
 	add_home(ctx, s);
 	if ((path = find_program(ctx, name, s->pj.rule)) == NULL) {
-		exec_msg("%s: not found", name);
-		return 127;
+		err_warnx("%s: not found", name);
+		return CAGESH_EXIT_NOTFOUND;
 	}
 	envp = vars_envp(ctx->vars, s->extra, s->nextra);
 	if (forked)
 		exec_program(ctx, c, &s->xr, path, s->words.v + s->pj.argv0,
 		    envp);
 	if ((pid = jobs_spawn(&ctx->run->jobs, 1, JOB_FG)) == -1) {
-		st = jobs_signal() ? settle(ctx, 1) : 1;
+		/* no fork: a failure to run, not a denial (status.h) */
+		st = jobs_signal() ? settle(ctx, CAGESH_EXIT_FAILED) :
+		    CAGESH_EXIT_FAILED;
 		if (!jobs_signal())
-			exec_msg("fork: %s", strerror(errno));
+			err_warnx("fork: %s", strerror(errno));
 	} else if (pid == 0)
 		exec_program(ctx, c, &s->xr, path, s->words.v + s->pj.argv0,
 		    envp);
@@ -456,7 +427,7 @@ report(struct exec_ctx *ctx, char *const *argv, size_t argc,
 	if (ctx->hooks.command(ctx->hooks.arg, argv, argc, xr->hook, xr->n, v,
 	    why, seq) == -1) {
 		/* the hook (the audit log) said why */
-		stop_line(ctx, 126);
+		stop_line(ctx, CAGESH_EXIT_DENIED);
 		return -1;
 	}
 	return 0;
@@ -491,13 +462,13 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		goto out;
 	if (report(ctx, s.hargv, s.nassigns + s.words.n, &s.xr, s.pj.verdict,
 	    s.pj.why, &seq) == -1) {
-		st = 126;
+		st = CAGESH_EXIT_DENIED;
 		goto out;
 	}
 	if (s.pj.verdict != V_ALLOW) {
-		exec_msg("denied: %s", s.pj.why != NULL ? s.pj.why : "denied");
-		stop_line(ctx, 126);
-		st = 126;
+		err_warnx("denied: %s", s.pj.why != NULL ? s.pj.why : "denied");
+		stop_line(ctx, CAGESH_EXIT_DENIED);
+		st = CAGESH_EXIT_DENIED;
 		goto out;
 	}
 	t0 = now_ms();
@@ -543,7 +514,7 @@ compound_redirs(struct exec_ctx *ctx, const struct command *c,
 	if ((st = expand_redirs(ctx, c, &xr)) == 0) {
 		if (report(ctx, NULL, 0, &xr, V_ALLOW,
 		    "redirection of a compound command", &seq) == -1)
-			st = 126;
+			st = CAGESH_EXIT_DENIED;
 		else
 			st = redir_apply(c, &xr, &ctx->run->fds, rs);
 	}
@@ -580,9 +551,9 @@ run_subshell(struct exec_ctx *ctx, const struct command *c, int forked)
 	if (!forked) {
 		if ((pid = jobs_spawn(&ctx->run->jobs, 0, JOB_FG)) == -1) {
 			if (jobs_signal())
-				return settle(ctx, 1);
-			exec_msg("fork: %s", strerror(errno));
-			return 1;
+				return settle(ctx, CAGESH_EXIT_FAILED);
+			err_warnx("fork: %s", strerror(errno));
+			return CAGESH_EXIT_FAILED;
 		}
 		if (pid != 0) {
 			st = jobs_reap(&ctx->run->jobs, pid);
@@ -633,15 +604,15 @@ run_pipeline(struct exec_ctx *ctx, const struct pipeline *p)
 		for (i = 0; i < p->ncmds && !stopped(ctx); i++) {
 			pfd[0] = pfd[1] = -1;
 			if (i + 1 < p->ncmds && pipe2(pfd, O_CLOEXEC) == -1) {
-				exec_msg("pipe: %s", strerror(errno));
-				st = 1;
+				err_warnx("pipe: %s", strerror(errno));
+				st = CAGESH_EXIT_FAILED;
 				break;
 			}
 			if ((pid = jobs_spawn(&ctx->run->jobs, 0, JOB_FG)) ==
 			    -1) {
 				if (!jobs_signal())
-					exec_msg("fork: %s", strerror(errno));
-				st = 1;
+					err_warnx("fork: %s", strerror(errno));
+				st = CAGESH_EXIT_FAILED;
 				if (pfd[0] != -1) {
 					close(pfd[0]);
 					close(pfd[1]);
@@ -708,9 +679,9 @@ run_background(struct exec_ctx *ctx, const struct andor *a)
 
 	if ((pid = jobs_spawn(&ctx->run->jobs, 0, JOB_BG)) == -1) {
 		if (jobs_signal())
-			return settle(ctx, 1);
-		exec_msg("fork: %s", strerror(errno));
-		return 1;
+			return settle(ctx, CAGESH_EXIT_FAILED);
+		err_warnx("fork: %s", strerror(errno));
+		return CAGESH_EXIT_FAILED;
 	}
 	if (pid == 0) {
 		/* sh without job control: a background job reads no terminal */
@@ -818,7 +789,7 @@ exec_run(struct exec_ctx *ctx, const struct list *l)
 	page = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
-		exec_msg("mmap: %s", strerror(errno));
+		err_warnx("mmap: %s", strerror(errno));
 		ctx->status = 1;
 		return 1;
 	}
@@ -828,7 +799,7 @@ exec_run(struct exec_ctx *ctx, const struct list *l)
 	st = run_list(ctx, l);
 	jobs_reap_all(&run.jobs);
 	st = settle(ctx, st);
-	ctx->denied = *run.stop == 126;
+	ctx->denied = *run.stop == CAGESH_EXIT_DENIED;
 	ctx->run = NULL;
 	munmap(page, sizeof(int));
 	jobs_end();

@@ -3,6 +3,7 @@
  *
  * The session's seccomp filter, built from named tables of system calls
  * (in the manner of systemd's syscall groups) by one function.
+ * Installed in the caged shell as the user, after the drop.
  *
  * It is a deny list: the session's programs are ordinary ones (git,
  * ssh, rsync, tar, ruby) and an allow list would break them with every

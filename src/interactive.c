@@ -43,12 +43,14 @@
 
 #include "builtin.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "exec.h"
 #include "interactive.h"
 #include "jsonw.h"
 #include "model.h"
 #include "optspec.h"
 #include "parse.h"
+#include "policy.h"
 #include "vis.h"
 #include "xmalloc.h"
 
@@ -61,31 +63,6 @@ static int		 histbad;	/* the file failed once: memory only */
 static char		*got_line;
 static int		 got_done;
 static volatile sig_atomic_t winch;
-
-static void
-warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-warn(const char *fmt, ...)
-{
-	struct sbuf b;
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1) {
-		va_end(ap);
-		return;
-	}
-	va_end(ap);
-	sbuf_init(&b);
-	sbuf_adds(&b, "cagesh: ");
-	vis_adds(&b, s);
-	sbuf_addc(&b, '\n');
-	fputs(b.s, stderr);
-	sbuf_free(&b);
-	free(s);
-}
 
 static int
 has_ctl(const char *s)
@@ -193,7 +170,7 @@ static void
 hist_failed(const char *what)
 {
 	if (!histbad)
-		warn("history file %s: %s: %s; history is kept in memory "
+		err_warnx("history file %s: %s: %s; history is kept in memory "
 		    "only", histpath, what, strerror(errno));
 	histbad = 1;
 }
@@ -402,7 +379,7 @@ static enum slot
 slot_of(const char *buf, int start, const struct rule **rp)
 {
 	static const char *const resets[] = { "if", "then", "elif", "else",
-	    "!", "env", "/usr/bin/env", "/bin/env" };
+	    "!" };
 	const struct rule *r = NULL, *sub;
 	char **w = NULL, q = 0;
 	size_t nw = 0, i, k;
@@ -445,7 +422,7 @@ slot_of(const char *buf, int start, const struct rule **rp)
 			if (strcmp(w[i], resets[k]) == 0)
 				break;
 		if (k == sizeof(resets) / sizeof(resets[0]) &&
-		    !is_assign(w[i]))
+		    !is_assign(w[i]) && !policy_is_env(w[i]))
 			break;
 	}
 	if (i < nw && (r = model_rule(sh->profile, w[i])) != NULL) {
@@ -697,8 +674,10 @@ again:
 		}
 		if (idle > 0 && now_s() - last >= idle) {
 			rl_callback_handler_remove();
-			fprintf(stderr, "\ncagesh: no input for %ld seconds: "
-			    "session ended\n", idle);
+			/* off the prompt's line */
+			(void)write_all(STDERR_FILENO, "\n", 1);
+			err_warnx("no input for %ld seconds: session ended",
+			    idle);
 			*end = IE_IDLE;
 			break;
 		}
@@ -796,7 +775,7 @@ setup(void)
 
 	if ((sh->term != NULL && setenv("TERM", sh->term, 1) == -1) ||
 	    setenv("INPUTRC", "/dev/null", 1) == -1 || terminfo_env() == -1) {
-		warn("setenv: %s", strerror(errno));
+		err_warnx("setenv: %s", strerror(errno));
 		return -1;
 	}
 	rl_readline_name = "cagesh";
@@ -807,7 +786,7 @@ setup(void)
 	rl_filename_quote_characters = " \t\n\"\\'`@$><=;|&{(";
 	rl_initialize();
 	if (setenv("HOME", sh->home, 1) == -1) {
-		warn("setenv: %s", strerror(errno));
+		err_warnx("setenv: %s", strerror(errno));
 		return -1;
 	}
 	/* bytes above 127 (UTF-8) are text, not meta keys */
@@ -842,10 +821,9 @@ interactive_run(const struct interactive *in, enum interactive_end *end)
 	if (setup() == -1)
 		return 1;
 	if (exec_terminal(STDIN_FILENO) == -1)
-		warn("no control of the terminal: ^C ends the line, not "
+		err_warnx("no control of the terminal: ^C ends the line, not "
 		    "only the program");
-	printf("cagesh: caged in %s.  'help' lists what you may run.\n",
-	    sh->home);
+	err_report("caged in %s.  'help' lists what you may run.", sh->home);
 	fflush(stdout);
 	while ((line = read_line(end)) != NULL) {
 		if (line[strspn(line, " \t")] == '\0') {

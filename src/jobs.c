@@ -30,6 +30,7 @@
 
 #include "exec.h"
 #include "jobs.h"
+#include "status.h"
 #include "xmalloc.h"
 
 /*
@@ -311,9 +312,10 @@ jobs_reap(struct jobs *j, pid_t pid)
 			break;
 	}
 	kids_remove(pid);
+	/* the status is lost: a failure to run (status.h), not "not found" */
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
-			return 127;
+			return CAGESH_EXIT_FAILED;
 	if (WIFSIGNALED(st)) {
 		if (tty.fd != -1 && (WTERMSIG(st) == SIGINT ||
 		    WTERMSIG(st) == SIGQUIT))

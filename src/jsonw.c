@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * jsonw.c: JSON strings and values into an sbuf (jsonw.h).  Pure code,
+ * also run as root by the monitor on values from the caged side.
+ */
 #include <stddef.h>
 #include <string.h>
 

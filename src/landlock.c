@@ -1,7 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Landlock rules for a caged session.
+ * Landlock rules for a caged session.  Runs in the caged shell after
+ * the drop, as the user: restrict_self needs no privilege.
  *
  * The ruleset handles every right the kernel's ABI knows, so whatever
  * no rule grants is denied: reading is granted on the cage root,
@@ -26,19 +27,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #ifdef HAVE_CONFIG_H
-#include "config.h"
 #endif
 #ifdef HAVE_LINUX_LANDLOCK_H
 #include <linux/landlock.h>
 #endif
 
+#include "errmsg.h"
 #include "landlock.h"
 
 #ifndef __NR_landlock_create_ruleset
@@ -160,17 +160,6 @@ landlock_abi(void)
 	return v < 0 ? 0 : (int)v;
 }
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*
  * Opens an absolute path O_PATH, a component at a time, following no
  * symlink but root's (/bin -> usr/bin in a merged-/usr cage): a link
@@ -284,37 +273,37 @@ rule(int rs, const char *p, const char *home, uint64_t access, int exec_dir,
 	int fd, rc = -1;
 
 	if (p[0] == '~' && home == NULL)
-		return fail(why, len, "Landlock: %s %s: no home to put it in",
+		return err_why(why, len, "Landlock: %s %s: no home to put it in",
 		    kind, p);
 	if (place(p, home, path, sizeof(path)) == -1)
-		return fail(why, len, "Landlock: %s %s: too long", kind, p);
+		return err_why(why, len, "Landlock: %s %s: too long", kind, p);
 	if ((fd = open_path(path, &st)) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		return fail(why, len, "Landlock: %s %s: %s", kind, path,
+		return err_why(why, len, "Landlock: %s %s: %s", kind, path,
 		    open_error(errno));
 	}
 	if (exec_dir && !S_ISDIR(st.st_mode)) {
-		fail(why, len, "Landlock: %s %s is not a directory", kind,
+		err_why(why, len, "Landlock: %s %s is not a directory", kind,
 		    path);
 		goto out;
 	}
 	if (exec_dir && st.st_uid != 0) {
-		fail(why, len, "Landlock: %s %s is owned by uid %u, not root: "
-		    "the user could run what they put there", kind, path,
+		err_why(why, len, "Landlock: %s %s is owned by uid %u, not "
+		    "root: the user could run what they put there", kind, path,
 		    (unsigned)st.st_uid);
 		goto out;
 	}
 	if (exec_dir && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		fail(why, len, "Landlock: %s %s is writable by group or others "
-		    "(mode %04o): the user could run what they put there",
+		err_why(why, len, "Landlock: %s %s is writable by group or "
+		    "others (mode %04o): the user could run what they put there",
 		    kind, path, (unsigned)(st.st_mode & 07777));
 		goto out;
 	}
 	if (!S_ISDIR(st.st_mode))
 		access &= FS_ON_FILE;
 	if (add_path(rs, fd, access) == -1) {
-		fail(why, len, "Landlock: rule for %s %s: %s", kind, path,
+		err_why(why, len, "Landlock: rule for %s %s: %s", kind, path,
 		    strerror(errno));
 		goto out;
 	}
@@ -334,7 +323,7 @@ device_rule(int rs, const char *path, uint64_t access, char *why, size_t len)
 		return 0;
 	if (S_ISCHR(st.st_mode) &&
 	    add_path(rs, fd, access & FS_ON_FILE) == -1)
-		rc = fail(why, len, "Landlock: rule for %s: %s", path,
+		rc = err_why(why, len, "Landlock: rule for %s: %s", path,
 		    strerror(errno));
 	(void)close(fd);
 	return rc;
@@ -354,8 +343,8 @@ port_rules(int rs, const unsigned short *ports, size_t n, uint64_t access,
 		/* EAFNOSUPPORT: a kernel without TCP; nothing connects. */
 		if (syscall(__NR_landlock_add_rule, rs, RULE_NET_PORT, &a,
 		    0) == -1 && errno != EAFNOSUPPORT)
-			return fail(why, len, "Landlock: rule for TCP port %u: "
-			    "%s", ports[i], strerror(errno));
+			return err_why(why, len, "Landlock: rule for TCP port "
+			    "%u: %s", ports[i], strerror(errno));
 	}
 	return 0;
 }
@@ -381,7 +370,7 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	unsigned int flags = 0;
 
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return fail(why, len, "Landlock: no_new_privs is not set");
+		return err_why(why, len, "Landlock: no_new_privs is not set");
 	if (abi < 2) {
 		(void)snprintf(note, sizeof(note), abi < 1 ?
 		    "Landlock: the kernel offers none (not built in, or not "
@@ -389,7 +378,7 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 		    "Landlock: ABI 1 cannot allow renames across directories, "
 		    "which git and rsync make; ABI 2 (Linux 5.19) can");
 		if (c->landlock == CONFINE_REQUIRE)
-			return fail(why, len, "%s, and confine.landlock is "
+			return err_why(why, len, "%s, and confine.landlock is "
 			    "\"require\"", note);
 		(void)snprintf(why, len, "%s: the session runs without it",
 		    note);
@@ -397,7 +386,7 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	}
 	if (tcp && abi < 4) {
 		if (c->landlock == CONFINE_REQUIRE)
-			return fail(why, len, "Landlock: ABI %d has no TCP "
+			return err_why(why, len, "Landlock: ABI %d has no TCP "
 			    "rules (ABI 4, Linux 6.7), the profile lists TCP "
 			    "ports, and confine.landlock is \"require\"", abi);
 		(void)snprintf(note, sizeof(note), "Landlock: ABI %d has no "
@@ -436,7 +425,7 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 
 	if ((rs = (int)syscall(__NR_landlock_create_ruleset, &attr,
 	    sizeof(attr), 0)) == -1)
-		return fail(why, len, "Landlock: ruleset for ABI %d: %s", abi,
+		return err_why(why, len, "Landlock: ruleset for ABI %d: %s", abi,
 		    strerror(errno));
 	if (rule(rs, "/", home, FS_READ & fs, 0, "the cage root", why,
 	    len) == -1)
@@ -463,7 +452,8 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 		goto out;
 	/* Last: from here on this process is confined too. */
 	if (syscall(__NR_landlock_restrict_self, rs, flags) == -1) {
-		fail(why, len, "Landlock: restrict_self: %s", strerror(errno));
+		err_why(why, len, "Landlock: restrict_self: %s",
+		    strerror(errno));
 		goto out;
 	}
 	rc = note[0] != '\0' ? 1 : 0;

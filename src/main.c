@@ -1,7 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * cagesh: a restricted login shell for caged deploy users.
+ * cagesh: a restricted login shell for caged deploy users.  Installed
+ * setuid root: a session keeps root in its set-up and monitor only
+ * (session.h); --check-config and --explain give it up first.
  *
  * main() only holds the sequence of each mode; every step lives in the
  * file of its concern.
@@ -10,41 +12,25 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "account.h"
 #include "bench.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "explain.h"
 #include "judge.h"
 #include "parse.h"
 #include "policy.h"
 #include "priv.h"
 #include "session.h"
+#include "status.h"
 #include "syscheck.h"
 #include "xmalloc.h"
-
-#define EXIT_SETUP	1	/* the session could not be set up */
-#define EXIT_USAGE	2
-
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cagesh: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -68,7 +54,7 @@ sane_stdfds(void)
 		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
 			continue;
 		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
-			_exit(EXIT_SETUP);
+			_exit(CAGESH_EXIT_SETUP);
 	}
 }
 
@@ -140,25 +126,27 @@ explain(const char *path, const char *user, const char *line, int json)
 	if (getuid() != 0) {
 		if (account_caller(&me) != ACCOUNT_OK ||
 		    strcmp(me.name, user) != 0)
-			die(EXIT_SETUP, "--explain: only root or %s may explain "
-			    "for %s", user, user);
+			err_errx(CAGESH_EXIT_SETUP, "--explain: only root "
+			    "or %s may explain for %s", user, user);
 		account_free(&me);
 	}
 	if ((conf = load_conf(path, 0, 0)) == NULL)
 		return 1;
 	/* no account: its name alone, for the user entries by name */
 	if ((e = account_named(user, &a)) == ACCOUNT_GROUPS)
-		die(EXIT_SETUP, "%s: %s", user, account_strerror(e));
+		err_errx(CAGESH_EXIT_SETUP, "%s: %s", user,
+		    account_strerror(e));
 	if (e == ACCOUNT_NONE)
 		a.name = xstrdup(user);
 	switch (account_entry(conf, &a, &ent)) {
 	case MATCH_ONE:
 		break;
 	case MATCH_MANY:
-		die(EXIT_SETUP, "%s: user '%s' is matched by two entries",
-		    path, user);
+		err_errx(CAGESH_EXIT_SETUP, "%s: user '%s' is matched by two "
+		    "entries", path, user);
 	default:
-		die(EXIT_SETUP, "%s: no entry for user '%s'", path, user);
+		err_errx(CAGESH_EXIT_SETUP, "%s: no entry for user '%s'", path,
+		    user);
 	}
 	account_free(&a);
 
@@ -183,7 +171,7 @@ explain(const char *path, const char *user, const char *line, int json)
 	sbuf_free(&out);
 	conf_free(conf);
 	if (fflush(stdout) == EOF || ferror(stdout))
-		die(EXIT_SETUP, "stdout: %s", strerror(errno));
+		err_errx(CAGESH_EXIT_SETUP, "stdout: %s", strerror(errno));
 	return status;
 }
 
@@ -206,7 +194,7 @@ main(int argc, char *argv[])
 			json = 1;
 		else if (strcmp(argv[i], "--config") == 0) {
 			if (++i == argc)
-				usage(EXIT_USAGE);
+				usage(CAGESH_EXIT_USAGE);
 			config = argv[i];
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("cagesh %s (config %s)\n", PACKAGE_VERSION,
@@ -221,14 +209,14 @@ main(int argc, char *argv[])
 	if (mode_check || mode_explain) {
 		/* These modes read only what the caller may read. */
 		if (priv_drop_caller() == -1)
-			die(EXIT_SETUP, "cannot drop privileges: %s",
-			    strerror(errno));
+			err_errx(CAGESH_EXIT_SETUP, "cannot drop "
+			    "privileges: %s", strerror(errno));
 	}
 	if (mode_check && !mode_explain) {
 		if (i < argc && config == NULL)
 			config = argv[i++];
 		if (i != argc)
-			usage(EXIT_USAGE);
+			usage(CAGESH_EXIT_USAGE);
 		exit(check_config(config ? config : CAGESH_CONF));
 	}
 	if (mode_explain && !mode_check) {
@@ -239,12 +227,12 @@ main(int argc, char *argv[])
 		if (i < argc)
 			line = argv[i++];
 		if (user == NULL || line == NULL || i != argc)
-			usage(EXIT_USAGE);
+			usage(CAGESH_EXIT_USAGE);
 		exit(explain(config ? config : CAGESH_CONF, user, line,
 		    json));
 	}
 	if (mode_check || mode_explain || json || config != NULL)
-		usage(EXIT_USAGE);
+		usage(CAGESH_EXIT_USAGE);
 
 	/* A session: -c LINE, a login, or a forced command. */
 	openlog("cagesh", LOG_PID, LOG_AUTHPRIV);
@@ -268,5 +256,5 @@ main(int argc, char *argv[])
 	session_end(&s);
 	BENCH_MARK("end");
 	exit(status);
-	exit(1);	/* fail safe */
+	exit(CAGESH_EXIT_SETUP);	/* fail safe */
 }

@@ -113,6 +113,7 @@ static const struct danger {
 	{ "LESS",		1, WHY_PROG },
 };
 
+/* The env wrapper, which cagesh judges itself (NAME=value... cmd). */
 static const char *const env_names[] = { "env", "/usr/bin/env", "/bin/env" };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -236,8 +237,8 @@ policy_env(const struct profile *p, const char *name, const char **why)
 	return ENV_DENY;
 }
 
-static int
-is_env(const char *s)
+int
+policy_is_env(const char *s)
 {
 	size_t i;
 
@@ -692,7 +693,7 @@ judge_env(struct pstate *j, const struct pword *w, size_t n, size_t *argv0)
 	}
 	if (i == n)
 		return deny(j, "env: a command is required");
-	if (is_env(w[i].text))
+	if (policy_is_env(w[i].text))
 		return deny(j, "env: %s may not run under env", w[i].text);
 	*argv0 = i;
 	return 0;
@@ -712,7 +713,7 @@ judge_cmd(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 			return -1;
 	if (c->nwords == 0)
 		return 0;
-	if (!w[0].dynamic && is_env(w[0].text)) {
+	if (!w[0].dynamic && policy_is_env(w[0].text)) {
 		under_env = 1;
 		if (judge_env(j, w, c->nwords, &argv0) == -1)
 			return -1;

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * priv.c: giving root up for good and proving it (priv.h).  Runs as
+ * root until it returns; --check-config and --explain call it first.
+ */
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -8,11 +13,11 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "priv.h"
 
 int
@@ -37,17 +42,6 @@ priv_drop_caller(void)
 		return -1;
 	}
 	return 0;
-}
-
-static int __attribute__((format(printf, 3, 4)))
-fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static int
@@ -76,47 +70,47 @@ priv_drop_user(uid_t uid, gid_t gid, const gid_t *gids, size_t ngids,
 	size_t i;
 
 	if (uid == 0 || gid == 0)
-		return fail(why, len, "refusing to run a session as root");
+		return err_why(why, len, "refusing to run a session as root");
 	if (geteuid() != 0)
-		return fail(why, len, "not running as root");
+		return err_why(why, len, "not running as root");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
 	    errno != EINVAL)
-		return fail(why, len, "clearing ambient capabilities: %s",
+		return err_why(why, len, "clearing ambient capabilities: %s",
 		    strerror(errno));
 	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
-			return fail(why, len, "dropping capability %d: %s",
+			return err_why(why, len, "dropping capability %d: %s",
 			    cap, strerror(errno));
 	if (setgroups(ngids, gids) == -1)
-		return fail(why, len, "setgroups: %s", strerror(errno));
+		return err_why(why, len, "setgroups: %s", strerror(errno));
 	if (setresgid(gid, gid, gid) == -1)
-		return fail(why, len, "setresgid: %s", strerror(errno));
+		return err_why(why, len, "setresgid: %s", strerror(errno));
 	if (setresuid(uid, uid, uid) == -1)
-		return fail(why, len, "setresuid: %s", strerror(errno));
+		return err_why(why, len, "setresuid: %s", strerror(errno));
 
 	/* Trust nothing: check every id, then try to get root back. */
 	if (getresgid(&rgid, &egid, &sgid) == -1 ||
 	    getresuid(&ruid, &euid, &suid) == -1)
-		return fail(why, len, "getresuid: %s", strerror(errno));
+		return err_why(why, len, "getresuid: %s", strerror(errno));
 	if (rgid != gid || egid != gid || sgid != gid ||
 	    ruid != uid || euid != uid || suid != uid)
-		return fail(why, len, "ids did not change");
+		return err_why(why, len, "ids did not change");
 	if ((n = getgroups(NGROUPS_MAX + 1, got)) == -1 ||
 	    (size_t)n != ngids)
-		return fail(why, len, "supplementary groups did not change");
+		return err_why(why, len, "supplementary groups did not change");
 	for (i = 0; i < ngids; i++)
 		if (got[i] != gids[i])
-			return fail(why, len, "supplementary groups differ");
+			return err_why(why, len, "supplementary groups differ");
 	if (setuid(0) != -1 || seteuid(0) != -1 || setgid(0) != -1 ||
 	    setegid(0) != -1)
-		return fail(why, len, "root could be regained");
+		return err_why(why, len, "root could be regained");
 	if (!no_capabilities())
-		return fail(why, len, "capabilities remain");
+		return err_why(why, len, "capabilities remain");
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		return fail(why, len, "no_new_privs: %s", strerror(errno));
+		return err_why(why, len, "no_new_privs: %s", strerror(errno));
 	/* Not dumpable: the user's own processes cannot ptrace the shell. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
-		return fail(why, len, "dumpable: %s", strerror(errno));
+		return err_why(why, len, "dumpable: %s", strerror(errno));
 	return 0;
 }

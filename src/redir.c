@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ast.h"
+#include "errmsg.h"
 #include "exec.h"
 #include "expand.h"
 #include "redir.h"
@@ -128,7 +129,7 @@ redir_expand(struct redir_targets *t, const struct command *c,
 				return -1;
 			}
 			if (f.n != 1) {
-				exec_msg("%s: ambiguous redirect",
+				err_warnx("%s: ambiguous redirect",
 				    r->target.src != NULL ? r->target.src : "");
 				fields_free(&f);
 				t->n = i;
@@ -162,7 +163,7 @@ open_target(const struct redir *r, const char *target)
 		break;
 	}
 	if ((fd = open(target, flags | O_CLOEXEC, 0666)) == -1)
-		exec_msg("%s: %s", target, strerror(errno));
+		err_warnx("%s: %s", target, strerror(errno));
 	return fd;
 }
 
@@ -185,7 +186,7 @@ redir_apply(const struct command *c, const struct redir_targets *t,
 		    ((r->op == R_DUPIN || r->op == R_DUPOUT) &&
 		    (r->dupfd < 0 || r->dupfd > EXEC_FD_MAX ||
 		    !(*fds & (1U << r->dupfd))))) {
-			exec_msg("%d: Bad file descriptor", r->op == R_DUPIN ||
+			err_warnx("%d: Bad file descriptor", r->op == R_DUPIN ||
 			    r->op == R_DUPOUT ? r->dupfd : r->fd);
 			return 1;
 		}
@@ -193,14 +194,14 @@ redir_apply(const struct command *c, const struct redir_targets *t,
 			save_fd(u, r->fd);
 		if (r->op == R_DUPIN || r->op == R_DUPOUT) {
 			if (r->dupfd != r->fd && dup2(r->dupfd, r->fd) == -1) {
-				exec_msg("%d: %s", r->dupfd, strerror(errno));
+				err_warnx("%d: %s", r->dupfd, strerror(errno));
 				return 1;
 			}
 		} else {
 			if ((fd = open_target(r, t->targets[i])) == -1)
 				return 1;
 			if (redir_move(fd, r->fd) == -1) {
-				exec_msg("%d: %s", r->fd, strerror(errno));
+				err_warnx("%d: %s", r->fd, strerror(errno));
 				close(fd);
 				return 1;
 			}
@@ -224,7 +225,7 @@ redir_fds_free(void)
 
 	for (fd = STDERR_FILENO + 1; fd <= EXEC_FD_MAX; fd++)
 		if (fcntl(fd, F_GETFD) != -1) {
-			exec_msg("fd %d is open: the session must keep its "
+			err_warnx("fd %d is open: the session must keep its "
 			    "files above fd %d", fd, EXEC_FD_MAX);
 			return 0;
 		}

@@ -5,6 +5,7 @@
  * and thread of the uid on the host, the app's own servers included;
  * the other limits count per process.  Each is read back after it is
  * set: a limit that did not take is a session that does not start.
+ * Set in the caged shell as the user, after the drop.
  */
 #include <sys/resource.h>
 

@@ -41,9 +41,11 @@
 #include "bench.h"
 #include "caged.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
+#include "status.h"
 #include "syscheck.h"
 #include "xmalloc.h"
 
@@ -166,8 +168,8 @@ new_session_id(char *id, size_t len)
 	size_t i;
 
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-		fprintf(stderr, "cagesh: getrandom: %s\n", strerror(errno));
-		exit(1);
+		err_warn("getrandom");
+		exit(CAGESH_EXIT_SETUP);
 	}
 	for (i = 0; i < sizeof(r) && 2 * i + 2 < len; i++)
 		snprintf(id + 2 * i, 3, "%02x", r[i]);
@@ -239,8 +241,8 @@ session_begin(struct session *s, int argc, char *argv[])
 	}
 	/* Nothing of the caller's environment reaches anything we run. */
 	if (clearenv() != 0) {
-		fprintf(stderr, "cagesh: cannot clear the environment\n");
-		exit(1);
+		err_warnx("cannot clear the environment");
+		exit(CAGESH_EXIT_SETUP);
 	}
 	umask(077);
 	new_session_id(s->id, sizeof(s->id));
@@ -388,7 +390,7 @@ session_open_log(struct session *s)
 		    "--check-config)", w.rule);
 		if (s->conf->log.on_failure == LOGFAIL_DENY)
 			session_refuse(s, shown, "%s", w.msg);
-		fprintf(stderr, "cagesh: %s\n", shown);
+		err_warnx("%s", shown);
 	}
 }
 
@@ -500,7 +502,7 @@ session_refuse(struct session *s, const char *shown, const char *fmt, ...)
 	if (vasprintf(&why, fmt, ap) == -1)
 		why = NULL;
 	va_end(ap);
-	fprintf(stderr, "cagesh: %s\n", shown != NULL ? shown :
+	err_warnx("%s", shown != NULL ? shown :
 	    why != NULL ? why : "refused");
 	memset(&r, 0, sizeof(r));
 	r.ev = AE_SESSION_REFUSED;
@@ -517,7 +519,7 @@ session_refuse(struct session *s, const char *shown, const char *fmt, ...)
 	} else
 		(void)session_record(s, &r);
 	session_end(s);
-	exit(1);
+	exit(CAGESH_EXIT_SETUP);
 }
 
 /* No one can answer a prompt: sshd already authenticated the user. */
@@ -535,7 +537,7 @@ pam_conv_cb(int n, const struct pam_message **msg,
 		case PAM_TEXT_INFO:
 			if (msg[i]->msg != NULL &&
 			    strpbrk(msg[i]->msg, "\033") == NULL)
-				fprintf(stderr, "cagesh: %s\n", msg[i]->msg);
+				err_warnx("%s", msg[i]->msg);
 			break;
 		default:
 			return PAM_CONV_ERR;

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * vis.c: bytes someone else chose, made safe to show (vis.h).  Pure
+ * code, used by every program, root or not.
+ */
 #include <stddef.h>
 #include <strings.h>
 #include <string.h>

@@ -1,4 +1,11 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * xmalloc.c: allocation that ends the process rather than fail, the
+ * byte buffer and write_all (xmalloc.h).  Pure code, in every program.
+ */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -7,15 +14,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
+#include "status.h"
 #include "xmalloc.h"
 
+/* No allocation, no stdio: one writev, then out (status.h: SETUP). */
 static void __attribute__((noreturn))
 oom(void)
 {
-	static const char msg[] = "cagesh: out of memory\n";
+	static const char msg[] = ": out of memory\n";
+	struct iovec iov[2];
 
-	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	_exit(1);
+	iov[0].iov_base = (void *)err_prog();
+	iov[0].iov_len = strlen(iov[0].iov_base);
+	iov[1].iov_base = (void *)msg;
+	iov[1].iov_len = sizeof(msg) - 1;
+	(void)writev(STDERR_FILENO, iov, 2);
+	_exit(CAGESH_EXIT_SETUP);
 }
 
 void *
@@ -153,20 +168,32 @@ sbuf_addf(struct sbuf *b, const char *fmt, ...)
 }
 
 int
-sbuf_write(const struct sbuf *b, int fd)
+write_all(int fd, const void *buf, size_t n)
 {
-	size_t off = 0;
-	ssize_t n;
+	const char *p = buf;
+	ssize_t w;
 
-	while (off < b->len) {
-		if ((n = write(fd, b->s + off, b->len - off)) == -1) {
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		off += (size_t)n;
+		if (w == 0) {
+			/* never for n > 0 but on a full device: no endless loop */
+			errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+sbuf_write(const struct sbuf *b, int fd)
+{
+	return write_all(fd, b->s, b->len);
 }
 
 char *

@@ -7,12 +7,14 @@
  * status, output and errors are compared.  No root needed.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "exec.h"
 #include "parse.h"
 #include "policy.h"
+#include "status.h"
 #include "vars.h"
 #include "vis.h"
 #include "xmalloc.h"
@@ -666,6 +669,65 @@ test_signal(const char *line)
 }
 
 /*
+ * A command that cannot be started (no fork) or whose status is lost (no
+ * waitpid) ends with CAGESH_EXIT_FAILED: not 126, which says "denied by
+ * policy", nor 127, "not found".  Run in a child, with stdio on
+ * /dev/null: it gives up processes or its children's statuses.  how: 'f'
+ * no process may be forked (RLIMIT_NPROC 0; root ignores the limit, so
+ * the child becomes nobody first), 'w' children are reaped by the
+ * kernel (SIGCHLD ignored), so waitpid finds none.
+ */
+static void
+t_cannot(int how, const char *line)
+{
+	struct parse_limits lim;
+	struct parse_error pe;
+	struct exec_ctx ctx;
+	struct rlimit rl = { 0, 0 };
+	struct list *l;
+	pid_t pid;
+	int st = 0, fd;
+
+	parse_limits_default(&lim);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+		if (how == 'f' && ((getuid() == 0 && (chdir("/") == -1 ||
+		    setgroups(0, NULL) == -1 || setgid(65534) == -1 ||
+		    setuid(65534) == -1)) || setrlimit(RLIMIT_NPROC, &rl) == -1))
+			_exit(90);
+		if (how == 'w')
+			signal(SIGCHLD, SIG_IGN);
+		if ((l = parse_line(line, strlen(line), &lim, &pe)) == NULL)
+			_exit(91);
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.profile = prof;
+		ctx.limits = &lim;
+		ctx.vars = fresh_vars();
+		st = exec_run(&ctx, l);
+		_exit(ctx.denied ? 92 : st);
+	}
+	waitpid(pid, &st, 0);
+	is_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, CAGESH_EXIT_FAILED,
+	    "%s: `%s` fails with %d, neither denied nor not found",
+	    how == 'f' ? "no fork" : "no waitpid", line, CAGESH_EXIT_FAILED);
+}
+
+static void
+test_cannot_run(void)
+{
+	t_cannot('f', "sleep 0");
+	t_cannot('f', "(sleep 0)");
+	t_cannot('f', "sleep 0 | sleep 0");
+	t_cannot('f', "sleep 0 &");
+	t_cannot('w', "sleep 0");
+	t_cannot('w', "(sleep 0)");
+}
+
+/*
  * program_home is HOME for the programs a line runs; the shell's own ~
  * and cd stay the entry's (HOME of the shell's variables), and so does
  * a program whose rule says entry_home.
@@ -746,6 +808,7 @@ main(void)
 	test_denial();
 	test_visible();
 	test_children();
+	test_cannot_run();
 	test_signal("sleep 5");
 	test_signal("sleep 5 | sleep 6");
 	test_signal("(sleep 5; echo no)");

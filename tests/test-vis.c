@@ -5,12 +5,63 @@
  * control a terminal obeys is shown as \xHH, whichever way it is
  * written; the rest is left readable.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "errmsg.h"
 #include "tap.h"
 #include "vis.h"
 #include "xmalloc.h"
+
+/* What one errmsg call writes to fd (1 or 2), through a pipe. */
+static char *
+said(int fd, void (*say)(void))
+{
+	char buf[512];
+	ssize_t n;
+	int p[2], saved;
+
+	fflush(stdout);
+	if (pipe(p) == -1 || (saved = dup(fd)) == -1 || dup2(p[1], fd) == -1)
+		return xstrdup("(pipe)");
+	close(p[1]);
+	say();
+	fflush(stdout);
+	dup2(saved, fd);
+	close(saved);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	return xstrdup(buf);
+}
+
+static void say_warnx(void) { err_warnx("%s: x", "a\033[2Jb"); }
+static void say_warn(void) { errno = ENOENT; err_warn("open %s", "f"); }
+static void say_report(void) { err_report("done\t%d", 3); }
+
+static void
+test_errmsg(void)
+{
+	char *s;
+
+	s = said(2, say_warnx);
+	is_str(s, "cagesh: a\\x1b[2Jb: x\n", "err_warnx: cagesh: first, "
+	    "the words made visible");
+	free(s);
+	err_setprog("cagesh-jail");
+	s = said(2, say_warn);
+	is_str(s, "cagesh-jail: open f: No such file or directory\n",
+	    "err_warn: the program's own name, then strerror");
+	free(s);
+	s = said(1, say_report);
+	is_str(s, "cagesh-jail: done\\x093\n", "err_report: on stdout");
+	free(s);
+	err_setprog("cagesh");
+}
 
 static void
 vis_is(const char *in, const char *want, const char *what)
@@ -106,5 +157,6 @@ main(void)
 	is_int(vis_locale_utf8("", "POSIX", "en_US.UTF-8"), 0,
 	    "an empty LC_ALL is unset; LC_CTYPE next");
 	is_int(vis_locale_utf8(NULL, "", "en_US.UTF-8"), 1, "then LANG");
+	test_errmsg();
 	return tap_done();
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "jail.h"
 #include "xmalloc.h"
 
@@ -96,23 +97,6 @@ same_content(int pfd, const char *base, const struct jent *e)
 	    same_data(fd, e->data, e->size);
 	close(fd);
 	return same;
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /*
@@ -247,7 +231,7 @@ static void
 report(const char *cage, const char *what, const char *path, size_t *n)
 {
 	if (!jail_quiet)
-		jail_say(stdout, "cagesh-jail: %s: %s %s", cage, what, path);
+		err_report("%s: %s %s", cage, what, path);
 	(*n)++;
 }
 
@@ -372,7 +356,7 @@ remove_stale(int cagefd, const char *cage, const struct jplan *plan,
 		    sizeof(why))) == -1) {
 			if (errno == ENOENT)
 				continue;
-			jail_say(stderr, "cagesh-jail: %s (%s not removed)",
+			err_warnx("%s (%s not removed)",
 			    why, e->path);
 			goto keep;
 		}
@@ -382,10 +366,10 @@ remove_stale(int cagefd, const char *cage, const struct jplan *plan,
 			continue;
 		}
 		if (r == -1)
-			jail_say(stderr, "cagesh-jail: %s: %s: not removed: %s",
+			err_warnx("%s: %s: not removed: %s",
 			    cage, e->path, strerror(errno));
 		else if ((e->type == JT_DIR) != !!S_ISDIR(st.st_mode)) {
-			jail_say(stderr, "cagesh-jail: %s: %s: not what was "
+			err_warnx("%s: %s: not what was "
 			    "made, left alone", cage, e->path);
 			errors++;
 			close(pfd);
@@ -396,7 +380,7 @@ remove_stale(int cagefd, const char *cage, const struct jplan *plan,
 			close(pfd);
 			continue;
 		} else
-			jail_say(stderr, "cagesh-jail: %s: %s: not removed: %s",
+			err_warnx("%s: %s: not removed: %s",
 			    cage, e->path, strerror(errno));
 		close(pfd);
 keep:
@@ -505,7 +489,7 @@ jmanifest_write(int cagefd, const char *cage, const struct jplan *plan,
 		e = &plan->v[i];
 		if (!field_ok(e->path) || !field_ok(e->src) ||
 		    (e->type == JT_LINK && !field_ok(e->data))) {
-			jail_say(stderr, "cagesh-jail: %s: %s: tab or newline "
+			err_warnx("%s: %s: tab or newline "
 			    "in a name, not recorded", cage, e->path);
 			skipped++;
 			continue;

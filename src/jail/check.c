@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "jail.h"
 #include "jsonw.h"
 #include "xmalloc.h"
@@ -449,11 +450,11 @@ print_human(const struct audit *a)
 		nerr += a->v[i].error;
 		if (!a->v[i].error && jail_quiet)
 			continue;
-		jail_say(stdout, "cagesh-jail: %s: %s%s: %s", a->cage,
+		err_report("%s: %s%s: %s", a->cage,
 		    a->v[i].error ? "" : "warning: ", a->v[i].path,
 		    a->v[i].problem);
 	}
-	jail_say(stdout, "cagesh-jail: %s: checked: %zu error%s, %zu "
+	err_report("%s: checked: %zu error%s, %zu "
 	    "warning%s", a->cage, nerr, nerr == 1 ? "" : "s", a->n - nerr,
 	    a->n - nerr == 1 ? "" : "s");
 }
@@ -625,7 +626,7 @@ jail_check(const struct conf *c, const char *cage, int json)
 		find(&a, 1, cage, "%s", why);
 	else if (jpath_openat2_ok(a.cfd, why, sizeof(why)) == -1) {
 		/* Nothing checked, so no report that could look clean. */
-		jail_say(stderr, "cagesh-jail: %s: %s", cage, why);
+		err_warnx("%s: %s", cage, why);
 		errors = 1;
 		goto out;
 	} else {

@@ -14,10 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "account.h"
 #include "conf.h"
+#include "errmsg.h"
 #include "jail.h"
+#include "status.h"
 #include "xmalloc.h"
 
 static void __attribute__((noreturn))
@@ -52,16 +53,16 @@ load(const char *file)
 	int fd;
 
 	if ((fd = conf_open_trusted(file, why, sizeof(why))) == -1) {
-		jail_say(stderr, "cagesh-jail: %s", why);
+		err_warnx("%s", why);
 		return NULL;
 	}
 	c = conf_load_fd(fd, file, &errs);
 	(void)close(fd);
 	if (c == NULL) {
 		for (i = 0; i < errs.n; i++)
-			jail_say(stderr, "cagesh-jail: %s", errs.msg[i]);
+			err_warnx("%s", errs.msg[i]);
 		if (errs.n == 0)
-			jail_say(stderr, "cagesh-jail: %s: cannot load",
+			err_warnx("%s: cannot load",
 			    file);
 	}
 	conf_errors_free(&errs);
@@ -78,18 +79,18 @@ user_cage(const struct conf *c, const char *user)
 	enum conf_match m;
 
 	if ((e = account_named(user, &a)) == ACCOUNT_NONE) {
-		jail_say(stderr, "cagesh-jail: unknown user %s", user);
+		err_warnx("unknown user %s", user);
 		return NULL;
 	}
 	if (e != ACCOUNT_OK) {
-		jail_say(stderr, "cagesh-jail: %s: %s", user,
+		err_warnx("%s: %s", user,
 		    account_strerror(e));
 		return NULL;
 	}
 	m = account_entry(c, &a, &u);
 	account_free(&a);
 	if (m != MATCH_ONE) {
-		jail_say(stderr, "cagesh-jail: %s: no single user entry in "
+		err_warnx("%s: no single user entry in "
 		    "%s", user, c->file);
 		return NULL;
 	}
@@ -104,7 +105,7 @@ cage_known(const struct conf *c, const char *cage)
 	for (i = 0; i < c->nusers; i++)
 		if (strcmp(c->users[i].cage, cage) == 0)
 			return 1;
-	jail_say(stderr, "cagesh-jail: %s: no user entry has this cage",
+	err_warnx("%s: no user entry has this cage",
 	    cage);
 	return 0;
 }
@@ -120,33 +121,33 @@ build(const struct conf *c, const char *cage, int init)
 	memset(&old, 0, sizeof(old));
 	/* Planned first: a missing command leaves nothing behind. */
 	if ((ret = jplan_build(c, cage, &plan, why, sizeof(why))) != JE_OK) {
-		jail_say(stderr, "cagesh-jail: %s", why);
+		err_warnx("%s", why);
 		goto out;
 	}
 	if (jpath_cage_safe(cage, init, why, sizeof(why)) != JE_OK) {
-		jail_say(stderr, "cagesh-jail: unsafe cage: %s", why);
+		err_warnx("unsafe cage: %s", why);
 		ret = JE_UNSAFE;
 		goto out;
 	}
 	if ((cfd = jpath_cage_open(cage, why, sizeof(why))) == -1 ||
 	    (ret = jmanifest_read(cfd, cage, &old, why, sizeof(why))) !=
 	    JE_OK) {
-		jail_say(stderr, "cagesh-jail: %s", why);
+		err_warnx("%s", why);
 		ret = JE_SYS;
 		goto out;
 	}
 	if (!init && old.n == 0) {
-		jail_say(stderr, "cagesh-jail: %s: no manifest; run init "
+		err_warnx("%s: no manifest; run init "
 		    "first", cage);
 		ret = JE_SYS;
 		goto out;
 	}
 	ret = jail_apply(cfd, cage, &plan, &old, &changes, why, sizeof(why));
 	if (ret != JE_OK)
-		jail_say(stderr, "cagesh-jail: %s%s", why, ret == JE_NOSPACE ?
+		err_warnx("%s%s", why, ret == JE_NOSPACE ?
 		    " (disk full; nothing half-written was left)" : "");
 	else
-		jail_say(stdout, "cagesh-jail: %s: %zu change%s", cage,
+		err_report("%s: %zu change%s", cage,
 		    changes, changes == 1 ? "" : "s");
 out:
 	if (cfd != -1)
@@ -154,6 +155,23 @@ out:
 	jplan_free(&plan);
 	jplan_free(&old);
 	return ret == JE_OK ? 0 : 1;
+}
+
+/* The options that go before and after the subcommand alike. */
+static int
+global_opt(int ch, const char **file)
+{
+	switch (ch) {
+	case 'C':
+		*file = optarg;
+		return 1;
+	case 'q':
+		jail_quiet = 1;
+		return 1;
+	case 'h':
+		usage(0);
+	}
+	return 0;
 }
 
 int
@@ -176,39 +194,28 @@ main(int argc, char *argv[])
 	struct conf *c = NULL;
 	int ch, json = 0, dry = 0, ret = 1;
 
+	err_setprog("cagesh-jail");
 	/* "+": the subcommand ends the global options; then they go on. */
 	while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+		if (global_opt(ch, &file))
+			continue;
 		switch (ch) {
-		case 'C':
-			file = optarg;
-			break;
-		case 'q':
-			jail_quiet = 1;
-			break;
-		case 'h':
-			usage(0);
 		case 'V':
 			printf("cagesh-jail %s (config %s)\n", PACKAGE_VERSION,
 			    CAGESH_CONF);
 			return 0;
 		default:
-			usage(2);
+			usage(CAGESH_EXIT_USAGE);
 		}
 	}
 	if (optind >= argc)
-		usage(2);
+		usage(CAGESH_EXIT_USAGE);
 	cmd = argv[optind];
 	optind++;
 	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+		if (global_opt(ch, &file))
+			continue;
 		switch (ch) {
-		case 'C':
-			file = optarg;
-			break;
-		case 'q':
-			jail_quiet = 1;
-			break;
-		case 'h':
-			usage(0);
 		case 'u':
 			user = optarg;
 			break;
@@ -222,31 +229,31 @@ main(int argc, char *argv[])
 			dry = 1;
 			break;
 		default:
-			usage(2);
+			usage(CAGESH_EXIT_USAGE);
 		}
 	}
 	if (geteuid() != 0) {
-		fprintf(stderr, "cagesh-jail: must be run as root (it creates "
-		    "root-owned files and device nodes)\n");
+		err_warnx("must be run as root (it creates "
+		    "root-owned files and device nodes)");
 		return 1;
 	}
 	umask(022);
 	if (strcmp(cmd, "relink") == 0) {
 		if (optind + 1 != argc || user != NULL || json)
-			usage(2);
+			usage(CAGESH_EXIT_USAGE);
 		if ((real = realpath(argv[optind], NULL)) == NULL) {
-			jail_say(stderr, "cagesh-jail: %s: %s", argv[optind],
+			err_warnx("%s: %s", argv[optind],
 			    strerror(errno));
 			return 1;
 		}
 		if (cagearg != NULL &&
 		    (rcage = realpath(cagearg, NULL)) == NULL) {
-			jail_say(stderr, "cagesh-jail: %s: %s", cagearg,
+			err_warnx("%s: %s", cagearg,
 			    strerror(errno));
 			goto out;
 		}
 		if (rcage == NULL && (rcage = jail_find_cage(real)) == NULL) {
-			jail_say(stderr, "cagesh-jail: %s: not inside a cage "
+			err_warnx("%s: not inside a cage "
 			    "(no root-only %s above it)", real, JAIL_DIR);
 			goto out;
 		}
@@ -257,7 +264,7 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "check") != 0) || optind != argc ||
 	    (user == NULL) == (cagearg == NULL) ||
 	    (json && strcmp(cmd, "check") != 0) || dry)
-		usage(2);
+		usage(CAGESH_EXIT_USAGE);
 	if ((c = load(file)) == NULL)
 		goto out;
 	if (user != NULL)

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +19,6 @@
 #include <unistd.h>
 
 #include "jail.h"
-#include "vis.h"
 #include "xmalloc.h"
 
 /* "/a/./b//../c" -> "/a/c", lexically: the caller resolves links first. */
@@ -304,38 +302,8 @@ jpath_parent(int cagefd, const char *cage, const char *ns,
 	return -1;
 }
 
-/*
- * A line for the admin: fmt's result with every byte a terminal could
- * obey made visible (vis.h), then a newline.  Names in a cage are the
- * users' and reach this as %s arguments; escaping the whole line means
- * no message can forget one.
- */
+/* -q (jail.h) */
 int jail_quiet;
-
-void
-jail_say(FILE *fp, const char *fmt, ...)
-{
-	struct sbuf b;
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	(void)vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sbuf_init(&b);
-	vis_addn(&b, s, (size_t)n);
-	sbuf_addc(&b, '\n');
-	fputs(b.s, fp);
-	sbuf_free(&b);
-	free(s);
-}
 
 /* A temporary name nobody can guess; the caller creates it O_EXCL. */
 void

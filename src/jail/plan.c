@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "jail.h"
 #include "xmalloc.h"
 
@@ -734,9 +735,8 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 		for (k = 0; k < p->ncage_files; k++) {
 			if (lstat(p->cage_files[k], &st) == -1) {
 				if (!jail_quiet)
-					jail_say(stderr, "cagesh-jail: "
-					    "warning: cage_files %s: %s "
-					    "(skipped)", p->cage_files[k],
+					err_warnx("warning: cage_files %s: "
+					    "%s (skipped)", p->cage_files[k],
 					    strerror(errno));
 				continue;
 			}
@@ -753,7 +753,7 @@ jplan_build(const struct conf *conf, const char *cage, struct jplan *plan,
 	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
 		if (stat(devices[i], &st) == -1 || !S_ISCHR(st.st_mode)) {
 			if (!jail_quiet)
-				jail_say(stderr, "cagesh-jail: warning: %s: "
+				err_warnx("warning: %s: "
 				    "not a character device on the host "
 				    "(skipped)", devices[i]);
 			continue;

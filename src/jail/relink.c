@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "errmsg.h"
 #include "jail.h"
 #include "xmalloc.h"
 
@@ -103,7 +104,7 @@ as_root(struct relink *r)
 	if ((uid_t)setfsuid((uid_t)-1) != 0 ||
 	    (gid_t)setfsgid((gid_t)-1) != 0 ||
 	    setgroups((size_t)r->nrootgroups, r->rootgroups) == -1) {
-		jail_say(stderr, "cagesh-jail: cannot regain root's file "
+		err_warnx("cannot regain root's file "
 		    "system identity: stopped");
 		r->broken = 1;
 		r->errors++;
@@ -113,7 +114,7 @@ as_root(struct relink *r)
 static void
 fail(struct relink *r, const char *full, const char *what)
 {
-	jail_say(stderr, "cagesh-jail: %s: %s", full, what);
+	err_warnx("%s: %s", full, what);
 	r->errors++;
 }
 
@@ -232,7 +233,7 @@ relink_one(struct relink *r, int dfd, const char *name, const char *full,
 		ns_tgt = jpath_norm(buf);
 		if ((there = target_there(r, lst, ns_tgt)) != 1) {
 			if (there == 0 && !jail_quiet)
-				jail_say(stdout, "%s: %s: not in the cage, "
+				err_line(stdout, "%s: %s: not in the cage, "
 				    "left alone", full, buf);
 			else
 				fail(r, full, strerror(errno));
@@ -259,7 +260,7 @@ relink_one(struct relink *r, int dfd, const char *name, const char *full,
 	else {
 		/* a dry run is its list: -q does not shorten it */
 		if (!jail_quiet || r->dry_run)
-			jail_say(stdout, "%s: %s -> %s", full, buf, rel);
+			err_line(stdout, "%s: %s -> %s", full, buf, rel);
 		if (!r->dry_run && replace_link(r, dfd, name, lst, rel) == -1)
 			fail(r, full, strerror(errno));
 		else
@@ -345,17 +346,17 @@ jail_relink(const char *cage, const char *dir, int dry_run)
 	r.dry_run = dry_run;
 	if (strncmp(dir, cage, r.clen) != 0 || (dir[r.clen] != '/' &&
 	    dir[r.clen] != '\0')) {
-		jail_say(stderr, "cagesh-jail: %s is not inside %s", dir,
+		err_warnx("%s is not inside %s", dir,
 		    cage);
 		return -1;
 	}
 	if (jpath_cage_safe(cage, 0, why, sizeof(why)) != JE_OK) {
-		jail_say(stderr, "cagesh-jail: unsafe cage: %s", why);
+		err_warnx("unsafe cage: %s", why);
 		return -1;
 	}
 	if ((r.cfd = jpath_cage_open(cage, why, sizeof(why))) == -1 ||
 	    jpath_openat2_ok(r.cfd, why, sizeof(why)) == -1) {
-		jail_say(stderr, "cagesh-jail: %s: %s", cage, why);
+		err_warnx("%s: %s", cage, why);
 		if (r.cfd != -1)
 			close(r.cfd);
 		return -1;
@@ -363,7 +364,7 @@ jail_relink(const char *cage, const char *dir, int dry_run)
 	if ((n = getgroups(0, NULL)) == -1 ||
 	    (r.rootgroups = xreallocarray(NULL, (size_t)n + 1,
 	    sizeof(gid_t)), (n = getgroups(n, r.rootgroups)) == -1)) {
-		jail_say(stderr, "cagesh-jail: getgroups: %s",
+		err_warnx("getgroups: %s",
 		    strerror(errno));
 		free(r.rootgroups);
 		close(r.cfd);
@@ -392,7 +393,7 @@ jail_relink(const char *cage, const char *dir, int dry_run)
 		relink_walk(&r, fd, &full, 0);
 		sbuf_free(&full);
 	}
-	jail_say(stdout, "cagesh-jail: %s: %zu link%s %s relative%s", dir,
+	err_report("%s: %zu link%s %s relative%s", dir,
 	    r.relinked, r.relinked == 1 ? "" : "s", r.dry_run ? "to make" :
 	    "made", r.errors > 0 ? " (with errors)" : "");
 out:

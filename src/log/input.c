@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "logtool.h"
 #include "xmalloc.h"
 

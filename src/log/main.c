@@ -13,8 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "errmsg.h"
 #include "logtool.h"
+#include "status.h"
 #include "vis.h"
 #include "xmalloc.h"
 
@@ -95,7 +96,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fputs(usage_text, stderr);
-	exit(2);
+	exit(CAGESH_EXIT_USAGE);
 }
 
 struct run {
@@ -115,7 +116,7 @@ bad_line(struct run *run, const struct lin *in, const char *why)
 		snprintf(run->first_bad, sizeof(run->first_bad),
 		    "%s:%lld: %s", in->name, in->lineno, why);
 	if (run->verbose)
-		fprintf(stderr, "cagesh-log: %s:%lld: %s\n", in->name,
+		err_warnx("%s:%lld: %s", in->name,
 		    in->lineno, why);
 }
 
@@ -162,7 +163,7 @@ drain(struct run *run, struct lin *in, int final)
 			return 0;
 	}
 	if (lr == LIN_ERR) {
-		fprintf(stderr, "cagesh-log: %s: %s\n", in->name,
+		err_warnx("%s: %s", in->name,
 		    in->err != NULL ? in->err : strerror(errno));
 		return -1;
 	}
@@ -196,15 +197,15 @@ follow(struct run *run, const char *path)
 	/* no SA_RESTART: a blocked read returns, and stop is seen */
 	if (sigaction(SIGINT, &sa, NULL) == -1 ||
 	    sigaction(SIGTERM, &sa, NULL) == -1) {
-		fprintf(stderr, "cagesh-log: sigaction: %s\n", strerror(errno));
+		err_warn("sigaction");
 		return -1;
 	}
 	if (lin_open(&cur, path, why, sizeof(why)) == -1) {
-		fprintf(stderr, "cagesh-log: %s\n", why);
+		err_warnx("%s", why);
 		return -1;
 	}
 	if (cur.gz != NULL) {
-		fprintf(stderr, "cagesh-log: %s: cannot follow a gzip file\n",
+		err_warnx("%s: cannot follow a gzip file",
 		    path);
 		lin_close(&cur);
 		return -1;
@@ -230,7 +231,7 @@ follow(struct run *run, const char *path)
 			if (lin_open(&next, path, why, sizeof(why)) == -1) {
 				/* not readable (yet): read on, say it once */
 				if (!said++)
-					fprintf(stderr, "cagesh-log: %s\n", why);
+					err_warnx("%s", why);
 				nap();
 				continue;
 			}
@@ -242,15 +243,15 @@ follow(struct run *run, const char *path)
 			old = cur;
 			cur = next;
 			have_old = 1;
-			fprintf(stderr, "cagesh-log: %s: a new file; following "
-			    "it\n", path);
+			err_warnx("%s: a new file; following "
+			    "it", path);
 			continue;
 		}
 		if (r == 2) {
-			fprintf(stderr, "cagesh-log: %s: truncated; reading it "
-			    "from its start\n", path);
+			err_warnx("%s: truncated; reading it "
+			    "from its start", path);
 			if (lin_reopen(&cur, path, why, sizeof(why)) == -1) {
-				fprintf(stderr, "cagesh-log: %s\n", why);
+				err_warnx("%s", why);
 				run->failed = 1;
 				break;
 			}
@@ -272,7 +273,7 @@ read_file(struct run *run, const char *path)
 	int ret;
 
 	if (lin_open(&in, path, why, sizeof(why)) == -1) {
-		fprintf(stderr, "cagesh-log: %s\n", why);
+		err_warnx("%s", why);
 		return -1;
 	}
 	ret = drain(run, &in, 1);
@@ -303,10 +304,10 @@ static void
 time_arg(const char *opt, const char *arg, long long now, long long *ms)
 {
 	if (lf_time_arg(arg, now, ms) == -1) {
-		fprintf(stderr, "cagesh-log: %s %s: not a time (RFC 3339, "
-		    "\"YYYY-MM-DD HH:MM\", or an age such as 1h or 2d)\n",
+		err_warnx("%s %s: not a time (RFC 3339, "
+		    "\"YYYY-MM-DD HH:MM\", or an age such as 1h or 2d)",
 		    opt, arg);
-		exit(2);
+		exit(CAGESH_EXIT_USAGE);
 	}
 }
 
@@ -344,10 +345,11 @@ main(int argc, char *argv[])
 	unsigned long top = 10;
 	int ch, ret, status;
 
+	err_setprog("cagesh-log");
 	/* an admin's tool: it has no privilege to lend anyone */
 	if (getuid() != geteuid() || getgid() != getegid()) {
-		fprintf(stderr, "cagesh-log: must not be setuid or setgid\n");
-		exit(2);
+		err_warnx("must not be setuid or setgid");
+		exit(CAGESH_EXIT_USAGE);
 	}
 	/* 0x80..0x9f are controls on a terminal that is not UTF-8 */
 	vis_set_utf8(vis_locale_utf8(getenv("LC_ALL"), getenv("LC_CTYPE"),
@@ -358,9 +360,9 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'f':
 			if (nfiles == MAX_FILES) {
-				fprintf(stderr, "cagesh-log: more than %d "
-				    "files\n", MAX_FILES);
-				exit(2);
+				err_warnx("more than %d "
+				    "files", MAX_FILES);
+				exit(CAGESH_EXIT_USAGE);
 			}
 			files[nfiles++] = optarg;
 			break;
@@ -380,18 +382,18 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			if (!one_of(optarg, verdicts)) {
-				fprintf(stderr, "cagesh-log: --verdict: allow, "
-				    "deny or partial\n");
-				exit(2);
+				err_warnx("--verdict: allow, "
+				    "deny or partial");
+				exit(CAGESH_EXIT_USAGE);
 			}
 			run.f.verdict = optarg;
 			break;
 		case 'e':
 			if (!one_of(optarg, events)) {
-				fprintf(stderr, "cagesh-log: --event: "
+				err_warnx("--event: "
 				    "session_start, exec, command, "
-				    "session_end or session_refused\n");
-				exit(2);
+				    "session_end or session_refused");
+				exit(CAGESH_EXIT_USAGE);
 			}
 			run.f.event = optarg;
 			break;
@@ -409,8 +411,8 @@ main(int argc, char *argv[])
 			top = strtoul(optarg, &end, 10);
 			if (optarg[0] < '0' || optarg[0] > '9' ||
 			    *end != '\0' || errno != 0 || top > 1000000) {
-				fprintf(stderr, "cagesh-log: -n: a number\n");
-				exit(2);
+				err_warnx("-n: a number");
+				exit(CAGESH_EXIT_USAGE);
 			}
 			break;
 		case 'F':
@@ -453,9 +455,9 @@ main(int argc, char *argv[])
 		lv_summary(&run.v);
 	else if (strcmp(view, "session") == 0 && argc == 1) {
 		if (run.f.session != NULL) {
-			fprintf(stderr, "cagesh-log: session ID, or --session "
-			    "ID: not both\n");
-			exit(2);
+			err_warnx("session ID, or --session "
+			    "ID: not both");
+			exit(CAGESH_EXIT_USAGE);
 		}
 		run.f.session = run.v.session = argv[0];
 		lv_session(&run.v);
@@ -464,11 +466,11 @@ main(int argc, char *argv[])
 	if (nfiles == 0)
 		files[nfiles++] = LOG_DEFAULT_FILE;
 	if (strcmp(view, "follow") == 0 && nfiles > 1) {
-		fprintf(stderr, "cagesh-log: follow reads one file\n");
-		exit(2);
+		err_warnx("follow reads one file");
+		exit(CAGESH_EXIT_USAGE);
 	}
 	if (setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf)) != 0)
-		exit(2);
+		exit(CAGESH_EXIT_USAGE);
 
 	run.doc = lj_new();
 	if (strcmp(view, "follow") == 0) {
@@ -481,12 +483,12 @@ main(int argc, char *argv[])
 	ret = run.v.end(&run.v, run.unreadable);
 	lj_free(run.doc);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "cagesh-log: stdout: %s\n", strerror(errno));
+		err_warn("stdout");
 		run.failed = 1;
 	}
 	if (run.unreadable > 0)
-		fprintf(stderr, "cagesh-log: %llu line%s could not be read "
-		    "(first: %s)\n", run.unreadable,
+		err_warnx("%llu line%s could not be read "
+		    "(first: %s)", run.unreadable,
 		    run.unreadable == 1 ? "" : "s", run.first_bad);
 	if (run.failed || ret == -1 || ret == 2)
 		status = 2;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errmsg.h"
 #include "logtool.h"
 #include "vis.h"
 #include "xmalloc.h"
@@ -695,20 +696,22 @@ static int
 session_end(struct lview *v, unsigned long long unreadable)
 {
 	struct timeline *tl = v->state;
+	struct sbuf m;
 	size_t i;
 	int ret = 0;
 
 	if (tl->np > 0 && flush(v, NULL, NULL) == -1)
 		ret = -1;
 	if (tl->id == NULL) {
-		fprintf(stderr, "cagesh-log: no session %s\n", v->session);
+		err_warnx("no session %s", v->session);
 		ret = 1;
 	} else if (tl->nothers > 0) {
-		fprintf(stderr, "cagesh-log: %s also matches", v->session);
+		sbuf_init(&m);
 		for (i = 0; i < tl->nothers; i++)
-			fprintf(stderr, " %s", tl->others[i]);
-		fprintf(stderr, "%s: give more of the id\n",
-		    tl->more_others ? " and more" : "");
+			sbuf_addf(&m, " %s", tl->others[i]);
+		err_warnx("%s also matches%s%s: give more of the id",
+		    v->session, m.s, tl->more_others ? " and more" : "");
+		sbuf_free(&m);
 		ret = 2;
 	}
 	for (i = 0; i < tl->nothers; i++)
