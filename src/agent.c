@@ -27,6 +27,7 @@
 #include "agent.h"
 #include "cage.h"
 #include "cgroup.h"
+#include "xmalloc.h"
 
 /* Message types of the agent protocol (draft-miller-ssh-agent). */
 #define AGENT_FAILURE			5
@@ -99,23 +100,6 @@ struct conn {
 	size_t		 cn, un;
 	unsigned char	*cbuf, *ubuf;
 };
-
-static int
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* The agent's socket, opened with the user's rights, not root's. */
 static int
