@@ -32,6 +32,12 @@ int	cgroup_add(struct cgroup *, pid_t);
  * it is empty.  Returns how many there were (0: none), or -1.
  */
 long	cgroup_kill(struct cgroup *, int timeout_ms);
+/*
+ * Moves pid into a cgroup of its own beside cg that the session's end
+ * leaves alone (a daemon rule).  0, or -1 with why.
+ */
+int	cgroup_daemon(const struct cgroup *, const char *id, long seq,
+	    pid_t, char *why, size_t len);
 /* Whether pid is one of its processes (1) or not (0). */
 int	cgroup_has(const struct cgroup *, pid_t);
 /* Removes the (empty) cgroup; safe to call more than once. */

@@ -51,6 +51,12 @@ struct exec_hooks {
 	void	(*command_end)(void *arg, long seq, int status,
 		    long duration_ms);
 	/*
+	 * In the child, just before execve, for a command whose rule
+	 * says daemon = true (seq from command): what it starts may
+	 * outlive the session.  -1: it does not run.
+	 */
+	int	(*daemon)(void *arg, long seq);
+	/*
 	 * The history builtin: appends the last n lines (all when n < 0)
 	 * to out.  NULL outside an interactive session.
 	 */

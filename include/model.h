@@ -39,6 +39,8 @@ struct rule {
 	size_t		 nsubs;
 	int		 entry_home;	/* HOME is the entry's home, whatever
 					   program_home says (top-level) */
+	int		 daemon;	/* what it starts may outlive the
+					   session (the monitor's say) */
 	const struct rule *parent;
 };
 

@@ -41,6 +41,8 @@ enum msg_type {
 	M_JUDGED,	/* a command of a line denied before it ran */
 	M_LINE_END,	/* T_STATUS: the line ended; answered */
 	M_END,		/* T_REASON: why the shell ends (idle timeout) */
+	M_DAEMON,	/* T_SEQ: the sender, about to run that command, is a
+			   daemon the session may leave behind; answered */
 	/* between the root set-up (session.c) and the monitor */
 	M_CTL_GO,	/* T_LIMIT x 2N: PAM is open; the shell's limits */
 	M_CTL_REFUSED,	/* T_REASON: refused before the shell started */
@@ -84,6 +86,8 @@ struct msg {
 	struct msg_field *f;
 	size_t		 n;
 	size_t		 cap;
+	long		 pid;		/* received: the sender's, from the
+					   kernel (SO_PASSCRED), or 0 */
 };
 
 void	msg_init(struct msg *, unsigned char type);

@@ -131,6 +131,25 @@ hook_command_end(void *arg, long seq, int status, long duration_ms)
 	msg_free(&m);
 }
 
+/*
+ * In the child, before execve: the monitor moves this process out of the
+ * session's cgroup if its own judgement says daemon (monitor.c).
+ */
+static int
+hook_daemon(void *arg, long seq)
+{
+	struct caged *cg = arg;
+	struct msg m;
+	int64_t num = 0;
+	int yes;
+
+	msg_init(&m, M_DAEMON);
+	msg_num(&m, T_SEQ, seq);
+	yes = msg_call(cg->sock, &m, &num);
+	msg_free(&m);
+	return yes == 1 ? 0 : -1;
+}
+
 static struct vars *
 session_env(const struct session *s)
 {
@@ -247,6 +266,7 @@ run_line(struct caged *cg, const char *line, int *exited)
 		ctx.vars = cg->vars;
 		ctx.hooks.command = hook_command;
 		ctx.hooks.command_end = hook_command_end;
+		ctx.hooks.daemon = hook_daemon;
 		ctx.hooks.arg = cg;
 		if (s->mode == SM_LOGIN)
 			ctx.hooks.history = interactive_history;

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <linux/sched.h>
 #include <signal.h>
@@ -302,4 +303,55 @@ cgroup_has(const struct cgroup *cg, pid_t pid)
 	}
 	fclose(f);
 	return in;
+}
+
+/*
+ * ROOT.  pid (a process of the session, about to run a command a rule
+ * marks daemon = true) moves to a cgroup of its own beside the
+ * session's, "cagesh-daemon-ID-SEQ", which the session's end does not
+ * kill: what it starts may outlive the session.  Empty ones earlier
+ * sessions left are removed on the way (rmdir fails on a busy one).
+ * 0, or -1 with why.
+ */
+int
+cgroup_daemon(const struct cgroup *cg, const char *id, long seq, pid_t pid,
+    char *why, size_t len)
+{
+	struct cgroup d;
+	struct dirent *de;
+	char *parent, *slash;
+	DIR *dir;
+	int ret;
+
+	if (cg->path == NULL || (slash = strrchr(cg->path, '/')) == NULL) {
+		snprintf(why, len, "the session has no cgroup");
+		return -1;
+	}
+	parent = xstrndup(cg->path, (size_t)(slash - cg->path));
+	if ((dir = opendir(parent)) != NULL) {
+		while ((de = readdir(dir)) != NULL)
+			if (strncmp(de->d_name, "cagesh-daemon-", 14) == 0)
+				(void)unlinkat(dirfd(dir), de->d_name,
+				    AT_REMOVEDIR);
+		closedir(dir);
+	}
+	memset(&d, 0, sizeof(d));
+	xasprintf(&d.path, "%s/cagesh-daemon-%s-%ld", parent, id, seq);
+	free(parent);
+	if (mkdir(d.path, 0700) == -1 || (d.fd = open(d.path, O_RDONLY |
+	    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(why, len, "cgroup %s: %s", d.path, strerror(errno));
+		(void)rmdir(d.path);
+		free(d.path);
+		return -1;
+	}
+	ret = cgroup_add(&d, pid);
+	if (ret == -1) {
+		snprintf(why, len, "cgroup %s: cannot move %ld: %s", d.path,
+		    (long)pid, strerror(errno));
+		(void)rmdir(d.path);
+	}
+	close(d.fd);
+	free(d.path);
+	return ret;
 }

@@ -507,6 +507,7 @@ static const struct key rule_keys[] = {
 	{ "require",		KT_STRINGS,	0 },
 	{ "subcommands",	KT_GROUP,	0 },
 	{ "entry_home",		KT_BOOL,	0 },
+	{ "daemon",		KT_BOOL,	0 },
 };
 
 /*
@@ -705,6 +706,7 @@ parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
 	}
 	r->any_options = member_bool(g, "any_options", 0);
 	r->oldstyle = member_bool(g, "oldstyle", 0);
+	r->daemon = member_bool(g, "daemon", 0);
 	/* HOME is the program's, not a subcommand's */
 	if ((s = member(g, "entry_home", KT_BOOL)) != NULL) {
 		if (parent != NULL)

@@ -175,13 +175,19 @@ find_program(const struct exec_ctx *ctx, const char *name,
 static void __attribute__((noreturn))
 exec_program(struct exec_ctx *ctx, const struct command *c,
     const struct redir_targets *t, const char *path, char *const *argv,
-    char *const *envp)
+    char *const *envp, long daemon_seq)
 {
 	int st;
 
 	jobs_program();
 	if ((st = redir_apply(c, t, &ctx->run->fds, NULL)) != 0)
 		_exit(st);
+	if (daemon_seq > 0 && (ctx->hooks.daemon == NULL ||
+	    ctx->hooks.daemon(ctx->hooks.arg, daemon_seq) == -1)) {
+		err_warnx("%s: the monitor did not let it outlive the "
+		    "session (daemon rule): it does not run", path);
+		_exit(CAGESH_EXIT_DENIED);
+	}
 	execve(path, argv, envp);
 	st = errno;
 	err_warnx("%s: %s", path, strerror(st));
@@ -200,6 +206,7 @@ struct simple {
 	char		**hargv;	/* what the hook sees */
 	struct redir_targets xr;
 	struct pjudge	 pj;
+	long		 seq;		/* the hook's number for it */
 };
 
 static void
@@ -360,6 +367,13 @@ run_builtin(struct exec_ctx *ctx, const struct command *c, struct simple *s)
 	return st;
 }
 
+/* A daemon rule's command: its record's number, for the monitor. */
+static long
+daemon_seq(const struct simple *s)
+{
+	return s->pj.rule != NULL && s->pj.rule->daemon ? s->seq : 0;
+}
+
 static int
 run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
     int forked)
@@ -385,7 +399,7 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 	envp = vars_envp(ctx->vars, s->extra, s->nextra);
 	if (forked)
 		exec_program(ctx, c, &s->xr, path, s->words.v + s->pj.argv0,
-		    envp);
+		    envp, daemon_seq(s));
 	if ((pid = jobs_spawn(&ctx->run->jobs, 1, JOB_FG)) == -1) {
 		/* no fork: a failure to run, not a denial (status.h) */
 		st = jobs_signal() ? settle(ctx, CAGESH_EXIT_FAILED) :
@@ -394,7 +408,7 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 			err_warnx("fork: %s", strerror(errno));
 	} else if (pid == 0)
 		exec_program(ctx, c, &s->xr, path, s->words.v + s->pj.argv0,
-		    envp);
+		    envp, daemon_seq(s));
 	else {
 		st = jobs_reap(&ctx->run->jobs, pid);
 		jobs_done(&ctx->run->jobs);
@@ -465,6 +479,7 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		st = CAGESH_EXIT_DENIED;
 		goto out;
 	}
+	s.seq = seq;
 	if (s.pj.verdict != V_ALLOW) {
 		err_warnx("denied: %s", s.pj.why != NULL ? s.pj.why : "denied");
 		stop_line(ctx, CAGESH_EXIT_DENIED);

@@ -37,6 +37,8 @@
 #include "cgroup.h"
 #include "monitor.h"
 #include "msg.h"
+#include "parse.h"
+#include "policy.h"
 #include "session.h"
 #include "xmalloc.h"
 
@@ -78,6 +80,8 @@ struct mline {
 	size_t		 omitted;
 	size_t		 bytes;		/* of values kept */
 	int		 ran;		/* an allowed command was recorded */
+	long		*daemons;	/* seqs the profile says may stay */
+	size_t		 ndaemons;
 	int		 denied;
 	long		 t0;
 };
@@ -101,6 +105,7 @@ struct monitor {
 	const char	*lost;		/* why the protocol broke */
 	struct cgroup	 cg;		/* every process of the session */
 	struct agent_run agent;		/* the ssh-agent relay, if any */
+	int		 daemon_rules;	/* the profile has a daemon rule */
 	char		 agent_why[512];
 	long		 killed;	/* left at its end, and killed */
 	long		 deadline;	/* limits.session: when it ends, or 0 */
@@ -159,6 +164,7 @@ line_free(struct mline *l)
 		free(l->cmds[i].argv);
 	}
 	free(l->cmds);
+	free(l->daemons);
 	kept_free(&l->cwd);
 	kept_free(&l->line);
 	memset(l, 0, sizeof(*l));
@@ -408,6 +414,119 @@ h_line(struct monitor *mo, const struct msg *m, int64_t *num)
 
 /* Written before the command starts; no record, no command. */
 static int
+rules_have_daemon(const struct rule *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].daemon || rules_have_daemon(r[i].subs, r[i].nsubs))
+			return 1;
+	return 0;
+}
+
+static int
+profile_has_daemon(const struct profile *p)
+{
+	return rules_have_daemon(p->cmds, p->ncmds);
+}
+
+/*
+ * Whether the profile (the monitor's own copy, not the shell's word)
+ * says this command may leave processes behind: its argv judged again,
+ * allowed, by a rule with daemon = true.  A cut word is never one.
+ */
+static int
+is_daemon(const struct monitor *mo, const struct acmd *c)
+{
+	const struct profile *p = mo->s->ent->profile;
+	struct passign *as;
+	struct pword *w;
+	struct pcmd pc;
+	struct pjudge j;
+	char **v;
+	const char *eq;
+	size_t i, na = 0, nw = 0;
+	int yes;
+
+	if (!mo->daemon_rules || c->verdict != V_ALLOW || c->argc == 0)
+		return 0;
+	v = xcalloc(c->argc, sizeof(*v));
+	as = xcalloc(c->argc, sizeof(*as));
+	w = xcalloc(c->argc, sizeof(*w));
+	for (i = 0; i < c->argc; i++) {
+		if (c->argv[i].s == NULL || c->argv[i].full != 0 ||
+		    memchr(c->argv[i].s, '\0', c->argv[i].len) != NULL)
+			goto no;
+		v[i] = xstrndup(c->argv[i].s, c->argv[i].len);
+		eq = strchr(v[i], '=');
+		if (nw == 0 && eq != NULL &&
+		    parse_is_name(v[i], (size_t)(eq - v[i]))) {
+			v[i][eq - v[i]] = '\0';
+			as[na].name = v[i];
+			as[na++].value.text = v[i] + (eq - v[i]) + 1;
+		} else
+			w[nw++].text = v[i];
+	}
+	pc.assigns = as;
+	pc.nassigns = na;
+	pc.words = w;
+	pc.nwords = nw;
+	memset(&j, 0, sizeof(j));
+	policy_judge(p, &pc, &j);
+	yes = j.verdict == V_ALLOW && j.builtin == NULL && j.rule != NULL &&
+	    j.rule->daemon;
+	pjudge_free(&j);
+	goto out;
+no:
+	yes = 0;
+out:
+	for (i = 0; i < c->argc; i++)
+		free(v[i]);
+	free(v);
+	free(as);
+	free(w);
+	return yes;
+}
+
+/*
+ * A process of the session, about to run a command that may stay.  The
+ * kernel names the sender (SO_PASSCRED): it must be in the session's
+ * cgroup, and the command (T_SEQ) one of this line's that is_daemon()
+ * found; then it alone moves to a cgroup the session's end leaves
+ * alone.  "No" is an answer, not a broken protocol: the command does
+ * not run.
+ */
+static int
+h_daemon(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	char why[512];
+	long seq = -1;
+	size_t i;
+	int listed = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (m->f[i].tag == T_SEQ)
+			seq = (long)m->f[i].num;
+		else
+			return -1;
+	for (i = 0; i < mo->line.ndaemons; i++)
+		listed |= mo->line.daemons[i] == seq;
+	*num = 0;
+	if (!listed || m->pid <= 1 || !cgroup_has(&mo->cg, (pid_t)m->pid))
+		return 0;
+	if (cgroup_daemon(&mo->cg, mo->s->id, seq, (pid_t)m->pid, why,
+	    sizeof(why)) == -1) {
+		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: daemon: "
+		    "%s", mo->s->id, why);
+		return 0;
+	}
+	syslog(LOG_AUTHPRIV | LOG_INFO, "cagesh: session %s: command %ld "
+	    "(pid %ld) may outlive the session (daemon rule)", mo->s->id, seq,
+	    m->pid);
+	return 1;
+}
+
+static int
 h_exec(struct monitor *mo, const struct msg *m, int64_t *num)
 {
 	struct arecord r;
@@ -434,6 +553,11 @@ h_exec(struct monitor *mo, const struct msg *m, int64_t *num)
 		else
 			mo->line.denied = 1;
 		line_keep(mo, &c, r.cmd_no);
+		if (is_daemon(mo, &c)) {
+			mo->line.daemons = xreallocarray(mo->line.daemons,
+			    mo->line.ndaemons + 1, sizeof(*mo->line.daemons));
+			mo->line.daemons[mo->line.ndaemons++] = r.cmd_no;
+		}
 	} else
 		mo->line.denied = 1;
 	cmd_free(&c);
@@ -515,6 +639,7 @@ static const struct handler {
 	{ M_EXEC,	ST_LINE,	1, h_exec },
 	{ M_JUDGED,	ST_LINE,	0, h_judged },
 	{ M_EXEC_END,	ST_LINE,	0, h_exec_end },
+	{ M_DAEMON,	ST_LINE,	1, h_daemon },
 	{ M_LINE_END,	ST_LINE,	1, h_line_end },
 	{ M_END,	ST_READY,	0, h_end },
 };
@@ -781,7 +906,7 @@ monitor_run(struct session *s, int ctl)
 	struct msg m;
 	sigset_t set;
 	char why[512];
-	int sv[2], bufsize = (int)MSG_MAX + 65536;
+	int sv[2], bufsize = (int)MSG_MAX + 65536, one = 1;
 	pid_t pid;
 
 	memset(&mo, 0, sizeof(mo));
@@ -790,6 +915,7 @@ monitor_run(struct session *s, int ctl)
 	mo.sigfd = -1;
 	mo.cg.fd = -1;
 	mo.agent.tmpfd = -1;
+	mo.daemon_rules = profile_has_daemon(s->ent->profile);
 	mo.state = ST_NEW;
 	/*
 	 * Not ours to be stopped by, nor the terminal's: its ^C reaches the
@@ -817,7 +943,8 @@ monitor_run(struct session *s, int ctl)
 		mo.lost = mo.refused = xstrdup(mo.agent_why);
 	else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
 	    sv) == -1 || setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE,
-	    &bufsize, sizeof(bufsize)) == -1)
+	    &bufsize, sizeof(bufsize)) == -1 ||
+	    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == -1)
 		mo.lost = "the monitor cannot make the shell's socket";
 	else if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
 	    (pid = cgroup_fork(&mo.cg)) == -1)

@@ -351,15 +351,25 @@ msg_answer(int reply, int yes, int64_t num)
 
 /* The answer channel: one fd, a socket; anything else is closed. */
 static int
-take_fds(struct msghdr *mh, int *reply)
+take_fds(struct msghdr *mh, int *reply, long *pid)
 {
 	struct cmsghdr *c;
+	struct ucred cred;
 	struct stat st;
 	size_t i, nfd;
 	int fd, bad = 0;
 
 	*reply = -1;
+	*pid = 0;
 	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		/* the kernel's word on who sent it (SO_PASSCRED) */
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(cred))) {
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*pid = (long)cred.pid;
+			continue;
+		}
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -383,11 +393,13 @@ msg_recv(int sock, unsigned char *buf, size_t bufsize, int dontwait,
 {
 	union {
 		struct cmsghdr	 h;
-		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
+		char		 buf[CMSG_SPACE(sizeof(int) * 4) +
+				    CMSG_SPACE(sizeof(struct ucred))];
 	} cm;
 	struct msghdr mh;
 	struct iovec iov;
 	ssize_t r;
+	long pid;
 
 	*reply = -1;
 	msg_init(m, 0);
@@ -404,7 +416,8 @@ msg_recv(int sock, unsigned char *buf, size_t bufsize, int dontwait,
 	while (r == -1 && errno == EINTR);
 	if (r == -1)
 		return -1;
-	if (take_fds(&mh, reply) == -1 || (mh.msg_flags & MSG_TRUNC)) {
+	if (take_fds(&mh, reply, &pid) == -1 ||
+	    (mh.msg_flags & MSG_TRUNC)) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -420,5 +433,6 @@ msg_recv(int sock, unsigned char *buf, size_t bufsize, int dontwait,
 	}
 	if (msg_decode(buf, (size_t)r, m) == -1)
 		return -1;
+	m->pid = pid;
 	return 1;
 }

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The daemon rule: a command whose rule says daemon = true may leave
+# processes that outlive the session (a server's --daemon); every other
+# process of a session ends with it.  Real setuid sessions in a cage
+# cagesh-jail builds from the shipped capistrano profile, with two test
+# rules over the same program (tests/daemonize: fork, the parent exits,
+# the child sleeps): one marked daemon, one not.  Skips without root.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+for t in python3 setpriv useradd timeout ldd; do
+	command -v $t >/dev/null || skip_all "needs $t"
+done
+: "${CAGESH_JAIL:=$top_builddir/cagesh-jail}"
+[ -x "$CAGESH_JAIL" ] || skip_all "no cagesh-jail at $CAGESH_JAIL"
+[ -x "$top_builddir/tests/daemonize" ] || skip_all "no tests/daemonize"
+. "$top_srcdir/tests/e2e-setup.sh"
+e2e_conf_path || skip_all "cannot tell the config path"
+root_test_lock
+[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
+umask 022
+e2e_begin cagesh-daemon || exit 1
+u=cgd$$
+e2e_install || exit 1
+e2e_user "$u" /bin/sh || exit 1
+chown root:root "$work/home-$u"
+gid=$(id -g "$u")
+home=/var/www/app
+e2e_conf "$u:$home:false" || exit 1
+out=$("$CAGESH_JAIL" --config "$conf_path" init --cage "$cage" 2>&1)
+ok $? "cagesh-jail init builds the cage" || diag "$out"
+cp "$top_builddir/tests/daemonize" "$cage/usr/bin/daemonize" &&
+    cp "$top_builddir/tests/daemonize" "$cage/usr/bin/nodaemon" || exit 1
+python3 - "$conf_path" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.index("  capistrano = {")
+j = s.index("    commands = {", i) + len("    commands = {\n")
+s = s[:j] + ('      daemonize = { description = "a server that daemonizes";\n'
+             '        daemon = true; operands = [ "/tmp/[a-z0-9.]+", "[0-9]+" ]; };\n'
+             '      nodaemon = { operands = [ "/tmp/[a-z0-9.]+", "[0-9]+" ]; };\n') + s[j:]
+open(p, "w").write(s)
+PY
+"$bin" --check-config "$conf_path" >/dev/null 2>&1
+ok $? "a rule with daemon = true passes --check-config"
+
+run() {	# run LINE: a session as the user; sets out, st
+	(cd / && timeout 60 setpriv --reuid="$u" --regid="$gid" \
+	    --init-groups "$bin" -c "$1" > "$work/out" 2>&1 </dev/null)
+	st=$?
+	out=$(cat "$work/out")
+}
+pid_of() {	# pid_of FILE: the pid the program wrote, once it is there
+	local i
+	for i in $(seq 50); do
+		[ -s "$cage/tmp/$1" ] && { cat "$cage/tmp/$1"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+run "daemonize /tmp/d.pid 120"
+ok $((st != 0)) "the session with a daemon rule's command ends (exit $st)" ||
+    diag "$out"
+dpid=$(pid_of d.pid) && e2e_track_pid "$dpid"
+[ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null
+ok $? "what the daemon rule's command left runs on after the session" ||
+    diag "pid '$dpid'; $out"
+grep -q '^0::.*/cagesh-daemon-' "/proc/$dpid/cgroup" 2>/dev/null
+ok $? "in a cgroup of its own beside the session's" ||
+    diag "$(cat "/proc/$dpid/cgroup" 2>&1)"
+[ "$(stat -c %u "/proc/$dpid" 2>/dev/null)" = "$(id -u "$u")" ] &&
+    grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$dpid/status" &&
+    grep -q '^Seccomp:[[:space:]]*2' "/proc/$dpid/status"
+ok $? "still the user's, with no_new_privs and the seccomp filter"
+[ "$(readlink "/proc/$dpid/root")" = "$cage" ]
+ok $? "and still in the cage"
+
+run "nodaemon /tmp/n.pid 120"
+npid=$(pid_of n.pid) && e2e_track_pid "$npid"
+sleep 0.3
+[ -n "$npid" ] && ! kill -0 "$npid" 2>/dev/null
+ok $? "the same program under a rule without daemon: gone with the session" ||
+    diag "pid '$npid' $(cat "/proc/$npid/cgroup" 2>&1)"
+# A line's own words cannot make a command a daemon: nohup, setsid,
+# disown are not rules, & is not one.
+run "nodaemon /tmp/m.pid 120 &"
+mpid=$(pid_of m.pid) && e2e_track_pid "$mpid"
+sleep 0.3
+[ -n "$mpid" ] && ! kill -0 "$mpid" 2>/dev/null
+ok $? "nor in the background (&)" || diag "pid '$mpid'"
+
+[ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+done_testing
