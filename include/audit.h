@@ -54,6 +54,12 @@ struct audit_ident {
 	uid_t		 uid;
 	const char	*from;		/* "ADDR PORT" from SSH_CONNECTION, or "local" */
 	const char	*mode;		/* "command", "forced", "interactive" */
+	/*
+	 * sshd's word on how the user logged in (ExposeAuthInfo): "publickey
+	 * ssh-ed25519 SHA256:..."; NULL when sshd gave none.  In
+	 * session_start and session_refused records only.
+	 */
+	const char	*auth;
 };
 
 #define AUDIT_SHA256_LEN	32

@@ -44,6 +44,8 @@ struct session {
 	char		*term;
 	char		*lang;
 	char		*ssh_auth_sock;	/* the agent sshd forwarded */
+	char		*ssh_user_auth;	/* sshd's ExposeAuthInfo file */
+	char		*auth;		/* what it says (sshauth.h) */
 	char		 agent_sock[160]; /* its relay, in the cage, or "" */
 	char		 id[33];
 	char		*from;

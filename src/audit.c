@@ -497,6 +497,11 @@ head_json(struct sbuf *b, const struct audit_ident *id,
 	jsonw_str(b, id->from);
 	sbuf_adds(b, ",\"mode\":");
 	jsonw_str(b, id->mode);
+	if (id->auth != NULL && (r->ev == AE_SESSION_START ||
+	    r->ev == AE_SESSION_REFUSED)) {
+		sbuf_adds(b, ",\"auth\":");
+		jsonw_str(b, id->auth);
+	}
 }
 
 static void
@@ -617,6 +622,11 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 	kv_valn(kv, id->from, strlen(id->from));
 	sbuf_adds(kv, " mode=");
 	kv_valn(kv, id->mode, strlen(id->mode));
+	if (id->auth != NULL && (r->ev == AE_SESSION_START ||
+	    r->ev == AE_SESSION_REFUSED)) {
+		sbuf_adds(kv, " auth=");
+		kv_valn(kv, id->auth, strlen(id->auth));
+	}
 	if (r->line_no > 0)
 		sbuf_addf(kv, " line_no=%ld", r->line_no);
 	if (r->ev == AE_EXEC)

@@ -45,6 +45,7 @@
 #include "monitor.h"
 #include "msg.h"
 #include "session.h"
+#include "sshauth.h"
 #include "status.h"
 #include "syscheck.h"
 #include "xmalloc.h"
@@ -239,6 +240,9 @@ session_begin(struct session *s, int argc, char *argv[])
 		free(s->ssh_auth_sock);
 		s->ssh_auth_sock = NULL;
 	}
+	s->ssh_user_auth = keep_env("SSH_USER_AUTH", 4096,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/._-");
 	/* Nothing of the caller's environment reaches anything we run. */
 	if (clearenv() != 0) {
 		err_warnx("cannot clear the environment");
@@ -299,6 +303,10 @@ session_identify(struct session *s)
 	s->pw.pw_dir = s->home;
 	s->pw.pw_shell = s->shell;
 	s->ident.user = s->user;
+	/* which key sshd let in, for the records: its file, the user's */
+	if (s->ssh_connection != NULL && s->ssh_user_auth != NULL)
+		s->ident.auth = s->auth = sshauth_read(s->ssh_user_auth,
+		    s->uid);
 	if (s->uid == 0)
 		session_refuse(s, NULL, "root cannot use cagesh");
 	/*

@@ -147,6 +147,7 @@ MaxSessions 100
 MaxStartups 100:30:200
 LogLevel VERBOSE
 Subsystem sftp /usr/lib/openssh/sftp-server
+ExposeAuthInfo yes
 CONF
 	/usr/sbin/sshd -f "$work/ssh/sshd_config" -E "$work/ssh/sshd.log" || return 1
 	for i in $(seq 1 50); do [ -s "$work/ssh/sshd.pid" ] && break; sleep 0.1; done

@@ -189,15 +189,15 @@ fixture(void)
 {
 	static const char long_word_fill = 'A';
 	struct audit_ident a = { "aaaa1111000000000000000000000001", "deploy",
-	    1001, "192.0.2.10 50022", "command" };
+	    1001, "192.0.2.10 50022", "command", NULL };
 	struct audit_ident b = { "bbbb2222000000000000000000000002", "alice",
-	    1002, "198.51.100.7 40000", "interactive" };
+	    1002, "198.51.100.7 40000", "interactive", NULL };
 	struct audit_ident c = { "cccc3333000000000000000000000003", "deploy",
-	    1001, "local", "forced" };
+	    1001, "local", "forced", NULL };
 	struct audit_ident d = { "dddd4444000000000000000000000004", "mallory",
-	    1003, "203.0.113.9 2222", "command" };
+	    1003, "203.0.113.9 2222", "command", NULL };
 	struct audit_ident e = { "aaaa1112000000000000000000000005", "bob",
-	    1004, "192.0.2.11 50100", "command" };
+	    1004, "192.0.2.11 50100", "command", NULL };
 	struct aredir out = { 1, ">", { "out.txt", 7, 0, NULL } };
 	struct aredir dup = { 2, ">&", { "1", 1, 0, NULL } };
 	const char *git[] = { "git", "pull", "origin", "main", NULL };

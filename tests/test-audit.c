@@ -827,7 +827,7 @@ avn(const char *s, size_t n)
 }
 
 static const struct audit_ident ident = {
-	"4f2a-01", "deploy", 1001, "127.0.0.1 52314", "command"
+	"4f2a-01", "deploy", 1001, "127.0.0.1 52314", "command", NULL
 };
 
 /*
@@ -1071,6 +1071,22 @@ test_events(void)
 	    kv_get(&x.k, "user")->quoted &&
 	    kv_is(&x.k, "user", "-", 1), "a user named \"-\" is quoted");
 	rec_free(&x);
+
+	/* sshd's auth info: in session_start, not in other records */
+	anon.user = "deploy";
+	anon.auth = "publickey ssh-ed25519 SHA256:mmJxXTIyO7uUy/K4IRCArah3A";
+	rec_make(&x, &anon, &r, AUDIT_RECORD_DEFAULT);
+	ok(x.valid && j_is_str(j_member(&x.j, "auth"), anon.auth) &&
+	    kv_is(&x.k, "auth", anon.auth, strlen(anon.auth)),
+	    "session_start: auth, in JSON and key=value");
+	rec_free(&x);
+	r.ev = AE_SESSION_END;
+	rec_make(&x, &anon, &r, AUDIT_RECORD_DEFAULT);
+	ok(x.valid && j_member(&x.j, "auth") == NULL &&
+	    kv_get(&x.k, "auth") == NULL, "session_end: no auth");
+	rec_free(&x);
+	anon.auth = NULL;
+	r.ev = AE_SESSION_START;
 
 	/* session_end: status, signal, reason */
 	memset(&r, 0, sizeof(r));

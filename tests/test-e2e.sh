@@ -68,6 +68,17 @@ sshu() { ssh $sshopts -p "$port" -i "$work/ssh/key" "$u@127.0.0.1" "$@"; }
 out=$(sshu 'pwd' 2>&1)
 [ "$out" = /var/www/app ]
 ok $? "ssh host pwd: caged, in the home" || diag "$out"
+# sshd's ExposeAuthInfo: the session_start record names the key
+fp=$(ssh-keygen -lf "$work/ssh/key.pub" | cut -d' ' -f2)
+python3 - "$log" "$fp" <<'PY'
+import sys
+from check import check
+starts = [r for r in map(__import__("json").loads, open(sys.argv[1]))
+          if r.get("event") == "session_start"]
+check(starts and starts[-1].get("auth") == "publickey ssh-ed25519 " + sys.argv[2],
+      "auth %r" % (starts[-1].get("auth") if starts else None))
+PY
+ok $? "its session_start record names the key that logged in ($fp)"
 
 # --- Capistrano
 capu() { PLANT_MARKER=1 cap_env "$u" git /srv/repo.git /var/www/app "$work/ssh/key" cap production "$@"; }
