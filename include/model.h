@@ -16,6 +16,8 @@
 
 #include "optspec.h"
 
+struct action;
+
 struct rule {
 	char		*name;		/* command or subcommand name */
 	char		*label;		/* "git clone" */
@@ -122,6 +124,9 @@ struct profile {
 	char		*program_home;
 	struct confine	 confine;
 	struct rlimits	 limits;
+	/* admin actions the monitor runs outside the cage (action.h) */
+	struct action	*actions;
+	size_t		 nactions;
 };
 
 /* A profile's rule for a command name, or for an absolute path; NULL if none. */

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "ast.h"
 #include "builtin.h"
 #include "conf.h"
@@ -391,6 +392,28 @@ run_builtin(struct exec_ctx *ctx, const struct command *c, struct simple *s)
 	return st;
 }
 
+/* Only the monitor runs an action: the shell asks it, fds 1 and 2 redirected. */
+static int
+run_action(struct exec_ctx *ctx, const struct command *c, struct simple *s)
+{
+	struct redir_undo rs;
+	int st;
+
+	if (ctx->hooks.action == NULL) {
+		exec_msg("action %s: actions run only in a session",
+		    s->pj.action->name);
+		return 126;
+	}
+	if ((st = redir_apply(c, &s->xr, &ctx->run->fds, &rs)) == 0 &&
+	    (st = ctx->hooks.action(ctx->hooks.arg, s->pj.action->name,
+	    s->words.v, s->words.n)) < 0) {
+		stop_line(ctx, 126);
+		st = 126;
+	}
+	redir_restore(&rs, &ctx->run->fds);
+	return st;
+}
+
 static int
 run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
     int forked)
@@ -508,7 +531,9 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		    subs != ctx->run->cmdsubs)
 			st = ctx->status;
 		redir_restore(&rs, &ctx->run->fds);
-	} else if (s.pj.argv0 >= s.words.n)
+	} else if (s.pj.action != NULL)
+		st = run_action(ctx, c, &s);
+	else if (s.pj.argv0 >= s.words.n)
 		st = 0;
 	else if (s.pj.builtin != NULL)
 		st = run_builtin(ctx, c, &s);
