@@ -116,8 +116,10 @@ bad "a pattern that does not compile" '{ name = "a"; match = [ "x $1" ];
     operands = [ "(" ]; run = [ "/bin/true", "$1" ]; user = "root"; }' "operands"
 bad "a relative program" '{ name = "a"; match = [ "x" ];
     run = [ "true" ]; user = "root"; }' "must be an absolute path"
-bad "a program that does not exist" '{ name = "a"; match = [ "x" ];
-    run = [ "/nonexistent/prog" ]; user = "root"; }' "No such file or directory"
+conf "$scratch/m.conf" '{ name = "a"; match = [ "x" ];
+    run = [ "/nonexistent/prog" ]; user = "root"; }'
+o=$("$CAGESH" --check-config "$scratch/m.conf" 2>&1)
+ok $? "a program missing on this host passes (the action fails when asked)" || diag "$o"
 bad "a user that does not exist" '{ name = "a"; match = [ "x" ];
     run = [ "/bin/true" ]; user = "nosuchuser-cagesh"; }' "nosuchuser-cagesh: no such user"
 bad "a timeout of 0" '{ name = "a"; match = [ "x" ];
@@ -136,8 +138,10 @@ bad "two actions of one name" '{ name = "a"; match = [ "x" ]; run = [ "/bin/true
 # nor any directory on the way to it, symlinks followed.  A root-owned
 # place to try it in: only as root (and /tmp, sticky and writable by
 # all, is refused as it should be).
-bad "a program in /tmp" '{ name = "a"; match = [ "x" ];
-    run = [ "/tmp/x" ]; user = "root"; }' "/tmp is writable by group or others"
+printf '#!/bin/sh\n' > "$scratch/prog"
+chmod 755 "$scratch/prog"
+bad "a program in /tmp" "{ name = \"a\"; match = [ \"x\" ];
+    run = [ \"$scratch/prog\" ]; user = \"root\"; }" "/tmp is writable by group or others"
 if [ "$(id -u)" = 0 ]; then
 	place=$(mktemp -d /var/lib/cagesh-actions.XXXXXX) || exit 1
 	trap 'rm -rf "$scratch" "$place"' EXIT
