@@ -38,6 +38,8 @@ enum audit_event {
 	AE_COMMAND,		/* a line, when it has ended */
 	AE_SESSION_END,
 	AE_SESSION_REFUSED,
+	AE_ACTION,		/* an admin action, before it runs: as AE_EXEC */
+	AE_ACTION_END,		/* an admin action has ended */
 };
 
 /* The line's verdict: what of it ran. */
@@ -110,6 +112,8 @@ struct arecord {
 	long		 killed;	/* AE_SESSION_END: processes left, killed */
 	struct aval	 reason;
 	struct aval	 warning;	/* AE_SESSION_START: confined less than asked */
+	struct aval	 action;	/* AE_ACTION, AE_ACTION_END: its name */
+	struct aval	 run_as;	/* AE_ACTION: the user it runs as */
 };
 
 #define AUDIT_RECORD_MIN	4096		/* smallest cap */

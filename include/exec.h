@@ -61,6 +61,14 @@ struct exec_hooks {
 	 * to out.  NULL outside an interactive session.
 	 */
 	void	(*history)(void *arg, long n, struct sbuf *out);
+	/*
+	 * An admin action (action.h): the command's words, its
+	 * redirections applied to fds 1 and 2.  Its status, or -1 when it
+	 * was refused (said why): the line stops as if denied.  NULL: no
+	 * action runs (--explain, tests).
+	 */
+	int	(*action)(void *arg, const char *name, char *const *words,
+		    size_t n);
 	void	*arg;
 };
 

@@ -16,6 +16,8 @@
 
 #include "optspec.h"
 
+struct action;
+
 struct rule {
 	char		*name;		/* command or subcommand name */
 	char		*label;		/* "git clone" */
@@ -129,6 +131,9 @@ struct profile {
 	int		 ssh_agent;
 	struct confine	 confine;
 	struct rlimits	 limits;
+	/* admin actions the monitor runs outside the cage (action.h) */
+	struct action	*actions;
+	size_t		 nactions;
 };
 
 /* A profile's rule for a command name, or for an absolute path; NULL if none. */

@@ -47,6 +47,13 @@ enum msg_type {
 	M_CTL_GO,	/* T_LIMIT x 2N: PAM is open; the shell's limits */
 	M_CTL_REFUSED,	/* T_REASON: refused before the shell started */
 	M_CTL_SHELL,	/* T_SEQ: the caged shell's pid, to the root set-up */
+	/*
+	 * T_CWD T_ACTION T_ARG...: run this admin action (action.h), the
+	 * words of the command as they ran; answered with its status.  The
+	 * session's stdout and stderr come on the answer channel
+	 * (msg_call_fds).
+	 */
+	M_ACTION,
 	M_TYPE_MAX
 };
 
@@ -64,6 +71,7 @@ enum msg_tag {
 	T_SEQ,		/* the cmd_no the monitor answered for M_EXEC */
 	T_REASON,
 	T_LIMIT,	/* rlim_cur, rlim_max of each resource, in order */
+	T_ACTION,	/* an admin action's name */
 	T_TAG_MAX
 };
 
@@ -115,6 +123,19 @@ int	msg_send(int sock, const struct msg *);
  * with *num set from it, 0 (no), or -1 with errno (the monitor is gone).
  */
 int	msg_call(int sock, const struct msg *, int64_t *num);
+
+/*
+ * msg_call, with fds (at most 4) for the monitor on the answer channel
+ * itself, queued there before m is sent: the monitor takes them with
+ * msg_take_fds.  Returns as msg_call.
+ */
+int	msg_call_fds(int sock, const struct msg *, const int *fds, size_t nfds,
+	    int64_t *num);
+/*
+ * The monitor's side of msg_call_fds: exactly nfds fds from the answer
+ * channel, without waiting.  0, or -1 (nothing kept: every fd closed).
+ */
+int	msg_take_fds(int reply, int *fds, size_t nfds);
 
 /*
  * The monitor's side: receives one datagram into buf (bufsize bytes)

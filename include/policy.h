@@ -57,6 +57,7 @@ struct pjudge {
 	size_t		 argv0;		/* index of the command word after env ... */
 	const struct builtin *builtin;	/* NULL for a program */
 	const struct rule *rule;	/* the program's rule */
+	const struct action *action;	/* an admin action (action.h) */
 	int		 deferred;	/* some words are checked only at run time */
 };
 

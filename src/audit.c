@@ -18,12 +18,17 @@
 #include "jsonw.h"
 #include "xmalloc.h"
 
+/* An admin action's record before it runs has an exec record's shape. */
+#define IS_EXEC(ev)	((ev) == AE_EXEC || (ev) == AE_ACTION)
+
 static const char *const event_names[] = {
 	[AE_SESSION_START] = "session_start",
 	[AE_EXEC] = "exec",
 	[AE_COMMAND] = "command",
 	[AE_SESSION_END] = "session_end",
 	[AE_SESSION_REFUSED] = "session_refused",
+	[AE_ACTION] = "action",
+	[AE_ACTION_END] = "action_end",
 };
 
 static const char *const verdict_names[] = {
@@ -513,13 +518,21 @@ body_json(struct sbuf *b, const struct arecord *r, const struct vals *vs,
 
 	if (r->line_no > 0)
 		sbuf_addf(b, ",\"line_no\":%ld", r->line_no);
-	if (r->ev == AE_EXEC)
+	if (IS_EXEC(r->ev) || r->ev == AE_ACTION_END)
 		sbuf_addf(b, ",\"cmd_no\":%ld", r->cmd_no);
 	if (r->cwd.s != NULL) {
 		json_key(b, "cwd");
 		json_val(b, vs, &r->cwd);
 	}
-	if (r->ev == AE_EXEC && r->ncmds == 1)
+	if (r->action.s != NULL) {
+		json_key(b, "action");
+		json_val(b, vs, &r->action);
+	}
+	if (r->run_as.s != NULL) {
+		json_key(b, "run_as");
+		json_val(b, vs, &r->run_as);
+	}
+	if (IS_EXEC(r->ev) && r->ncmds == 1)
 		cmd_json(b, vs, &r->cmds[0], sh->nargs, sh->nredirs, 0);
 	if (r->ev == AE_COMMAND) {
 		json_key(b, "line");
@@ -540,7 +553,8 @@ body_json(struct sbuf *b, const struct arecord *r, const struct vals *vs,
 	}
 	if (r->has_status)
 		sbuf_addf(b, ",\"status\":%d", r->status);
-	if (r->ev == AE_COMMAND && r->duration_ms >= 0)
+	if ((r->ev == AE_COMMAND || r->ev == AE_ACTION_END) &&
+	    r->duration_ms >= 0)
 		sbuf_addf(b, ",\"duration_ms\":%ld", r->duration_ms);
 	if (r->signal > 0)
 		sbuf_addf(b, ",\"signal\":%d", r->signal);
@@ -587,7 +601,7 @@ body_json(struct sbuf *b, const struct arecord *r, const struct vals *vs,
 	}
 	if (any)
 		sbuf_addc(b, ']');
-	if (r->ev == AE_EXEC && r->ncmds == 1 &&
+	if (IS_EXEC(r->ev) && r->ncmds == 1 &&
 	    (sh->nargs < r->cmds[0].argc || sh->nredirs < r->cmds[0].nredirs)) {
 		sbuf_adds(b, ",\"omitted\":[");
 		any = 0;
@@ -629,19 +643,28 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 	}
 	if (r->line_no > 0)
 		sbuf_addf(kv, " line_no=%ld", r->line_no);
-	if (r->ev == AE_EXEC)
+	if (IS_EXEC(r->ev) || r->ev == AE_ACTION_END)
 		sbuf_addf(kv, " cmd_no=%ld", r->cmd_no);
 	if (r->cwd.s != NULL) {
 		kv_key(kv, "cwd");
 		kv_aval(kv, vs, &r->cwd);
 	}
+	if (r->action.s != NULL) {
+		kv_key(kv, "action");
+		kv_aval(kv, vs, &r->action);
+	}
+	if (r->run_as.s != NULL) {
+		kv_key(kv, "run_as");
+		kv_aval(kv, vs, &r->run_as);
+	}
 	if (r->ev == AE_COMMAND)
 		sbuf_addf(kv, " verdict=%s", audit_verdict_name(r->verdict));
-	else if (r->ev == AE_EXEC && r->ncmds == 1)
+	else if (IS_EXEC(r->ev) && r->ncmds == 1)
 		sbuf_addf(kv, " verdict=%s", cmd_verdict(r->cmds[0].verdict));
 	if (r->has_status)
 		sbuf_addf(kv, " status=%d", r->status);
-	if (r->ev == AE_COMMAND && r->duration_ms >= 0)
+	if ((r->ev == AE_COMMAND || r->ev == AE_ACTION_END) &&
+	    r->duration_ms >= 0)
 		sbuf_addf(kv, " duration_ms=%ld", r->duration_ms);
 	if (r->signal > 0)
 		sbuf_addf(kv, " signal=%d", r->signal);
@@ -659,10 +682,10 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 		kv_key(kv, "line");
 		kv_aval(kv, vs, &r->line);
 	}
-	if (r->ncmds == 0 || (r->ev != AE_EXEC && r->ev != AE_COMMAND))
+	if (r->ncmds == 0 || (!IS_EXEC(r->ev) && r->ev != AE_COMMAND))
 		return;
 	sbuf_init(&t);
-	if (r->ev == AE_EXEC)
+	if (IS_EXEC(r->ev))
 		cmd_kv(&t, vs, &r->cmds[0], sh->nargs, sh->nredirs);
 	for (i = 0; r->ev == AE_COMMAND && i < sh->ncmds; i++) {
 		if (i > 0)
@@ -670,7 +693,7 @@ body_kv(struct sbuf *kv, const struct audit_ident *id,
 		cmd_kv(&t, vs, &r->cmds[i], r->cmds[i].argc,
 		    r->cmds[i].nredirs);
 	}
-	kv_key(kv, r->ev == AE_EXEC ? "cmd" : "commands");
+	kv_key(kv, IS_EXEC(r->ev) ? "cmd" : "commands");
 	kv_valn(kv, t.s != NULL ? t.s : "", t.len);
 	sbuf_free(&t);
 }
@@ -689,7 +712,11 @@ collect(struct vals *vs, const struct arecord *r, const struct shape *sh)
 		vals_add(vs, &r->reason, xstrdup("/reason"));
 	if (r->warning.s != NULL)
 		vals_add(vs, &r->warning, xstrdup("/warning"));
-	if (r->ev == AE_EXEC && r->ncmds == 1)
+	if (r->action.s != NULL)
+		vals_add(vs, &r->action, xstrdup("/action"));
+	if (r->run_as.s != NULL)
+		vals_add(vs, &r->run_as, xstrdup("/run_as"));
+	if (IS_EXEC(r->ev) && r->ncmds == 1)
 		cmd_vals(vs, &r->cmds[0], "", sh->nargs, sh->nredirs);
 	for (i = 0; r->ev == AE_COMMAND && i < sh->ncmds; i++) {
 		xasprintf(&p, "/commands/%zu", i);
@@ -782,7 +809,7 @@ audit_format(const struct audit_ident *id, const struct arecord *r,
 		cap = AUDIT_RECORD_MIN;
 	memset(&sh, 0, sizeof(sh));
 	sh.ncmds = r->ev == AE_COMMAND ? r->ncmds : 0;
-	if (r->ev == AE_EXEC && r->ncmds == 1) {
+	if (IS_EXEC(r->ev) && r->ncmds == 1) {
 		sh.nargs = r->cmds[0].argc;
 		sh.nredirs = r->cmds[0].nredirs;
 	}
@@ -797,7 +824,7 @@ audit_format(const struct audit_ident *id, const struct arecord *r,
 		vals_free(&vs);
 		if (r->ev == AE_COMMAND)
 			largest_fit(r, &sh, &sh.ncmds, head.len, cap);
-		else if (r->ev == AE_EXEC) {
+		else if (IS_EXEC(r->ev)) {
 			largest_fit(r, &sh, &sh.nredirs, head.len, cap);
 			if (sh.nredirs == 0)
 				largest_fit(r, &sh, &sh.nargs, head.len, cap);

@@ -117,6 +117,52 @@ hook_command(void *arg, char *const *argv, size_t argc,
 	return 0;
 }
 
+/*
+ * An admin action: the monitor matches the words again and runs it on
+ * the host, its output on our fds 1 and 2 (a closed one: /dev/null).
+ */
+static int
+hook_action(void *arg, const char *name, char *const *words, size_t n)
+{
+	struct caged *cg = arg;
+	char cwd[PATH_MAX];
+	struct msg m;
+	int64_t num = 0;
+	size_t i;
+	int fds[2], opened[2] = { -1, -1 }, yes;
+
+	for (i = 0; i < 2; i++) {
+		fds[i] = (int)i + 1;
+		if (fcntl(fds[i], F_GETFD) == -1 &&
+		    (fds[i] = opened[i] = open("/dev/null", O_WRONLY |
+		    O_CLOEXEC)) == -1) {
+			fprintf(stderr, "cagesh: /dev/null: %s\n",
+			    strerror(errno));
+			if (i == 1 && opened[0] != -1)
+				close(opened[0]);
+			return -1;
+		}
+	}
+	(void)fflush(stdout);
+	msg_init(&m, M_ACTION);
+	cwd_field(&m, cwd, sizeof(cwd));
+	msg_str(&m, T_ACTION, name, strlen(name));
+	for (i = 0; i < n; i++)
+		msg_str(&m, T_ARG, words[i], strlen(words[i]));
+	yes = msg_call_fds(cg->sock, &m, fds, 2, &num);
+	msg_free(&m);
+	for (i = 0; i < 2; i++)
+		if (opened[i] != -1)
+			close(opened[i]);
+	if (yes != 1) {
+		if (yes == -1)
+			fprintf(stderr, "cagesh: action %s: the monitor did "
+			    "not answer: %s\n", name, strerror(errno));
+		return -1;
+	}
+	return (int)(num & 0xff);
+}
+
 static void
 hook_command_end(void *arg, long seq, int status, long duration_ms)
 {
@@ -267,6 +313,7 @@ run_line(struct caged *cg, const char *line, int *exited)
 		ctx.hooks.command = hook_command;
 		ctx.hooks.command_end = hook_command_end;
 		ctx.hooks.daemon = hook_daemon;
+		ctx.hooks.action = hook_action;
 		ctx.hooks.arg = cg;
 		if (s->mode == SM_LOGIN)
 			ctx.hooks.history = interactive_history;

@@ -31,6 +31,7 @@
 #include <libconfig.h>
 
 #include "account.h"
+#include "action.h"
 #include "audit.h"
 #include "builtin.h"
 #include "conf.h"
@@ -761,6 +762,7 @@ static const struct key profile_keys[] = {
 	{ "confine",		KT_GROUP,	0 },
 	{ "limits",		KT_GROUP,	0 },
 	{ "ssh_agent",		KT_BOOL,	0 },
+	{ "actions",		KT_LIST,	0 },
 };
 
 /* Strings of an array or list of strings, each checked by check. */
@@ -1417,6 +1419,210 @@ parse_rlimits(struct ld *ld, const config_setting_t *g, struct profile *p)
 	free(ctx);
 }
 
+/* ---------------------------------------------------------------- */
+/* Admin actions: actions = ( { ... } ) in a profile (action.h) */
+
+static const struct key action_keys[] = {
+	{ "name",		KT_STRING,	1 },
+	{ "description",	KT_STRING,	0 },
+	{ "match",		KT_STRINGS,	1 },
+	{ "operands",		KT_STRINGS,	0 },
+	{ "run",		KT_STRINGS,	1 },
+	{ "user",		KT_STRING,	1 },
+	{ "timeout",		KT_INT,		0 },
+};
+
+static int
+action_name_ok(const char *n)
+{
+	if (*n == '\0' || strlen(n) > 64)
+		return 0;
+	return strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789_.-") ==
+	    strlen(n) && n[0] != '-' && n[0] != '.';
+}
+
+/* A user name as useradd takes it, or "$user". */
+static int
+action_user_ok(const char *u)
+{
+	if (strcmp(u, ACTION_SELF) == 0)
+		return 1;
+	if (*u == '\0' || *u == '-' || strlen(u) > 32)
+		return 0;
+	return strspn(u, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-$") == strlen(u);
+}
+
+static void
+action_operands(struct ld *ld, const config_setting_t *a, struct action *ac)
+{
+	const config_setting_t *e;
+	const char *str;
+	int i, n;
+
+	n = config_setting_length(a);
+	if (n > ACTION_OPERANDS_MAX) {
+		ld_named(ld, a, a, ": at most %d operands ($1 to $%d)",
+		    ACTION_OPERANDS_MAX, ACTION_OPERANDS_MAX);
+		return;
+	}
+	ac->operands = xcalloc((size_t)n, sizeof(*ac->operands));
+	ac->operand_src = xcalloc((size_t)n, sizeof(*ac->operand_src));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(a, (unsigned int)i);
+		if ((str = elem_string(ld, e)) == NULL ||
+		    compile_re(ld, e, str, &ac->operands[ac->noperands]) == -1)
+			break;
+		ac->operand_src[ac->noperands++] = xstrdup(str);
+	}
+}
+
+static void
+action_forms(struct ld *ld, const config_setting_t *a, struct action *ac)
+{
+	const config_setting_t *e;
+	const char *str, *why;
+	int i, n;
+
+	n = config_setting_length(a);
+	if (n == 0)
+		ld_named(ld, a, a, " must list at least one form of the line");
+	ac->forms = xcalloc((size_t)n, sizeof(*ac->forms));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(a, (unsigned int)i);
+		if ((str = elem_string(ld, e)) == NULL ||
+		    check_str(ld, e, str) == -1)
+			continue;
+		if (action_parse_form(str, &ac->forms[ac->nforms],
+		    ac->noperands, &why) == -1) {
+			ld_named(ld, e, e, ": '%s' %s", str, why);
+			continue;
+		}
+		ac->nforms++;
+	}
+}
+
+/* The argv: a program by absolute path, then words or $N. */
+static void
+action_run(struct ld *ld, const config_setting_t *a, struct action *ac)
+{
+	const config_setting_t *e;
+	const char *str;
+	int i, n, op;
+
+	n = config_setting_length(a);
+	if (n == 0) {
+		ld_named(ld, a, a, " must name the program to run");
+		return;
+	}
+	ac->argv = xcalloc((size_t)n + 1, sizeof(*ac->argv));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(a, (unsigned int)i);
+		if ((str = elem_string(ld, e)) == NULL)
+			return;
+		if (i == 0 && check_path(ld, e, str, 0) == -1)
+			return;
+		if (i > 0 && str[0] == '$') {
+			op = action_placeholder(str);
+			if (op < 0 || (size_t)op >= ac->noperands) {
+				ld_named(ld, e, e, ": '%s' is not an operand "
+				    "of the action (it has %zu: $1 to $%zu)",
+				    str, ac->noperands, ac->noperands);
+				return;
+			}
+		} else if (i > 0 && memchr(str, '\n', strlen(str)) != NULL) {
+			ld_named(ld, e, e, " must not contain a newline");
+			return;
+		}
+		ac->argv[ac->argc++] = xstrdup(str);
+	}
+}
+
+static int
+parse_action(struct ld *ld, const config_setting_t *g, struct action *ac)
+{
+	const config_setting_t *s;
+	const char *str;
+	char *ctx;
+	size_t before = ld->nerr;
+	long long ll;
+
+	memset(ac, 0, sizeof(*ac));
+	ac->where = where(ld, g);
+	ac->timeout = ACTION_TIMEOUT_DEFAULT;
+	ctx = spath(g);
+	(void)check_keys(ld, g, action_keys, sizeof(action_keys) /
+	    sizeof(action_keys[0]), ctx);
+	if ((s = member(g, "name", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (!action_name_ok(str))
+			ld_named(ld, s, s, ": '%s' is not a valid action name "
+			    "(a-z, 0-9, _.-)", str);
+		else
+			ac->name = xstrdup(str);
+	}
+	if ((s = member(g, "description", KT_STRING)) != NULL &&
+	    check_str(ld, s, config_setting_get_string(s)) == 0)
+		ac->description = xstrdup(config_setting_get_string(s));
+	if ((s = member(g, "operands", KT_STRINGS)) != NULL)
+		action_operands(ld, s, ac);
+	if ((s = member(g, "match", KT_STRINGS)) != NULL)
+		action_forms(ld, s, ac);
+	if ((s = member(g, "run", KT_STRINGS)) != NULL)
+		action_run(ld, s, ac);
+	if ((s = member(g, "user", KT_STRING)) != NULL) {
+		str = config_setting_get_string(s);
+		if (!action_user_ok(str))
+			ld_named(ld, s, s, ": '%s' is not a user name (or "
+			    "\"%s\", the session's user)", str, ACTION_SELF);
+		else
+			ac->user = xstrdup(str);
+	}
+	if ((s = member(g, "timeout", KT_INT)) != NULL) {
+		ll = config_setting_get_int64(s);
+		if (ll < 1 || ll > ACTION_TIMEOUT_MAX)
+			ld_named(ld, s, s, ": %lld is not 1 to %d seconds",
+			    ll, ACTION_TIMEOUT_MAX);
+		else
+			ac->timeout = (long)ll;
+	}
+	free(ctx);
+	return ld->nerr == before ? 0 : -1;
+}
+
+static void
+parse_actions(struct ld *ld, const config_setting_t *l, struct profile *p)
+{
+	const config_setting_t *e;
+	struct action *ac;
+	size_t j;
+	int i, n;
+
+	n = config_setting_length(l);
+	p->actions = xcalloc((size_t)n, sizeof(*p->actions));
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(l, (unsigned int)i);
+		if (elem_group(ld, e) == -1)
+			continue;
+		ac = &p->actions[p->nactions];
+		if (parse_action(ld, e, ac) == -1) {
+			action_clear(ac);
+			continue;
+		}
+		for (j = 0; j < p->nactions; j++)
+			if (strcmp(p->actions[j].name, ac->name) == 0)
+				break;
+		if (j < p->nactions) {
+			ld_err(ld, e, "profile '%s': action '%s' is defined "
+			    "twice (%s and %s)", p->name, ac->name,
+			    p->actions[j].where, ac->where);
+			action_clear(ac);
+			continue;
+		}
+		p->nactions++;
+	}
+}
+
 static void
 parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 {
@@ -1456,6 +1662,8 @@ parse_profile(struct ld *ld, const config_setting_t *g, struct profile *p)
 	if ((s = member(g, "program_home", KT_STRING)) != NULL)
 		parse_program_home(ld, s, p);
 	p->ssh_agent = member_bool(g, "ssh_agent", 0);
+	if ((s = member(g, "actions", KT_LIST)) != NULL)
+		parse_actions(ld, s, p);
 	free(ctx);
 }
 

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "ast.h"
 #include "builtin.h"
 #include "conf.h"
@@ -374,6 +375,28 @@ daemon_seq(const struct simple *s)
 	return s->pj.rule != NULL && s->pj.rule->daemon ? s->seq : 0;
 }
 
+/* Only the monitor runs an action: the shell asks it, fds 1 and 2 passed. */
+static int
+run_action(struct exec_ctx *ctx, const struct command *c, struct simple *s)
+{
+	struct redir_undo rs;
+	int st;
+
+	if (ctx->hooks.action == NULL) {
+		err_warnx("action %s: actions run only in a session",
+		    s->pj.action->name);
+		return CAGESH_EXIT_DENIED;
+	}
+	if ((st = redir_apply(c, &s->xr, &ctx->run->fds, &rs)) == 0 &&
+	    (st = ctx->hooks.action(ctx->hooks.arg, s->pj.action->name,
+	    s->words.v, s->words.n)) < 0) {
+		stop_line(ctx, CAGESH_EXIT_DENIED);
+		st = CAGESH_EXIT_DENIED;
+	}
+	redir_restore(&rs, &ctx->run->fds);
+	return st;
+}
+
 static int
 run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
     int forked)
@@ -494,7 +517,9 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		    subs != ctx->run->cmdsubs)
 			st = ctx->status;
 		redir_restore(&rs, &ctx->run->fds);
-	} else if (s.pj.argv0 >= s.words.n)
+	} else if (s.pj.action != NULL)
+		st = run_action(ctx, c, &s);
+	else if (s.pj.argv0 >= s.words.n)
 		st = 0;
 	else if (s.pj.builtin != NULL)
 		st = run_builtin(ctx, c, &s);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "builtin.h"
 #include "help.h"
 #include "model.h"
@@ -39,6 +40,60 @@ add_names(struct sbuf *b, const char *title, char *const *v, size_t n)
 		vis_adds(b, v[i]);
 	}
 	sbuf_addc(b, '\n');
+}
+
+/*
+ * The admin actions: what each line asks for, and what the monitor
+ * runs for it outside the cage, and as whom.
+ */
+static void
+add_actions(const struct profile *p, struct sbuf *b)
+{
+	const struct action *a;
+	const struct action_form *f;
+	size_t i, k, j;
+
+	if (p->nactions == 0)
+		return;
+	sbuf_adds(b, "Admin actions (run outside the cage for you, "
+	    "exactly as written):\n");
+	for (i = 0; i < p->nactions; i++) {
+		a = &p->actions[i];
+		sbuf_adds(b, "  ");
+		vis_adds(b, a->name);
+		if (a->description != NULL) {
+			sbuf_adds(b, ": ");
+			vis_adds(b, a->description);
+		}
+		sbuf_addc(b, '\n');
+		for (k = 0; k < a->nforms; k++) {
+			f = &a->forms[k];
+			sbuf_adds(b, "    ");
+			for (j = 0; j < f->n; j++) {
+				if (j > 0)
+					sbuf_addc(b, ' ');
+				if (f->w[j].lit != NULL)
+					vis_adds(b, f->w[j].lit);
+				else
+					sbuf_addf(b, "$%d", f->w[j].op + 1);
+			}
+			sbuf_addc(b, '\n');
+		}
+		for (k = 0; k < a->noperands; k++) {
+			sbuf_addf(b, "    $%zu: ", k + 1);
+			vis_adds(b, a->operand_src[k]);
+			sbuf_addc(b, '\n');
+		}
+		sbuf_adds(b, "    runs:");
+		for (k = 0; k < a->argc; k++) {
+			sbuf_addc(b, ' ');
+			vis_adds(b, a->argv[k]);
+		}
+		sbuf_adds(b, " as ");
+		vis_adds(b, strcmp(a->user, ACTION_SELF) == 0 ? "you" :
+		    a->user);
+		sbuf_addc(b, '\n');
+	}
 }
 
 void
@@ -82,6 +137,7 @@ help_list(const struct profile *p, struct sbuf *b)
 	free(fixed);
 	add_names(b, "Accepted, and their values dropped:", p->env_ignore,
 	    p->nenv_ignore);
+	add_actions(p, b);
 	sbuf_adds(b, "'help COMMAND' tells the arguments COMMAND takes.  "
 	    "Anything else is refused,\nand a line with a refused part "
 	    "does not run at all.\n");

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "actionrun.h"
 #include "bench.h"
 #include "conf.h"
 #include "errmsg.h"
@@ -80,8 +81,10 @@ load_conf(const char *path, int accounts, int trusted)
 		(void)close(fd);
 	} else
 		conf = conf_load_file(path, &errs);
-	if (conf != NULL && accounts)
+	if (conf != NULL && accounts) {
 		conf_check_accounts(conf, &errs);
+		actionrun_check_conf(conf, &errs);
+	}
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msg[i]);
 	if (errs.n > 0) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "model.h"
 
 const struct rule *
@@ -112,5 +113,8 @@ model_profile_clear(struct profile *p)
 	for (i = 0; i < p->ncmds; i++)
 		model_rule_clear(&p->cmds[i]);
 	free(p->cmds);
+	for (i = 0; i < p->nactions; i++)
+		action_clear(&p->actions[i]);
+	free(p->actions);
 	memset(p, 0, sizeof(*p));
 }

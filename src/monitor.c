@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -30,6 +31,8 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "action.h"
+#include "actionrun.h"
 #include "audit.h"
 #include "auditfile.h"
 #include "bench.h"
@@ -40,6 +43,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "session.h"
+#include "status.h"
 #include "xmalloc.h"
 
 /* How long the processes the shell left get to die once killed. */
@@ -109,6 +113,7 @@ struct monitor {
 	char		 agent_why[512];
 	long		 killed;	/* left at its end, and killed */
 	long		 deadline;	/* limits.session: when it ends, or 0 */
+	int		 reply;		/* the message's answer channel, or -1 */
 	unsigned char	*buf;
 };
 
@@ -626,6 +631,180 @@ h_end(struct monitor *mo, const struct msg *m, int64_t *num)
 	return 1;
 }
 
+/*
+ * The runner of an admin action: a root child of the monitor that runs
+ * it, writes its end record and answers the shell with its status.
+ * The log gets an open file of its own, so that its lock excludes the
+ * monitor's writes (a lock is the open file's, and fork shares it).
+ */
+static void __attribute__((noreturn))
+action_runner(struct monitor *mo, const struct action *a, char *const *argv,
+    const struct actionrun_user *self, struct arecord *r, const int *fds)
+{
+	struct actionrun_user u;
+	struct actionrun_result res;
+	char path[64], err[512];
+	int fd;
+
+	close(mo->sock);
+	close(mo->ctl);
+	if (mo->sigfd != -1)
+		close(mo->sigfd);
+	if (mo->s->logfd != -1) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", mo->s->logfd);
+		if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) != -1) {
+			close(mo->s->logfd);
+			mo->s->logfd = fd;
+		}
+	}
+	if (actionrun_user(a, self, &u, err, sizeof(err)) == -1 ||
+	    actionrun(a, argv, &u, fds[0], fds[1], &res, err,
+	    sizeof(err)) == -1) {
+		actionrun_tell(fds[1], "cagesh: action %s: %s\n", a->name,
+		    err);
+		memset(&res, 0, sizeof(res));
+		res.status = CAGESH_EXIT_DENIED;
+		r->reason.s = err;
+		r->reason.len = strlen(err);
+	} else if (res.timed_out) {
+		actionrun_tell(fds[1], "cagesh: action %s: killed after its "
+		    "timeout (%ld s)\n", a->name, a->timeout);
+		snprintf(err, sizeof(err), "timed out after %ld s",
+		    a->timeout);
+		r->reason.s = err;
+		r->reason.len = strlen(err);
+	}
+	if (res.dropped > 0)
+		actionrun_tell(fds[1], "cagesh: action %s: %zu bytes of its "
+		    "output were not shown\n", a->name, res.dropped);
+	r->ev = AE_ACTION_END;
+	r->cmds = NULL;
+	r->ncmds = 0;
+	r->cwd.s = NULL;
+	r->run_as.s = NULL;
+	r->has_status = 1;
+	r->status = res.status;
+	r->duration_ms = res.duration_ms;
+	if (record(mo, r) == -1)
+		actionrun_tell(fds[1], "cagesh: action %s: its end could not "
+		    "be recorded: %s\n", a->name, strerror(errno));
+	close(fds[0]);
+	close(fds[1]);
+	msg_answer(mo->reply, 1, res.status);
+	_exit(0);
+}
+
+/*
+ * An admin action (action.h): T_CWD T_ACTION T_ARG..., the session's
+ * stdout and stderr on the answer channel.  The caged shell only asks:
+ * the words are matched again here, against the monitor's own copy of
+ * the profile, and must name the same action.  Its record is written
+ * before it runs (no record, no action), the result after, by the
+ * runner (action_runner).
+ */
+static int
+h_action(struct monitor *mo, const struct msg *m, int64_t *num)
+{
+	const struct profile *p = mo->s->ent->profile;
+	const struct action *a;
+	struct actionrun_user self;
+	struct arecord r;
+	struct pword *w;
+	struct acmd c;
+	struct aval *av;
+	char **argv = NULL, *why = NULL, *rule = NULL;
+	size_t i, n;
+	pid_t pid;
+	int fds[2], ok = 0;
+
+	if (m->n < 3 || m->f[0].tag != T_CWD || m->f[1].tag != T_ACTION ||
+	    m->f[1].cut)
+		return -1;
+	for (i = 2; i < m->n; i++)
+		if (m->f[i].tag != T_ARG || m->f[i].cut ||
+		    memchr(m->f[i].s, '\0', m->f[i].len) != NULL)
+			return -1;
+	if (msg_take_fds(mo->reply, fds, 2) == -1)
+		return -1;
+	n = m->n - 2;
+	w = xcalloc(n, sizeof(*w));
+	for (i = 0; i < n; i++)
+		w[i].text = xstrndup(m->f[i + 2].s, m->f[i + 2].len);
+	if (action_find(p, w, n, &a, &why) != ACTION_MATCH ||
+	    strlen(a->name) != m->f[1].len ||
+	    memcmp(a->name, m->f[1].s, m->f[1].len) != 0 ||
+	    (argv = action_argv(a, w, n)) == NULL) {
+		/* the shell's claim is not the monitor's: nothing runs */
+		mo->line.denied = 1;
+		actionrun_tell(fds[1], "cagesh: action refused: %s\n", why != NULL ?
+		    why : "the monitor does not match it to that action");
+		goto out;
+	}
+	memset(&self, 0, sizeof(self));
+	snprintf(self.name, sizeof(self.name), "%s", mo->s->user);
+	snprintf(self.home, sizeof(self.home), "%s", mo->s->home);
+	self.uid = mo->s->uid;
+	self.gid = mo->s->gid;
+
+	for (i = 0; argv[i] != NULL; i++)
+		;
+	memset(&c, 0, sizeof(c));
+	c.argc = i;
+	c.argv = av = xcalloc(i + 1, sizeof(*av));
+	for (i = 0; i < c.argc; i++) {
+		av[i].s = argv[i];
+		av[i].len = strlen(argv[i]);
+	}
+	c.verdict = V_ALLOW;
+	xasprintf(&rule, "action %s (%s)", a->name, a->where);
+	c.why.s = rule;
+	c.why.len = strlen(rule);
+	memset(&r, 0, sizeof(r));
+	r.ev = AE_ACTION;
+	r.line_no = mo->line.line_no;
+	r.cmd_no = ++mo->cmd_no;
+	r.cwd = field_aval(&m->f[0]);
+	r.cmds = &c;
+	r.ncmds = 1;
+	r.duration_ms = -1;
+	r.action.s = a->name;
+	r.action.len = strlen(a->name);
+	r.run_as.s = strcmp(a->user, ACTION_SELF) == 0 ? mo->s->user :
+	    a->user;
+	r.run_as.len = strlen(r.run_as.s);
+	if (record(mo, &r) == -1) {
+		mo->line.denied = 1;
+		free(av);
+		goto out;
+	}
+	free(av);
+	/*
+	 * The runner, a root child of ours, runs it and answers: meanwhile
+	 * we go on serving the session (`action | cat` needs cat's record).
+	 */
+	if ((pid = fork()) == -1) {
+		actionrun_tell(fds[1], "cagesh: action %s: fork: %s\n",
+		    a->name, strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		action_runner(mo, a, argv, &self, &r, fds);
+	close(mo->reply);
+	mo->reply = -1;
+	mo->line.ran = 1;
+	ok = 1;
+out:
+	action_argv_free(argv);
+	free(rule);
+	free(why);
+	for (i = 0; i < n; i++)
+		free((char *)w[i].text);
+	free(w);
+	close(fds[0]);
+	close(fds[1]);
+	return ok;
+}
+
 static const struct handler {
 	unsigned char	 type;
 	unsigned	 states;	/* in which it may come */
@@ -642,6 +821,7 @@ static const struct handler {
 	{ M_DAEMON,	ST_LINE,	1, h_daemon },
 	{ M_LINE_END,	ST_LINE,	1, h_line_end },
 	{ M_END,	ST_READY,	0, h_end },
+	{ M_ACTION,	ST_LINE,	1, h_action },
 };
 
 /* One message from the socket.  0: served (or none), -1: EOF or broken. */
@@ -666,13 +846,16 @@ serve_one(struct monitor *mo, int dontwait)
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (handlers[i].type == m.type)
 			h = &handlers[i];
+	mo->reply = reply;
 	if (h == NULL || !(h->states & mo->state) ||
 	    (reply != -1) != h->answered) {
 		mo->lost = "a message out of place from the caged shell";
 		yes = -1;
 	} else if ((yes = h->fn(mo, &m, &num)) == -1)
 		mo->lost = "a malformed message from the caged shell";
-	msg_answer(reply, yes == 1, num);
+	/* a handler that hands the answer on has set mo->reply to -1 */
+	msg_answer(mo->reply, yes == 1, num);
+	mo->reply = -1;
 	msg_free(&m);
 	return yes == -1 ? -1 : 0;
 }
@@ -916,6 +1099,7 @@ monitor_run(struct session *s, int ctl)
 	mo.cg.fd = -1;
 	mo.agent.tmpfd = -1;
 	mo.daemon_rules = profile_has_daemon(s->ent->profile);
+	mo.reply = -1;
 	mo.state = ST_NEW;
 	/*
 	 * Not ours to be stopped by, nor the terminal's: its ^C reaches the

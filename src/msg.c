@@ -336,6 +336,130 @@ msg_call(int sock, const struct msg *m, int64_t *num)
 	return a[0] == 'y';
 }
 
+/* One byte with fds, on the answer channel (msg_call_fds). */
+static int
+send_fds(int sock, const int *fds, size_t nfds)
+{
+	union {
+		struct cmsghdr	 h;
+		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
+	} cm;
+	struct msghdr mh;
+	struct iovec iov;
+	char c = 'f';
+	ssize_t r;
+
+	if (nfds == 0 || nfds > 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&mh, 0, sizeof(mh));
+	memset(&cm, 0, sizeof(cm));
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+	memcpy(CMSG_DATA(&cm.h), fds, sizeof(int) * nfds);
+	do
+		r = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (r == -1 && errno == EINTR);
+	return r == 1 ? 0 : -1;
+}
+
+int
+msg_call_fds(int sock, const struct msg *m, const int *fds, size_t nfds,
+    int64_t *num)
+{
+	unsigned char a[9];
+	ssize_t r;
+	int sv[2], saved;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (send_fds(sv[0], fds, nfds) == -1 ||
+	    send_dgram(sock, m, sv[1]) == -1) {
+		saved = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = saved;
+		return -1;
+	}
+	close(sv[1]);
+	do
+		r = recv(sv[0], a, sizeof(a), 0);
+	while (r == -1 && errno == EINTR);
+	saved = errno;
+	close(sv[0]);
+	if (r != (ssize_t)sizeof(a) || (a[0] != 'y' && a[0] != 'n')) {
+		errno = r == -1 ? saved : EPIPE;
+		return -1;
+	}
+	if (num != NULL)
+		*num = (int64_t)get_be(a + 1, 8);
+	return a[0] == 'y';
+}
+
+int
+msg_take_fds(int reply, int *fds, size_t nfds)
+{
+	union {
+		struct cmsghdr	 h;
+		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
+	} cm;
+	struct cmsghdr *c;
+	struct msghdr mh;
+	struct iovec iov;
+	size_t i, n, got = 0;
+	ssize_t r;
+	char b;
+	int fd, bad = 0;
+
+	for (i = 0; i < nfds; i++)
+		fds[i] = -1;
+	if (reply == -1 || nfds > 4)
+		return -1;
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof(cm.buf);
+	do
+		r = recvmsg(reply, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	while (r == -1 && errno == EINTR);
+	if (r != 1 || b != 'f')
+		bad = 1;
+	for (c = r == -1 ? NULL : CMSG_FIRSTHDR(&mh); c != NULL;
+	    c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (got < nfds)
+				fds[got++] = fd;
+			else {
+				close(fd);
+				bad = 1;
+			}
+		}
+	}
+	if (bad || got != nfds || (mh.msg_flags & MSG_CTRUNC)) {
+		for (i = 0; i < got; i++)
+			close(fds[i]);
+		for (i = 0; i < nfds; i++)
+			fds[i] = -1;
+		return -1;
+	}
+	return 0;
+}
+
 void
 msg_answer(int reply, int yes, int64_t num)
 {

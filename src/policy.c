@@ -8,6 +8,8 @@
  * `cagesh --explain` agree with what was judged before the line ran.
  *
  * Match order for one simple command (the first deny wins):
+ *  0. the profile's admin actions (action.h): a command shaped like one
+ *     is that action or denied, whatever the rules say;
  *  1. the line's own NAME=value assignments (policy_env);
  *  2. an env wrapper (env, /usr/bin/env, /bin/env): its NAME=value
  *     words as in 1, then the command word;
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "ast.h"
 #include "builtin.h"
 #include "model.h"
@@ -699,6 +702,37 @@ judge_env(struct pstate *j, const struct pword *w, size_t n, size_t *argv0)
 	return 0;
 }
 
+/*
+ * An admin action is matched before anything else, on the words as
+ * written: nothing of the line but the operands that matched reaches
+ * what the monitor runs.  1: an action, 0: not one, -1: denied.
+ */
+static int
+judge_action(struct pstate *j, const struct pcmd *c, struct pjudge *out)
+{
+	const struct action *a;
+	char *why, **argv;
+
+	switch (action_find(j->prof, c->words, c->nwords, &a, &why)) {
+	case ACTION_NONE:
+		return 0;
+	case ACTION_DENY:
+		(void)deny(j, "%s", why);
+		free(why);
+		return -1;
+	case ACTION_MATCH:
+		break;
+	}
+	if (c->nassigns > 0)
+		return deny(j, "action %s: takes no NAME=value from the line",
+		    a->name);
+	argv = action_argv(a, c->words, c->nwords);
+	out->action = a;
+	out->why = action_describe(a, argv);
+	action_argv_free(argv);
+	return 1;
+}
+
 static int
 judge_cmd(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 {
@@ -706,8 +740,10 @@ judge_cmd(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 	const struct rule *r, *final = NULL;
 	const char *name;
 	size_t i, argv0 = 0;
-	int under_env = 0;
+	int under_env = 0, rc;
 
+	if (c->nwords > 0 && (rc = judge_action(j, c, out)) != 0)
+		return rc == 1 ? 0 : -1;
 	for (i = 0; i < c->nassigns; i++)
 		if (policy_assign(j, c->assigns[i].name) == -1)
 			return -1;
@@ -769,6 +805,7 @@ policy_judge(const struct profile *p, const struct pcmd *c,
 		out->why = j.deny != NULL ? j.deny : xstrdup("denied");
 		j.deny = NULL;
 		out->rule = NULL;
+		out->action = NULL;
 		goto out;
 	}
 	if (out->why == NULL)
