@@ -51,9 +51,10 @@ struct exec_hooks {
 	void	(*command_end)(void *arg, long seq, int status,
 		    long duration_ms);
 	/*
-	 * In the child, just before execve, for a command whose rule
-	 * says daemon = true (seq from command): what it starts may
-	 * outlive the session.  -1: it does not run.
+	 * In the child, just before execve, for a command a rule of
+	 * whose chain says daemon = true (nohup, or what a wrapper runs;
+	 * seq from command): what it starts may outlive the session.
+	 * -1: it does not run.
 	 */
 	int	(*daemon)(void *arg, long seq);
 	/*

@@ -22,6 +22,10 @@ struct judged {
 /* 0 when the line parsed (see pl.verdict), -1 when it did not (perr). */
 int	judge_line(const struct profile *, const struct parse_limits *,
 	    const char *line, size_t len, struct judged *);
+/* The same, paths to programs matched by res (policy.h's presolve). */
+int	judge_line_r(const struct profile *, const struct presolve *,
+	    const struct parse_limits *, const char *line, size_t len,
+	    struct judged *);
 void	judged_free(struct judged *);
 
 #endif

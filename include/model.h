@@ -18,6 +18,17 @@
 
 struct action;
 
+/*
+ * A wrapper runs another command, which the profile judges like any
+ * other (policy.c): bundle exec, rbenv exec, nohup run it themselves;
+ * env's is run by the shell, which drops env and applies its NAME=value.
+ */
+enum rule_wrap {
+	WRAP_NONE,
+	WRAP_PROGRAM,	/* the program runs its first operand */
+	WRAP_SHELL,	/* the shell runs it in place of the wrapper (env) */
+};
+
 struct rule {
 	char		*name;		/* command or subcommand name */
 	char		*label;		/* "git clone" */
@@ -41,8 +52,13 @@ struct rule {
 	size_t		 nsubs;
 	int		 entry_home;	/* HOME is the entry's home, whatever
 					   program_home says (top-level) */
+	enum rule_wrap	 wrap;		/* its first operand is a command */
+	int		 wrap_assigns;	/* NAME=value words may come first */
+	struct optspec	*cmdopts;	/* -exec: words up to ';' or '+' are
+					   a command (find) */
+	size_t		 ncmdopts;
 	int		 daemon;	/* what it starts may outlive the
-					   session (the monitor's say) */
+					   session (the monitor decides) */
 	const struct rule *parent;
 };
 

@@ -50,19 +50,58 @@ struct pcmd {
 	size_t		 nwords;
 };
 
+/* A word naming a program by path, and the file that is to run instead. */
+struct pfix {
+	size_t		 word;
+	char		*path;
+};
+
 /* The judgement of one simple command. */
 struct pjudge {
 	enum verdict	 verdict;
 	char		*why;		/* allow: the rule; deny: the reason */
 	size_t		 argv0;		/* index of the command word after env ... */
 	const struct builtin *builtin;	/* NULL for a program */
-	const struct rule *rule;	/* the program's rule */
+	const struct rule *rule;	/* the rule of the program that runs */
 	const struct action *action;	/* an admin action (action.h) */
 	int		 deferred;	/* some words are checked only at run time */
+	/*
+	 * What runs (allowed only): the indices of the words that are its
+	 * argv, in order (env and the NAME=value it applies are left out,
+	 * at any depth), those of the NAME=value words whose variable goes
+	 * into its environment, and the words naming a program by path
+	 * that are replaced by the file the resolver found.
+	 */
+	size_t		*keep;
+	size_t		 nkeep;
+	size_t		*envw;
+	size_t		 nenvw;
+	struct pfix	*fix;
+	size_t		 nfix;
+	int		 daemon;	/* a rule of the chain says daemon */
+};
+
+/* Wrappers around one command, at most (rbenv exec bundle exec ...). */
+#define POLICY_WRAP_MAX	8
+
+/*
+ * How a command named by path is matched to the rule of its last
+ * component: same() says whether path is the file the profile's path
+ * finds for name: 0, with *found (malloc'd: the file to run instead, or
+ * NULL) and *how (malloc'd note, or NULL); -1 with *how saying why not.
+ * Without a resolver the match is by path alone: the path's directory
+ * must be one of the profile's path.
+ */
+struct presolve {
+	int	(*same)(void *arg, const struct profile *, const char *path,
+		    const char *name, char **found, char **how);
+	void	*arg;
 };
 
 void		 policy_judge(const struct profile *, const struct pcmd *,
 		    struct pjudge *);
+void		 policy_judge_r(const struct profile *, const struct presolve *,
+		    const struct pcmd *, struct pjudge *);
 void		 pjudge_free(struct pjudge *);
 
 enum env_action	 policy_env(const struct profile *, const char *name,
@@ -106,6 +145,8 @@ struct pline {
 
 void		 policy_judge_line(const struct profile *, const struct list *,
 		    struct pline *);
+void		 policy_judge_line_r(const struct profile *,
+		    const struct presolve *, const struct list *, struct pline *);
 void		 pline_free(struct pline *);
 
 #endif

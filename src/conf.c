@@ -508,6 +508,9 @@ static const struct key rule_keys[] = {
 	{ "require",		KT_STRINGS,	0 },
 	{ "subcommands",	KT_GROUP,	0 },
 	{ "entry_home",		KT_BOOL,	0 },
+	{ "wrapper",		KT_BOOL,	0 },
+	{ "assignments",	KT_BOOL,	0 },
+	{ "command_options",	KT_STRINGS,	0 },
 	{ "daemon",		KT_BOOL,	0 },
 };
 
@@ -653,6 +656,60 @@ parse_subs(struct ld *ld, const config_setting_t *g, struct rule *r)
 	return ld->nerr == before ? 0 : -1;
 }
 
+/*
+ * wrapper, assignments, command_options: the rule runs another
+ * command, which the policy judges like any other (policy.c).  A
+ * wrapper's operands are that command, so it can have no operands or
+ * subcommands of its own.
+ */
+static void
+parse_wrapper(struct ld *ld, const config_setting_t *g, struct rule *r,
+    const char *ctx)
+{
+	const config_setting_t *s;
+	size_t i;
+
+	if (member_bool(g, "wrapper", 0))
+		r->wrap = WRAP_PROGRAM;
+	if ((s = member(g, "assignments", KT_BOOL)) != NULL) {
+		r->wrap_assigns = config_setting_get_bool(s);
+		if (r->wrap_assigns && r->wrap == WRAP_NONE)
+			ld_err(ld, s, "%s: 'assignments' needs 'wrapper = "
+			    "true'", ctx);
+	}
+	if (r->wrap != WRAP_NONE) {
+		if ((s = member(g, "operands", KT_STRINGS)) != NULL ||
+		    (s = member(g, "operands_max", KT_INT)) != NULL)
+			ld_err(ld, s, "%s: a wrapper's operands are the "
+			    "command it runs: '%s' cannot be given", ctx,
+			    config_setting_name(s));
+		if ((s = member(g, "subcommands", KT_GROUP)) != NULL)
+			ld_err(ld, s, "%s: a wrapper cannot have subcommands "
+			    "(make the subcommand the wrapper)", ctx);
+		if ((s = member(g, "oldstyle", KT_BOOL)) != NULL)
+			ld_err(ld, s, "%s: a wrapper cannot be 'oldstyle'",
+			    ctx);
+	}
+	if ((s = member(g, "command_options", KT_STRINGS)) == NULL)
+		return;
+	if (parse_optlist(ld, s, 1, &r->cmdopts, &r->ncmdopts) == -1)
+		return;
+	for (i = 0; i < r->ncmdopts; i++) {
+		if (r->cmdopts[i].kind == OPT_SHORT)
+			ld_named(ld, config_setting_get_elem(s,
+			    (unsigned int)i), s, ": %s: a command option is a "
+			    "whole word (-exec) or a long option",
+			    r->cmdopts[i].spec);
+		else if (optspec_find(r->opts, r->nopts, r->cmdopts[i].kind,
+		    r->cmdopts[i].name, strlen(r->cmdopts[i].name)) != NULL ||
+		    optspec_find(r->deny, r->ndeny, r->cmdopts[i].kind,
+		    r->cmdopts[i].name, strlen(r->cmdopts[i].name)) != NULL)
+			ld_named(ld, config_setting_get_elem(s,
+			    (unsigned int)i), s, ": %s is also in 'options' "
+			    "or 'deny'", r->cmdopts[i].spec);
+	}
+}
+
 /* One rule: group g under `commands` (parent NULL) or `subcommands`. */
 static int
 parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
@@ -742,6 +799,7 @@ parse_rule(struct ld *ld, const config_setting_t *g, const struct rule *parent,
 		else
 			r->operands_max = (long)(ll > LONG_MAX ? LONG_MAX : ll);
 	}
+	parse_wrapper(ld, g, r, ctx);
 	if ((s = member(g, "subcommands", KT_GROUP)) != NULL)
 		(void)parse_subs(ld, s, r);
 	free(ctx);

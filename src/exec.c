@@ -40,6 +40,7 @@
 #include "expand.h"
 #include "jobs.h"
 #include "policy.h"
+#include "progpath.h"
 #include "redir.h"
 #include "status.h"
 #include "vars.h"
@@ -154,19 +155,12 @@ static char *
 find_program(const struct exec_ctx *ctx, const char *name,
     const struct rule *r)
 {
-	struct stat st;
 	char *p;
-	size_t i;
 
 	if (strchr(name, '/') != NULL)
 		return xstrdup(name);
-	for (i = 0; i < ctx->profile->npath; i++) {
-		xasprintf(&p, "%s/%s", ctx->profile->path[i], name);
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(p, X_OK) == 0)
-			return p;
-		free(p);
-	}
+	if ((p = progpath_find("", ctx->profile, name)) != NULL)
+		return p;
 	if (r != NULL && r->path != NULL)
 		return xstrdup(r->path);
 	return NULL;
@@ -205,6 +199,7 @@ struct simple {
 	char		**extra;	/* NAME=value for the program */
 	size_t		 nextra;
 	char		**hargv;	/* what the hook sees */
+	char		**argv;		/* what runs: pj.keep, paths fixed */
 	struct redir_targets xr;
 	struct pjudge	 pj;
 	long		 seq;		/* the hook's number for it */
@@ -227,6 +222,7 @@ simple_free(struct simple *s)
 		for (i = 0; s->hargv[i] != NULL; i++)
 			free(s->hargv[i]);
 	free(s->hargv);
+	free(s->argv);
 	pjudge_free(&s->pj);
 }
 
@@ -275,10 +271,11 @@ expand_simple(struct exec_ctx *ctx, const struct command *c,
 static void
 judge_simple(struct exec_ctx *ctx, struct simple *s)
 {
+	struct presolve res;
 	struct passign *pa;
 	struct pword *pw;
 	struct pcmd pc;
-	size_t i, n;
+	size_t i, k, n;
 
 	pa = xcalloc(s->nassigns + 1, sizeof(*pa));
 	pw = xcalloc(s->words.n + 1, sizeof(*pw));
@@ -292,9 +289,20 @@ judge_simple(struct exec_ctx *ctx, struct simple *s)
 	pc.nassigns = s->nassigns;
 	pc.words = pw;
 	pc.nwords = s->words.n;
-	policy_judge(ctx->profile, &pc, &s->pj);
+	/* a path to a program must be the file the profile's path finds */
+	res.same = progpath_same;
+	res.arg = (void *)"";
+	policy_judge_r(ctx->profile, &res, &pc, &s->pj);
 	free(pa);
 	free(pw);
+	/* what runs: env and dropped values left out, paths the profile's */
+	s->argv = xcalloc(s->pj.nkeep + 1, sizeof(*s->argv));
+	for (i = 0; i < s->pj.nkeep; i++) {
+		s->argv[i] = s->words.v[s->pj.keep[i]];
+		for (k = 0; k < s->pj.nfix; k++)
+			if (s->pj.fix[k].word == s->pj.keep[i] && i > 0)
+				s->argv[i] = s->pj.fix[k].path;
+	}
 
 	/* the hook sees what the static judgement listed: NAME=value, words */
 	n = s->nassigns + s->words.n;
@@ -362,8 +370,7 @@ run_builtin(struct exec_ctx *ctx, const struct command *c, struct simple *s)
 	int st;
 
 	if ((st = redir_apply(c, &s->xr, &ctx->run->fds, &rs)) == 0)
-		st = builtin_run(ctx, s->pj.builtin, s->words.v + s->pj.argv0,
-		    s->words.n - s->pj.argv0);
+		st = builtin_run(ctx, s->pj.builtin, s->argv, s->pj.nkeep);
 	redir_restore(&rs, &ctx->run->fds);
 	return st;
 }
@@ -372,7 +379,22 @@ run_builtin(struct exec_ctx *ctx, const struct command *c, struct simple *s)
 static long
 daemon_seq(const struct simple *s)
 {
-	return s->pj.rule != NULL && s->pj.rule->daemon ? s->seq : 0;
+	return s->pj.daemon ? s->seq : 0;
+}
+
+/*
+ * The file to run: for a program named by path, the one the profile's
+ * path found when it was judged (the same file), not the line's path.
+ */
+static char *
+program_path(struct exec_ctx *ctx, struct simple *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->pj.nfix; k++)
+		if (s->pj.fix[k].word == s->pj.keep[0])
+			return xstrdup(s->pj.fix[k].path);
+	return find_program(ctx, s->argv[0], s->pj.rule);
 }
 
 /* Only the monitor runs an action: the shell asks it, fds 1 and 2 passed. */
@@ -401,7 +423,7 @@ static int
 run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
     int forked)
 {
-	const char *name = s->words.v[s->pj.argv0], *eq;
+	const char *name = s->argv[0], *w, *eq;
 	char *path, **envp;
 	pid_t pid;
 	size_t i;
@@ -410,19 +432,20 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 	for (i = 0; i < s->nassigns; i++)
 		add_extra(ctx, s, s->names[i], strlen(s->names[i]),
 		    s->values[i]);
-	for (i = 1; i < s->pj.argv0; i++)
-		if ((eq = strchr(s->words.v[i], '=')) != NULL)
-			add_extra(ctx, s, s->words.v[i],
-			    (size_t)(eq - s->words.v[i]), eq + 1);
+	for (i = 0; i < s->pj.nenvw; i++) {
+		w = s->words.v[s->pj.envw[i]];
+		if ((eq = strchr(w, '=')) != NULL)
+			add_extra(ctx, s, w, (size_t)(eq - w), eq + 1);
+	}
 	add_home(ctx, s);
-	if ((path = find_program(ctx, name, s->pj.rule)) == NULL) {
+	if ((path = program_path(ctx, s)) == NULL) {
 		err_warnx("%s: not found", name);
 		return CAGESH_EXIT_NOTFOUND;
 	}
 	envp = vars_envp(ctx->vars, s->extra, s->nextra);
 	if (forked)
-		exec_program(ctx, c, &s->xr, path, s->words.v + s->pj.argv0,
-		    envp, daemon_seq(s));
+		exec_program(ctx, c, &s->xr, path, s->argv, envp,
+		    daemon_seq(s));
 	if ((pid = jobs_spawn(&ctx->run->jobs, 1, JOB_FG)) == -1) {
 		/* no fork: a failure to run, not a denial (status.h) */
 		st = jobs_signal() ? settle(ctx, CAGESH_EXIT_FAILED) :
@@ -430,8 +453,8 @@ run_program(struct exec_ctx *ctx, const struct command *c, struct simple *s,
 		if (!jobs_signal())
 			err_warnx("fork: %s", strerror(errno));
 	} else if (pid == 0)
-		exec_program(ctx, c, &s->xr, path, s->words.v + s->pj.argv0,
-		    envp, daemon_seq(s));
+		exec_program(ctx, c, &s->xr, path, s->argv, envp,
+		    daemon_seq(s));
 	else {
 		st = jobs_reap(&ctx->run->jobs, pid);
 		jobs_done(&ctx->run->jobs);
@@ -519,7 +542,7 @@ run_simple(struct exec_ctx *ctx, const struct command *c, int forked)
 		redir_restore(&rs, &ctx->run->fds);
 	} else if (s.pj.action != NULL)
 		st = run_action(ctx, c, &s);
-	else if (s.pj.argv0 >= s.words.n)
+	else if (s.pj.nkeep == 0)
 		st = 0;
 	else if (s.pj.builtin != NULL)
 		st = run_builtin(ctx, c, &s);

@@ -13,10 +13,18 @@ int
 judge_line(const struct profile *p, const struct parse_limits *limits,
     const char *line, size_t len, struct judged *j)
 {
+	return judge_line_r(p, NULL, limits, line, len, j);
+}
+
+int
+judge_line_r(const struct profile *p, const struct presolve *res,
+    const struct parse_limits *limits, const char *line, size_t len,
+    struct judged *j)
+{
 	memset(j, 0, sizeof(*j));
 	if ((j->ast = parse_line(line, len, limits, &j->perr)) == NULL)
 		return -1;
-	policy_judge_line(p, j->ast, &j->pl);
+	policy_judge_line_r(p, res, j->ast, &j->pl);
 	return 0;
 }
 

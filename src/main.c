@@ -9,6 +9,7 @@
  * file of its concern.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "priv.h"
+#include "progpath.h"
 #include "session.h"
 #include "status.h"
 #include "syscheck.h"
@@ -119,7 +121,10 @@ explain(const char *path, const char *user, const char *line, int json)
 {
 	const struct userent *ent;
 	struct account me, a;
+	struct presolve res;
+	struct stat st;
 	struct judged j;
+	int have_cage;
 	struct conf *conf;
 	struct sbuf out;
 	size_t len = strlen(line);
@@ -153,8 +158,19 @@ explain(const char *path, const char *user, const char *line, int json)
 	}
 	account_free(&a);
 
+	/*
+	 * A program named by path is compared with the one the profile's
+	 * path finds in the cage, as seen from the host (an absolute
+	 * symlink in the cage points at the host's file): the session
+	 * compares inside the cage.  No cage here: by path alone, which
+	 * the reasons say.
+	 */
+	res.same = progpath_same;
+	res.arg = ent->cage;
+	have_cage = stat(ent->cage, &st) == 0 && S_ISDIR(st.st_mode);
 	sbuf_init(&out);
-	if (judge_line(ent->profile, &conf->limits, line, len, &j) == -1) {
+	if (judge_line_r(ent->profile, have_cage ? &res : NULL,
+	    &conf->limits, line, len, &j) == -1) {
 		if (json)
 			explain_json(&out, user, ent->profile->name, line, len,
 			    NULL, &j.perr);

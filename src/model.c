@@ -77,6 +77,7 @@ model_rule_clear(struct rule *r)
 	optv_free(r->opts, r->nopts);
 	optv_free(r->deny, r->ndeny);
 	optv_free(r->require, r->nrequire);
+	optv_free(r->cmdopts, r->ncmdopts);
 	for (i = 0; i < r->noperands; i++)
 		regfree(&r->operands[i]);
 	free(r->operands);

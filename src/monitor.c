@@ -478,8 +478,9 @@ is_daemon(const struct monitor *mo, const struct acmd *c)
 	pc.nwords = nw;
 	memset(&j, 0, sizeof(j));
 	policy_judge(p, &pc, &j);
+	/* a rule of the chain: nohup's, or puma's under bundle exec */
 	yes = j.verdict == V_ALLOW && j.builtin == NULL && j.rule != NULL &&
-	    j.rule->daemon;
+	    j.daemon;
 	pjudge_free(&j);
 	goto out;
 no:

@@ -11,13 +11,18 @@
  *  0. the profile's admin actions (action.h): a command shaped like one
  *     is that action or denied, whatever the rules say;
  *  1. the line's own NAME=value assignments (policy_env);
- *  2. an env wrapper (env, /usr/bin/env, /bin/env): its NAME=value
- *     words as in 1, then the command word;
- *  3. the command name: a path must be some rule's `path`; else a
- *     builtin; else a rule of that name; else deny;
- *  4. every following word, with the program's own option syntax
+ *  2. the command name: a path is some rule's `path`, env's, or, in
+ *     normal form, the path of the program the profile's path finds for
+ *     its last component (presolve); else a builtin; else env; else a
+ *     rule of that name; else deny;
+ *  3. every following word, with the program's own option syntax
  *     (getopt_long, GNU permutation: an option after an operand is
- *     still an option), deny lists first, abbreviations never allowed.
+ *     still an option), deny lists first, abbreviations never allowed;
+ *  4. a wrapper (a rule with `wrapper`, env): its first operand ends its
+ *     options; NAME=value words (`assignments`) as in 1, then the rest
+ *     is a command judged from 2 on, at most POLICY_WRAP_MAX deep.  A
+ *     command option (find -exec) runs the words up to ';' or '+' the
+ *     same way.
  */
 
 #include <sys/types.h>
@@ -116,14 +121,30 @@ static const struct danger {
 	{ "LESS",		1, WHY_PROG },
 };
 
-/* The env wrapper, which cagesh judges itself (NAME=value... cmd). */
-static const char *const env_names[] = { "env", "/usr/bin/env", "/bin/env" };
+static const char *const env_paths[] = { "/usr/bin/env", "/bin/env" };
+
+/*
+ * env is a wrapper the shell runs itself: its NAME=value words go into
+ * the command's environment as the line's own would, and the command
+ * runs in its place (no env needed in the cage).  No options: -i, -u,
+ * -S and -C change what runs in ways no rule could say.
+ */
+static char env_name[] = "env";
+static const struct rule env_rule = {
+	.name = env_name,
+	.label = env_name,
+	.wrap = WRAP_SHELL,
+	.wrap_assigns = 1,
+	.operands_max = -1,
+};
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The state of judging one simple command. */
 struct pstate {
 	const struct profile	*prof;
+	const struct presolve	*res;	/* NULL: paths matched by path */
+	struct pjudge		*out;
 	struct sbuf		 notes;	/* "; GIT_SSH ignored" */
 	char			*deny;	/* the reason, if denied */
 	int			 deferred;
@@ -245,22 +266,29 @@ policy_is_env(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < NELEM(env_names); i++)
-		if (strcmp(env_names[i], s) == 0)
+	if (strcmp(s, env_rule.name) == 0)
+		return 1;
+	for (i = 0; i < NELEM(env_paths); i++)
+		if (strcmp(env_paths[i], s) == 0)
 			return 1;
 	return 0;
 }
 
-int
-policy_assign(struct pstate *j, const char *name)
+/* Setting name from the line: -1 (denied), or what becomes of it. */
+static int
+judge_assign(struct pstate *j, const char *name, enum env_action *act)
 {
 	const char *why;
 
-	switch (policy_env(j->prof, name, &why)) {
+	switch ((*act = policy_env(j->prof, name, &why))) {
 	case ENV_DENY:
 		return deny(j, "%s %s", name, why);
 	case ENV_IGNORE:
-		sbuf_addf(&j->notes, "; %s ignored", name);
+		if (strcmp(name, "PATH") == 0)
+			sbuf_addf(&j->notes, "; PATH ignored: the profile's "
+			    "path is used");
+		else
+			sbuf_addf(&j->notes, "; %s ignored", name);
 		break;
 	case ENV_FIXED:
 		sbuf_addf(&j->notes, "; %s fixed by the profile", name);
@@ -269,6 +297,14 @@ policy_assign(struct pstate *j, const char *name)
 		break;
 	}
 	return 0;
+}
+
+int
+policy_assign(struct pstate *j, const char *name)
+{
+	enum env_action act;
+
+	return judge_assign(j, name, &act);
 }
 
 /*
@@ -618,13 +654,132 @@ judge_operand(struct pstate *j, struct args *a)
 	return rc;
 }
 
-/* The words after the command name, against its rule. */
+static void
+push(size_t **v, size_t *n, size_t i)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = i;
+}
+
+/* Words [from, to) are the program's, as written. */
+static void
+keep_range(struct pstate *j, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		push(&j->out->keep, &j->out->nkeep, from);
+}
+
+static int	judge_command(struct pstate *, const struct pword *, size_t,
+		    size_t, int, const struct rule *, int, struct sbuf *);
+
+static const struct optspec *
+find_cmdopt(const struct rule *r, const char *t)
+{
+	if (t[0] != '-' || t[1] == '\0')
+		return NULL;
+	if (t[1] == '-')
+		return optspec_find(r->cmdopts, r->ncmdopts, OPT_LONG, t + 2,
+		    strlen(t + 2));
+	return optspec_find(r->cmdopts, r->ncmdopts, OPT_WORD, t + 1,
+	    strlen(t + 1));
+}
+
+/*
+ * find -exec CMD ... ';': the words up to ';' or '+' are a command the
+ * program runs, judged like any other.  *last: the first word not yet
+ * kept.
+ */
+static int
+judge_cmdopt(struct pstate *j, struct args *a, const struct optspec *o,
+    int depth, size_t *last)
+{
+	struct sbuf why;
+	size_t end;
+	int rc;
+
+	for (end = a->i + 1; end < a->n; end++)
+		if (!a->w[end].dynamic && (strcmp(a->w[end].text, ";") == 0 ||
+		    strcmp(a->w[end].text, "+") == 0))
+			break;
+	if (end == a->n)
+		return deny(j, "%s: %s needs ';' or '+' after its command",
+		    lbl(a->r), a->w[a->i].text);
+	if (end == a->i + 1)
+		return deny(j, "%s: %s needs a command", lbl(a->r),
+		    a->w[a->i].text);
+	keep_range(j, *last, a->i + 1);
+	sbuf_init(&why);
+	rc = judge_command(j, a->w, a->i + 1, end, depth + 1, a->r, 1, &why);
+	if (rc == 0)
+		sbuf_addf(&j->notes, "; %s %s runs %s", lbl(a->r),
+		    a->w[a->i].text, why.s);
+	sbuf_free(&why);
+	*last = end;
+	a->i = end;
+	return rc;
+}
+
+/*
+ * The command a wrapper runs: w[i] is its first operand.  NAME=value
+ * words first when the rule takes them: env's go into the command's
+ * environment (envw), a program's stay its words; a dropped value
+ * (env_ignore, setenv) is never passed on.
+ */
+static int
+judge_wrapped(struct pstate *j, const struct rule *wr, const struct pword *w,
+    size_t i, size_t n, int depth, int prog, struct sbuf *why)
+{
+	enum env_action act;
+	const char *t, *eq;
+	char *var;
+	int rc;
+
+	for (; wr->wrap_assigns && i < n; i++) {
+		t = w[i].text;
+		if (w[i].dynamic) {
+			if ((var = policy_dynamic_name(t)) == NULL)
+				break;
+		} else if ((eq = strchr(t, '=')) != NULL) {
+			/* GNU env takes every word with '=' as NAME=value */
+			var = xstrndup(t, (size_t)(eq - t));
+			if (!valid_name(var)) {
+				rc = deny(j, "%s: '%s' is not a valid "
+				    "variable name", lbl(wr), var);
+				free(var);
+				return rc;
+			}
+		} else
+			break;
+		rc = judge_assign(j, var, &act);
+		free(var);
+		if (rc == -1)
+			return -1;
+		if (act != ENV_SET)
+			continue;
+		if (wr->wrap == WRAP_SHELL)
+			push(&j->out->envw, &j->out->nenvw, i);
+		else
+			push(&j->out->keep, &j->out->nkeep, i);
+	}
+	if (i == n)
+		return deny(j, "%s: a command is required", lbl(wr));
+	return judge_command(j, w, i, n, depth + 1, wr,
+	    prog || wr->wrap == WRAP_PROGRAM, why);
+}
+
+/*
+ * The words after the command name, against its rule: w[off..n).
+ * prog: a program runs this one (a wrapper or a command option above).
+ */
 static int
 judge_rule(struct pstate *j, const struct rule *top, const struct pword *w,
-    size_t n, const struct rule **final)
+    size_t off, size_t n, int depth, int prog, const struct rule **final,
+    struct sbuf *why)
 {
+	const struct optspec *co;
 	struct args a;
 	const char *t;
+	size_t last;
 	int rc, first;
 
 	memset(&a, 0, sizeof(a));
@@ -633,7 +788,8 @@ judge_rule(struct pstate *j, const struct rule *top, const struct pword *w,
 	a.n = n;
 	a.first = 1;
 	a.required = top->nrequire == 0;
-	for (a.i = 0; a.i < n; a.i++) {
+	last = off;
+	for (a.i = off; a.i < n; a.i++) {
 		t = w[a.i].text;
 		first = a.first;
 		a.first = 0;
@@ -641,16 +797,32 @@ judge_rule(struct pstate *j, const struct rule *top, const struct pword *w,
 		 * A dynamic word may become an option once expanded: it is
 		 * taken as an operand now and the expanded argv decides.
 		 */
-		if (w[a.i].dynamic)
-			rc = judge_operand(j, &a);
-		else if (!a.optend && strcmp(t, "--") == 0) {
+		if (!w[a.i].dynamic && !a.optend &&
+		    (co = find_cmdopt(a.r, t)) != NULL)
+			rc = judge_cmdopt(j, &a, co, depth, &last);
+		else if (!w[a.i].dynamic && !a.optend && strcmp(t, "--") == 0) {
 			a.optend = 1;
 			rc = 0;
-		} else if (!a.optend && t[0] == '-' && t[1] == '-')
+		} else if (!w[a.i].dynamic && !a.optend && t[0] == '-' &&
+		    t[1] == '-')
 			rc = judge_long(j, &a);
-		else if (!a.optend && t[0] == '-' && t[1] != '\0')
+		else if (!w[a.i].dynamic && !a.optend && t[0] == '-' &&
+		    t[1] != '\0')
 			rc = judge_short(j, &a);
-		else if (!a.optend && first && a.r->oldstyle && t[0] != '\0')
+		else if (a.r->wrap != WRAP_NONE) {
+			/* its first operand is the command it runs */
+			*final = a.r;
+			if (check_required(j, &a) == -1)
+				return -1;
+			if (a.r->wrap != WRAP_SHELL)
+				keep_range(j, last, a.i);
+			if (a.r->where != NULL)
+				sbuf_addf(why, "%s (%s) > ", lbl(a.r),
+				    a.r->where);
+			return judge_wrapped(j, a.r, w, a.i, n, depth, prog,
+			    why);
+		} else if (!w[a.i].dynamic && !a.optend && first &&
+		    a.r->oldstyle && t[0] != '\0')
 			rc = judge_oldstyle(j, &a);
 		else
 			rc = judge_operand(j, &a);
@@ -658,47 +830,172 @@ judge_rule(struct pstate *j, const struct rule *top, const struct pword *w,
 			return -1;
 	}
 	*final = a.r;
+	if (a.r->wrap != WRAP_NONE)
+		return deny(j, "%s: a command is required", lbl(a.r));
+	keep_range(j, last, n);
+	if (a.r->where != NULL)
+		sbuf_addf(why, "%s (%s)", lbl(a.r), a.r->where);
+	else
+		sbuf_adds(why, lbl(a.r));
 	return check_required(j, &a);
 }
 
-/* The words of the env wrapper: NAME=value, up to the command. */
+/* A path without ".", ".." or empty components, and no trailing '/'. */
 static int
-judge_env(struct pstate *j, const struct pword *w, size_t n, size_t *argv0)
+normal_path(const char *p)
 {
-	const char *t, *eq;
-	char *var;
-	size_t i;
+	const char *c;
+	size_t len;
+
+	if (p[0] != '/')
+		return 0;
+	for (c = p + 1;; c += len + 1) {
+		len = strcspn(c, "/");
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		if (c[len] == '\0')
+			return 1;
+	}
+}
+
+/* A last path component written plainly: no expansion, quote or glob. */
+static int
+plain_name(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-:@,%";
+
+	return *s != '\0' && *s != '-' && strspn(s, ok) == strlen(s);
+}
+
+/*
+ * A command named by path, not some rule's own `path`: the rule of its
+ * last component, when the path is that program, the file the
+ * profile's path finds for the name (so /usr/bin/git needs no second
+ * rule, and a file of the user's named git is not git).
+ */
+static int
+judge_path(struct pstate *j, const char *name, size_t idx,
+    const struct rule **rp)
+{
+	const char *base = strrchr(name, '/') + 1;
+	char *found = NULL, *how = NULL;
+	size_t i, dlen;
 	int rc;
 
-	for (i = 1; i < n; i++) {
-		t = w[i].text;
-		if (t[0] == '-')
-			return deny(j, "env: options are not supported");
-		if (w[i].dynamic) {
-			if ((var = policy_dynamic_name(t)) == NULL)
-				return deny(j, "env: the command must be a "
-				    "literal word");
-		} else if ((eq = strchr(t, '=')) != NULL) {
-			/* GNU env takes every word with '=' as NAME=value */
-			var = xstrndup(t, (size_t)(eq - t));
-			if (!valid_name(var)) {
-				rc = deny(j, "env: '%s' is not a valid "
-				    "variable name", var);
-				free(var);
-				return rc;
-			}
-		} else
-			break;
-		rc = policy_assign(j, var);
-		free(var);
-		if (rc == -1)
-			return -1;
+	if (!normal_path(name))
+		return deny(j, "%s: not a path in normal form (no '.', '..', "
+		    "'//' or trailing '/'): name the program as the "
+		    "profile's path finds it", name);
+	if ((*rp = model_rule(j->prof, base)) == NULL)
+		return deny(j, "%s: no rule names this path", name);
+	if ((*rp)->path != NULL)
+		return deny(j, "%s: rule '%s' runs only %s", name, base,
+		    (*rp)->path);
+	if (j->res == NULL) {
+		/* pure: the path's directory must be one of the path's */
+		dlen = (size_t)(base - 1 - name);
+		for (i = 0; i < j->prof->npath; i++)
+			if (strlen(j->prof->path[i]) == dlen &&
+			    strncmp(j->prof->path[i], name, dlen) == 0)
+				return 0;
+		return deny(j, "%s: not the program the profile's path finds "
+		    "for '%s' (its directory is not in the path)", name, base);
 	}
-	if (i == n)
-		return deny(j, "env: a command is required");
-	if (policy_is_env(w[i].text))
-		return deny(j, "env: %s may not run under env", w[i].text);
-	*argv0 = i;
+	rc = j->res->same(j->res->arg, j->prof, name, base, &found, &how);
+	if (rc == -1) {
+		(void)deny(j, "%s: %s", name, how != NULL ? how :
+		    "not the program the profile's path finds");
+		free(how);
+		free(found);
+		return -1;
+	}
+	if (how != NULL)
+		sbuf_addf(&j->notes, "; %s", how);
+	free(how);
+	if (found != NULL) {
+		j->out->fix = xreallocarray(j->out->fix, j->out->nfix + 1,
+		    sizeof(*j->out->fix));
+		j->out->fix[j->out->nfix].word = idx;
+		j->out->fix[j->out->nfix++].path = found;
+	}
+	return 0;
+}
+
+/*
+ * The command w[off..n): its name, then its words.  under: the wrapper
+ * it runs under (NULL at the top); prog: a program runs it, so it cannot
+ * be a builtin.
+ */
+static int
+judge_command(struct pstate *j, const struct pword *w, size_t off,
+    size_t n, int depth, const struct rule *under, int prog,
+    struct sbuf *why)
+{
+	const struct rule *r = NULL, *final = NULL;
+	const struct builtin *b;
+	const char *name = w[off].text, *base;
+
+	if (depth > POLICY_WRAP_MAX)
+		return deny(j, "more than %d wrappers around one command",
+		    POLICY_WRAP_MAX);
+	if (w[off].dynamic) {
+		/*
+		 * $HOME/.rbenv/bin/rbenv: the path is known only once
+		 * expanded, its rule by the last component now; the
+		 * expanded path must then be that rule's program.
+		 */
+		base = strrchr(name, '/');
+		if (base == NULL || !plain_name(base + 1) ||
+		    (r = model_rule(j->prof, base + 1)) == NULL ||
+		    r->path != NULL) {
+			if (under != NULL)
+				return deny(j, "%s: the command must be a "
+				    "literal word", lbl(under));
+			return deny(j, "the command name must be a literal "
+			    "word");
+		}
+		j->deferred = 1;
+	} else if (strchr(name, '/') != NULL) {
+		/* a path is never looked up: it must be a rule's program */
+		if (name[0] != '/')
+			return deny(j, "%s: relative command paths are not "
+			    "allowed", name);
+		if (policy_is_env(name))
+			r = &env_rule;
+		if (r == NULL && (r = model_rule_path(j->prof, name)) == NULL &&
+		    judge_path(j, name, off, &r) == -1)
+			return -1;
+	} else if ((b = builtin_find(name)) != NULL) {
+		if (under != NULL && (prog || !b->under_env))
+			return deny(j, "%s is a shell builtin; it cannot run "
+			    "under %s", name, lbl(under));
+		if (b->judge != NULL && b->judge(j, name, w + off + 1,
+		    n - off - 1) == -1)
+			return -1;
+		j->out->builtin = b;
+		keep_range(j, off, n);
+		sbuf_addf(why, "builtin %s", name);
+		return 0;
+	} else if (strcmp(name, "env") == 0)
+		r = &env_rule;
+	else if ((r = model_rule(j->prof, name)) == NULL)
+		return deny(j, "%s: not an allowed command", name);
+	if (r->wrap == WRAP_SHELL && under != NULL &&
+	    under->wrap == WRAP_SHELL)
+		return deny(j, "%s: %s may not run under %s", lbl(under), name,
+		    lbl(under));
+	if (r->wrap != WRAP_SHELL) {
+		if (j->out->rule == NULL)
+			j->out->rule = r;
+		push(&j->out->keep, &j->out->nkeep, off);
+	}
+	if (judge_rule(j, r, w, off + 1, n, depth, prog, &final, why) == -1)
+		return -1;
+	for (; final != NULL; final = final->parent)
+		if (final->daemon)
+			j->out->daemon = 1;
 	return 0;
 }
 
@@ -736,11 +1033,9 @@ judge_action(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 static int
 judge_cmd(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 {
-	const struct pword *w = c->words;
-	const struct rule *r, *final = NULL;
-	const char *name;
-	size_t i, argv0 = 0;
-	int under_env = 0, rc;
+	struct sbuf why;
+	size_t i;
+	int rc;
 
 	if (c->nwords > 0 && (rc = judge_action(j, c, out)) != 0)
 		return rc == 1 ? 0 : -1;
@@ -749,47 +1044,26 @@ judge_cmd(struct pstate *j, const struct pcmd *c, struct pjudge *out)
 			return -1;
 	if (c->nwords == 0)
 		return 0;
-	if (!w[0].dynamic && policy_is_env(w[0].text)) {
-		under_env = 1;
-		if (judge_env(j, w, c->nwords, &argv0) == -1)
-			return -1;
+	sbuf_init(&why);
+	rc = judge_command(j, c->words, 0, c->nwords, 0, NULL, 0, &why);
+	if (rc == 0) {
+		out->why = xstrdup(why.s);
+		out->argv0 = out->nkeep > 0 ? out->keep[0] : c->nwords;
 	}
-	out->argv0 = argv0;
-	name = w[argv0].text;
-	if (w[argv0].dynamic)
-		return deny(j, "the command name must be a literal word");
-	if (strchr(name, '/') != NULL) {
-		/* a path is never looked up: only a rule's own path runs */
-		if (name[0] != '/')
-			return deny(j, "%s: relative command paths are not "
-			    "allowed", name);
-		if ((r = model_rule_path(j->prof, name)) == NULL)
-			return deny(j, "%s: no rule names this path", name);
-	} else if ((out->builtin = builtin_find(name)) != NULL) {
-		if (under_env && !out->builtin->under_env)
-			return deny(j, "%s is a shell builtin; it cannot run "
-			    "under env", name);
-		if (out->builtin->judge != NULL && out->builtin->judge(j, name,
-		    w + argv0 + 1, c->nwords - argv0 - 1) == -1)
-			return -1;
-		xasprintf(&out->why, "builtin %s", name);
-		return 0;
-	} else if ((r = model_rule(j->prof, name)) == NULL)
-		return deny(j, "%s: not an allowed command", name);
-	out->rule = r;
-	if (judge_rule(j, r, w + argv0 + 1, c->nwords - argv0 - 1,
-	    &final) == -1)
-		return -1;
-	if (final->where != NULL)
-		xasprintf(&out->why, "%s (%s)", lbl(final), final->where);
-	else
-		out->why = xstrdup(lbl(final));
-	return 0;
+	sbuf_free(&why);
+	return rc;
 }
 
 void
 policy_judge(const struct profile *p, const struct pcmd *c,
     struct pjudge *out)
+{
+	policy_judge_r(p, NULL, c, out);
+}
+
+void
+policy_judge_r(const struct profile *p, const struct presolve *res,
+    const struct pcmd *c, struct pjudge *out)
 {
 	struct pstate j;
 	char *base;
@@ -798,6 +1072,8 @@ policy_judge(const struct profile *p, const struct pcmd *c,
 	out->verdict = V_DENY;
 	memset(&j, 0, sizeof(j));
 	j.prof = p;
+	j.res = res;
+	j.out = out;
 	sbuf_init(&j.notes);
 
 	if (judge_cmd(&j, c, out) == -1 || j.deny != NULL) {
@@ -806,6 +1082,7 @@ policy_judge(const struct profile *p, const struct pcmd *c,
 		j.deny = NULL;
 		out->rule = NULL;
 		out->action = NULL;
+		out->builtin = NULL;
 		goto out;
 	}
 	if (out->why == NULL)
@@ -831,13 +1108,24 @@ policy_verdict_name(enum verdict v)
 void
 pjudge_free(struct pjudge *pj)
 {
+	size_t i;
+
 	free(pj->why);
 	pj->why = NULL;
+	free(pj->keep);
+	free(pj->envw);
+	for (i = 0; i < pj->nfix; i++)
+		free(pj->fix[i].path);
+	free(pj->fix);
+	pj->keep = pj->envw = NULL;
+	pj->fix = NULL;
+	pj->nkeep = pj->nenvw = pj->nfix = 0;
 }
 
 /* Walking a tree for policy_judge_line(). */
 struct walk {
 	const struct profile	*prof;
+	const struct presolve	*res;
 	struct pline		*out;
 	size_t			 cap;
 };
@@ -920,7 +1208,7 @@ judge_simple(struct walk *wk, const struct command *c)
 	pc.nassigns = c->nassigns;
 	pc.words = ws;
 	pc.nwords = c->nwords;
-	policy_judge(wk->prof, &pc, &pj);
+	policy_judge_r(wk->prof, wk->res, &pc, &pj);
 
 	e = new_entry(wk);
 	e->argc = c->nassigns + c->nwords;
@@ -932,6 +1220,8 @@ judge_simple(struct walk *wk, const struct command *c)
 	e->verdict = pj.verdict;
 	e->why = pj.why;
 	e->deferred = pj.deferred;
+	pj.why = NULL;
+	pjudge_free(&pj);
 	free(as);
 	free(ws);
 }
@@ -978,11 +1268,19 @@ void
 policy_judge_line(const struct profile *p, const struct list *l,
     struct pline *out)
 {
+	policy_judge_line_r(p, NULL, l, out);
+}
+
+void
+policy_judge_line_r(const struct profile *p, const struct presolve *res,
+    const struct list *l, struct pline *out)
+{
 	struct walk wk;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	wk.prof = p;
+	wk.res = res;
 	wk.out = out;
 	wk.cap = 0;
 	walk_list(&wk, l);

@@ -79,6 +79,15 @@ static const struct lcase lines[] = {
 	    "git-upload-pack" },
 	{ "svn export --force . /var/www/r", A, "svn export (" },
 	{ "ls -xt /var/www/app/releases", A, "ls (" },
+	/* a path to a rule's program (by path: no resolver here) */
+	{ "/usr/bin/git ls-remote /srv/r", A, "git ls-remote (" },
+	/* wrappers: the command is judged like any other */
+	{ "nohup git ls-remote /srv/r", A, "nohup (" },
+	{ "nohup git ls-remote /srv/r", A, "> git ls-remote (" },
+	{ "rbenv exec nohup /usr/bin/env RAILS_ENV=x git ls-remote /srv/r", A,
+	    "rbenv exec (" },
+	{ "xfind . -name x -exec git ls-remote {} ';' -type f", A,
+	    "xfind -exec runs git ls-remote (" },
 	/* env wrapper and assignments */
 	{ "/usr/bin/env mkdir -p /tmp", A, "mkdir (" },
 	{ "/bin/env RAILS_ENV=production git ls-remote /srv/r", A,
@@ -214,13 +223,35 @@ static const struct lcase lines[] = {
 	    "--checkpoint is denied" },
 	/* command names */
 	{ "/bin/sh", D, "/bin/sh: no rule names this path" },
-	{ "/usr/bin/git ls-remote /srv/r", D, "no rule names this path" },
+	{ "/tmp/git ls-remote /srv/r", D, "its directory is not in the path" },
+	{ "/usr/bin/../bin/git ls-remote /srv/r", D, "not a path in normal form" },
+	{ "/usr/bin//git ls-remote /srv/r", D, "not a path in normal form" },
+	{ "/usr/bin/bash", D, "/usr/bin/bash: no rule names this path" },
 	{ "./evil", D, "./evil: relative command paths are not allowed" },
 	{ "bin/git", D, "relative command paths are not allowed" },
 	{ "bash -i", D, "bash: not an allowed command" },
+	/* wrappers */
+	{ "nohup bash", D, "bash: not an allowed command" },
+	{ "nohup", D, "nohup: a command is required" },
+	{ "rbenv exec", D, "rbenv exec: a command is required" },
+	{ "nohup cd /", D, "cd is a shell builtin; it cannot run under nohup" },
+	{ "nohup echo x", D, "echo is a shell builtin; it cannot run under" },
+	{ "nohup env LD_PRELOAD=/tmp/x git ls-remote /srv/r", D,
+	    "LD_PRELOAD" },
+	{ "nohup git -c core.pager=sh log", D, "git: -c is denied" },
+	{ "rbenv exec rbenv exec sh", D, "sh: not an allowed command" },
+	{ "nohup nohup nohup nohup nohup nohup nohup nohup nohup git "
+	    "ls-remote /srv/r", D, "more than 8 wrappers" },
+	{ "nohup $X", D, "nohup: the command must be a literal word" },
+	{ "nohup /tmp/git ls-remote /srv/r", D, "not the program" },
+	{ "xfind . -exec sh -c id ';'", D, "sh: not an allowed command" },
+	{ "xfind . -exec git ls-remote {}", D, "needs ';' or '+'" },
+	{ "xfind . -exec ';'", D, "-exec needs a command" },
+	{ "xfind . -exec cd / ';'", D, "cd is a shell builtin" },
+	{ "xfind . -exec xfind . -exec sh ';' ';'", D, "-exec needs ';'" },
 	/* env wrapper */
 	{ "/usr/bin/env bash", D, "bash: not an allowed command" },
-	{ "/usr/bin/env -i sh", D, "env: options are not supported" },
+	{ "/usr/bin/env -i sh", D, "env: option -i is not allowed" },
 	{ "/usr/bin/env", D, "env: a command is required" },
 	{ "env RAILS_ENV=x", D, "env: a command is required" },
 	{ "env A=b git ls-remote /srv/r", D, "A may not be set by a line" },
@@ -466,6 +497,8 @@ test_judge_fields(const struct profile *p)
 	static const char *const envgit[] = { "/usr/bin/env", "RAILS_ENV=x",
 	    "GIT_SSH=y", "git", "remote", "update", NULL };
 	static const char *const cd[] = { "cd", "/x", NULL };
+	static const char *const nohup[] = { "nohup", "env", "GIT_SSH=/x",
+	    "RAILS_ENV=y", "git", "ls-remote", "/srv/r", NULL };
 	static const char *const sftp[] = { "/usr/lib/openssh/sftp-server",
 	    NULL };
 	static const char *const bash[] = { "bash", NULL };
@@ -482,6 +515,16 @@ test_judge_fields(const struct profile *p)
 	ok(pj.why != NULL && strstr(pj.why, "git remote update (") != NULL &&
 	    strstr(pj.why, "GIT_SSH ignored") != NULL,
 	    "env: why names the subrule and the ignored variable");
+	pjudge_free(&pj);
+
+	judge_argv(p, nohup, &pj);
+	ok(pj.verdict == V_ALLOW && pj.nkeep == 4 && pj.keep[0] == 0 &&
+	    pj.keep[1] == 4 && pj.keep[3] == 6, "nohup env: env and its "
+	    "NAME=value leave nohup's argv");
+	ok(pj.nenvw == 1 && pj.envw[0] == 3, "nohup env: RAILS_ENV goes "
+	    "into the environment, GIT_SSH does not");
+	ok(pj.daemon && pj.rule != NULL && strcmp(pj.rule->name, "nohup") == 0,
+	    "nohup: daemon, and the rule of what runs is nohup's");
 	pjudge_free(&pj);
 
 	judge_argv(p, cd, &pj);
