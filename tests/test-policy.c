@@ -579,6 +579,16 @@ test_env(const struct profile *p)
 	ok(policy_env_dangerous("PATH"), "dangerous: PATH");
 	ok(policy_env_dangerous("LESSOPEN"), "dangerous: LESSOPEN");
 	ok(policy_env_dangerous("TAR_OPTIONS"), "dangerous: TAR_OPTIONS");
+	ok(policy_env_dangerous("RBENV_ROOT") &&
+	    policy_env_dangerous("RBENV_VERSION") &&
+	    policy_env_dangerous("RUBYOPT") && policy_env_dangerous("RUBYLIB") &&
+	    policy_env_dangerous("GEM_HOME") && policy_env_dangerous("GEM_PATH") &&
+	    policy_env_dangerous("BUNDLE_GEMFILE") &&
+	    policy_env_dangerous("BUNDLER_VERSION") &&
+	    policy_env_dangerous("NODE_OPTIONS") &&
+	    policy_env_dangerous("PERL5OPT") &&
+	    policy_env_dangerous("PYTHONPATH") && policy_env_dangerous("RAKEOPT"),
+	    "dangerous: the variables that choose ruby, gems, node ...");
 	ok(!policy_env_dangerous("LC_ALL"), "not dangerous: LC_ALL");
 	ok(!policy_env_dangerous("RAILS_ENV"), "not dangerous: RAILS_ENV");
 	ok(!policy_env_dangerous("TMPDIR"), "not dangerous: TMPDIR");
