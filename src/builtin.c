@@ -89,21 +89,49 @@ b_echo(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	return rc;
 }
 
+/*
+ * $PWD when it names the directory we are in, written plainly (sh's
+ * logical pwd: the path cd was given, symlinks and all), else NULL.
+ */
+static const char *
+logical_pwd(struct exec_ctx *ctx)
+{
+	const char *pwd, *c;
+	struct stat a, b;
+	size_t len;
+
+	if ((pwd = vars_get(ctx->vars, "PWD")) == NULL || pwd[0] != '/')
+		return NULL;
+	for (c = pwd + 1; *c != '\0'; c += len + (c[len] == '/')) {
+		len = strcspn(c, "/");
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return NULL;
+	}
+	if (stat(pwd, &a) == -1 || stat(".", &b) == -1 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return NULL;
+	return pwd;
+}
+
 static int
 b_pwd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 {
+	const char *pwd;
 	struct sbuf b;
-	char *cwd;
+	char *cwd = NULL;
 	int rc;
 
-	(void)ctx;
 	(void)argc;
-	if ((cwd = getcwd(NULL, 0)) == NULL) {
-		err_warnx("%s: %s", argv[0], strerror(errno));
-		return 1;
+	if ((pwd = logical_pwd(ctx)) == NULL) {
+		if ((cwd = getcwd(NULL, 0)) == NULL) {
+			err_warnx("%s: %s", argv[0], strerror(errno));
+			return 1;
+		}
+		pwd = cwd;
 	}
 	sbuf_init(&b);
-	sbuf_adds(&b, cwd);
+	sbuf_adds(&b, pwd);
 	sbuf_addc(&b, '\n');
 	rc = out(argv[0], &b);
 	sbuf_free(&b);
@@ -111,11 +139,52 @@ b_pwd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 	return rc;
 }
 
+/*
+ * sh's cd -L: dir is taken relative to $PWD and "." and ".." are
+ * removed as text, so that `cd /var/www/app/current; pwd` prints that
+ * path, not the release the link points at.  NULL when there is no
+ * $PWD to start from.
+ */
+static char *
+logical_dir(struct exec_ctx *ctx, const char *dir)
+{
+	const char *base, *c;
+	char *in, *o;
+	size_t len, cut = 0;
+
+	if (dir[0] == '/')
+		base = "";
+	else if ((base = logical_pwd(ctx)) == NULL)
+		return NULL;
+	xasprintf(&in, "%s/%s", base, dir);
+	o = xmalloc(strlen(in) + 2);
+	for (c = in; *c != '\0'; c += len) {
+		while (*c == '/')
+			c++;
+		len = strcspn(c, "/");
+		if (len == 0 || (len == 1 && c[0] == '.'))
+			continue;
+		if (len == 2 && c[0] == '.' && c[1] == '.') {
+			while (cut > 0 && o[--cut] != '/')
+				;
+			continue;
+		}
+		o[cut++] = '/';
+		memcpy(o + cut, c, len);
+		cut += len;
+	}
+	if (cut == 0)
+		o[cut++] = '/';
+	o[cut] = '\0';
+	free(in);
+	return o;
+}
+
 static int
 b_cd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 {
-	const char *dir;
-	char *old, *cwd;
+	const char *dir, *lp;
+	char *old, *cwd, *logical;
 	struct sbuf b;
 	int print = 0, rc = 0;
 
@@ -143,16 +212,26 @@ b_cd(struct exec_ctx *ctx, char *const *argv, size_t argc)
 		err_warnx("cd: empty directory name");
 		return 1;
 	}
-	old = getcwd(NULL, 0);
-	if (chdir(dir) == -1) {
-		err_warnx("cd: %s: %s", dir, strerror(errno));
-		free(old);
-		return 1;
+	if ((lp = logical_pwd(ctx)) != NULL)
+		old = xstrdup(lp);
+	else
+		old = getcwd(NULL, 0);
+	/* the logical path first; as given when that is not a directory */
+	logical = logical_dir(ctx, dir);
+	if (logical == NULL || chdir(logical) == -1) {
+		free(logical);
+		logical = NULL;
+		if (chdir(dir) == -1) {
+			err_warnx("cd: %s: %s", dir, strerror(errno));
+			free(old);
+			return 1;
+		}
 	}
 	if (old != NULL)
 		vars_set(ctx->vars, "OLDPWD", old, 0);
 	free(old);
-	if ((cwd = getcwd(NULL, 0)) != NULL) {
+	cwd = logical != NULL ? logical : getcwd(NULL, 0);
+	if (cwd != NULL) {
 		vars_set(ctx->vars, "PWD", cwd, 0);
 		if (print) {
 			sbuf_init(&b);

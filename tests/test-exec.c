@@ -424,7 +424,7 @@ test_cmdsub(void)
 static void
 test_builtins(void)
 {
-	char want[512];
+	char want[512], *line;
 
 	t("cd /; pwd", 0, "/\n", NULL);
 	snprintf(want, sizeof(want), "%s\n%s\n", work, work);
@@ -433,6 +433,29 @@ test_builtins(void)
 	t("cd /; cd; pwd", 0, want, NULL);
 	t("cd /nonexistent-cd; echo $?", 0, "1\n", "cd: /nonexistent-cd");
 	t("cd /tmp; echo $PWD", 0, "/tmp\n", NULL);
+
+	/* logical cd and pwd, as sh's default: the link, not its target */
+	if (mkdir("rel-1", 0755) == -1 || symlink("rel-1", "cur") == -1)
+		printf("# mkdir, symlink: %s\n", strerror(errno));
+	snprintf(want, sizeof(want), "%s/cur\n", work);
+	xasprintf(&line, "cd %s/cur; pwd", work);
+	t(line, 0, want, NULL);
+	free(line);
+	xasprintf(&line, "cd %s/cur; cd .; echo $PWD", work);
+	t(line, 0, want, NULL);
+	free(line);
+	snprintf(want, sizeof(want), "%s\n", work);
+	xasprintf(&line, "cd %s/cur/../cur/..; pwd", work);
+	t(line, 0, want, NULL);
+	free(line);
+	snprintf(want, sizeof(want), "%s/rel-1\n", work);
+	xasprintf(&line, "cd %s/rel-1; pwd", work);
+	t(line, 0, want, NULL);
+	free(line);
+	snprintf(want, sizeof(want), "%s/cur\n%s/cur\n", work, work);
+	xasprintf(&line, "cd %s/cur; cd /; cd -; pwd", work);
+	t(line, 0, want, NULL);
+	free(line);
 
 	t("export FOO=v; printenv FOO", 0, "v\n", NULL);
 	t("FOO=w; printenv FOO", 1, "", NULL);
