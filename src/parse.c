@@ -318,6 +318,26 @@ parse_redirs(struct parser *p, struct command *c, size_t *cap)
 	return t == NULL ? -1 : 0;
 }
 
+/*
+ * A command named by a path with expansions before its last '/' and a
+ * plain last component ($HOME/.rbenv/bin/rbenv): once expanded it is
+ * still a path, never a keyword or a refused name, and the policy
+ * judges it again then (it must be the rule's program).
+ */
+static int
+dynamic_path(const struct word *w)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-:@,%";
+	const char *last;
+
+	if (w->src == NULL || (last = strrchr(w->src, '/')) == NULL)
+		return 0;
+	last++;
+	return *last != '\0' && *last != '-' &&
+	    strspn(last, plain) == strlen(last);
+}
+
 /* The first word that is not an assignment or a redirection. */
 static int
 check_name(struct parser *p, const struct token *t)
@@ -326,6 +346,8 @@ check_name(struct parser *p, const struct token *t)
 
 	if (is_any_kw(t))
 		return near(p, t);
+	if (!(t->word.flags & W_LITERAL) && dynamic_path(&t->word))
+		return 0;
 	if (!(t->word.flags & W_LITERAL))
 		return lex_error(p->lx.g, PARSE_UNSUPPORTED, t->off,
 		    "command name must be a literal word");

@@ -970,6 +970,8 @@ judge_command(struct pstate *j, const struct pword *w, size_t off,
 			    "word");
 		}
 		j->deferred = 1;
+		sbuf_addf(&j->notes, "; %s must be the file the profile's "
+		    "path finds for '%s'", name, base + 1);
 	} else if (strchr(name, '/') != NULL) {
 		/* a path is never looked up: it must be a rule's program */
 		if (name[0] != '/')

@@ -510,6 +510,8 @@ test_builtins(void)
 static void
 test_env(void)
 {
+	int fd;
+
 	t("env FOO=bar printenv FOO", 0, "bar\n", NULL);
 	t("/usr/bin/env GIT_SSH=x printenv GIT_SSH", 1, "", NULL);
 	t("FOO=bar printenv FOO; printenv FOO", 1, "bar\n", NULL);
@@ -519,6 +521,20 @@ test_env(void)
 	t("env FOO=1 BAR=2 printenv BAR FOO", 0, "2\n1\n", NULL);
 	t("mycat out", 0, "hi\na\nb\n", NULL);
 	t("/usr/bin/cat out", 0, "hi\na\nb\n", NULL);
+
+	/*
+	 * A program named by path runs only when it is the file the
+	 * profile's path finds: a link to it does, a file of the user's
+	 * named like it does not (nothing runs).
+	 */
+	if (mkdir("lnk", 0755) == -1 || symlink("/usr/bin/cat", "lnk/cat") ||
+	    mkdir("own", 0755) == -1 || (fd = open("own/cat", O_WRONLY |
+	    O_CREAT | O_TRUNC, 0755)) == -1 || write(fd, "#!/bin/sh\necho "
+	    "pwned\n", 19) != 19 || close(fd) == -1)
+		printf("# own/cat: %s\n", strerror(errno));
+	t("$HOME/lnk/cat out", 0, "hi\na\nb\n", NULL);
+	t("$HOME/own/cat out; echo after", 126, "",
+	    "not the program the profile's path finds for 'cat'");
 }
 
 static void

@@ -86,6 +86,8 @@ static const struct lcase lines[] = {
 	{ "nohup git ls-remote /srv/r", A, "> git ls-remote (" },
 	{ "rbenv exec nohup /usr/bin/env RAILS_ENV=x git ls-remote /srv/r", A,
 	    "rbenv exec (" },
+	{ "$HOME/.rbenv/bin/git ls-remote /srv/r", A,
+	    "must be the file the profile's path finds for 'git'" },
 	{ "xfind . -name x -exec git ls-remote {} ';' -type f", A,
 	    "xfind -exec runs git ls-remote (" },
 	/* env wrapper and assignments */
@@ -243,6 +245,8 @@ static const struct lcase lines[] = {
 	{ "nohup nohup nohup nohup nohup nohup nohup nohup nohup git "
 	    "ls-remote /srv/r", D, "more than 8 wrappers" },
 	{ "nohup $X", D, "nohup: the command must be a literal word" },
+	{ "$X/bash", D, "the command name must be a literal word" },
+	{ "~/sh", D, "the command name must be a literal word" },
 	{ "nohup /tmp/git ls-remote /srv/r", D, "not the program" },
 	{ "xfind . -exec sh -c id ';'", D, "sh: not an allowed command" },
 	{ "xfind . -exec git ls-remote {}", D, "needs ';' or '+'" },
