@@ -87,6 +87,21 @@ hook(void *arg, char *const *argv, size_t argc, const struct exec_redir *r,
 	return hook_fail ? -1 : 0;
 }
 
+/* In the child, before a daemon command's exec. */
+static int
+hook_daemon(void *arg, pid_t pid)
+{
+	char b[64];
+	int n;
+
+	(void)arg;
+	n = snprintf(b, sizeof(b), "daemon %s\n", pid == getpid() ?
+	    "self" : "other");
+	if (write(hookfd, b, (size_t)n) != n)
+		tap_diag("hook_daemon: short write");
+	return 0;
+}
+
 static int
 capture(const char *path, int to)
 {
@@ -152,6 +167,7 @@ run(const char *line, struct res *r)
 	ctx.limits = &lim;
 	ctx.vars = fresh_vars();
 	ctx.hooks.command = hook;
+	ctx.hooks.daemon = hook_daemon;
 
 	fflush(stdout);
 	o = capture(outpath, STDOUT_FILENO);
@@ -510,6 +526,7 @@ test_builtins(void)
 static void
 test_env(void)
 {
+	struct res r;
 	int fd;
 
 	t("env FOO=bar printenv FOO", 0, "bar\n", NULL);
@@ -533,6 +550,21 @@ test_env(void)
 	    "pwned\n", 19) != 19 || close(fd) == -1)
 		printf("# own/cat: %s\n", strerror(errno));
 	t("$HOME/lnk/cat out", 0, "hi\na\nb\n", NULL);
+
+	/* a program wrapper: nohup gets env's command, env's values applied */
+	t("nohup env FOO=x GIT_SSH=y printenv FOO GIT_SSH", 1, "x\n", NULL);
+	t("nohup /usr/bin/env FOO=x /usr/bin/printenv FOO", 0, "x\n", NULL);
+	run("nohup printenv FOO", &r);
+	ok(r.hook != NULL && strstr(r.hook, "daemon self\n") != NULL,
+	    "nohup: the daemon hook runs in the child before its exec");
+	res_free(&r);
+	run("printenv FOO", &r);
+	ok(r.hook != NULL && strstr(r.hook, "daemon") == NULL,
+	    "printenv: no daemon hook");
+	res_free(&r);
+	/* a line's PATH in env_ignore: dropped, the programs never see it */
+	t("export PATH=/tmp; printenv PATH", 1, "", NULL);
+	t("PATH=/tmp printenv PATH", 1, "", NULL);
 	t("$HOME/own/cat out; echo after", 126, "",
 	    "not the program the profile's path finds for 'cat'");
 }
