@@ -146,7 +146,8 @@ struct pline {
 void		 policy_judge_line(const struct profile *, const struct list *,
 		    struct pline *);
 void		 policy_judge_line_r(const struct profile *,
-		    const struct presolve *, const struct list *, struct pline *);
+		    const struct presolve *, const struct list *,
+		    struct pline *);
 void		 pline_free(struct pline *);
 
 #endif

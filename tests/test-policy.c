@@ -226,7 +226,8 @@ static const struct lcase lines[] = {
 	/* command names */
 	{ "/bin/sh", D, "/bin/sh: no rule names this path" },
 	{ "/tmp/git ls-remote /srv/r", D, "its directory is not in the path" },
-	{ "/usr/bin/../bin/git ls-remote /srv/r", D, "not a path in normal form" },
+	{ "/usr/bin/../bin/git ls-remote /srv/r", D,
+	    "not a path in normal form" },
 	{ "/usr/bin//git ls-remote /srv/r", D, "not a path in normal form" },
 	{ "/usr/bin/bash", D, "/usr/bin/bash: no rule names this path" },
 	{ "./evil", D, "./evil: relative command paths are not allowed" },
@@ -585,13 +586,16 @@ test_env(const struct profile *p)
 	ok(policy_env_dangerous("TAR_OPTIONS"), "dangerous: TAR_OPTIONS");
 	ok(policy_env_dangerous("RBENV_ROOT") &&
 	    policy_env_dangerous("RBENV_VERSION") &&
-	    policy_env_dangerous("RUBYOPT") && policy_env_dangerous("RUBYLIB") &&
-	    policy_env_dangerous("GEM_HOME") && policy_env_dangerous("GEM_PATH") &&
+	    policy_env_dangerous("RUBYOPT") &&
+	    policy_env_dangerous("RUBYLIB") &&
+	    policy_env_dangerous("GEM_HOME") &&
+	    policy_env_dangerous("GEM_PATH") &&
 	    policy_env_dangerous("BUNDLE_GEMFILE") &&
 	    policy_env_dangerous("BUNDLER_VERSION") &&
 	    policy_env_dangerous("NODE_OPTIONS") &&
 	    policy_env_dangerous("PERL5OPT") &&
-	    policy_env_dangerous("PYTHONPATH") && policy_env_dangerous("RAKEOPT"),
+	    policy_env_dangerous("PYTHONPATH") &&
+	    policy_env_dangerous("RAKEOPT"),
 	    "dangerous: the variables that choose ruby, gems, node ...");
 	ok(!policy_env_dangerous("LC_ALL"), "not dangerous: LC_ALL");
 	ok(!policy_env_dangerous("RAILS_ENV"), "not dangerous: RAILS_ENV");
