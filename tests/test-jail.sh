@@ -64,7 +64,8 @@ for c in $(awk '/^  capistrano = \{/{p=1} /^  git-only/{p=0}
 	fi
 done
 [ -n "$missing" ] && diag "not on this host, left out:$missing"
-cage_files=$(sed -n '/^    cage_files = \[/,/\];/p' "$shipped" |
+cage_files=$(awk '/^  capistrano = \{/{p=1} /^  git-only/{p=0} p' "$shipped" |
+    sed -n '/^    cage_files = \[/,/\];/p' |
     sed 's/^ *cage_files = \[//; s/\];.*//' | tr -d '\n')
 
 # A "host library" the test controls, copied in through cage_files.
