@@ -39,6 +39,7 @@ static char capdir[] = "/tmp/cagesh-cap-XXXXXX";
 static char outpath[128], errpath[128], hookpath[128];
 static int hookfd = -1;
 static int hook_fail;
+static long hook_seq;
 
 struct res {
 	int	 status;
@@ -73,7 +74,8 @@ hook(void *arg, char *const *argv, size_t argc, const struct exec_redir *r,
 
 	(void)arg;
 	(void)why;
-	*seq = 0;
+	/* a number, as the audit log gives, for the daemon hook */
+	*seq = ++hook_seq;
 	sbuf_init(&b);
 	sbuf_adds(&b, v == V_ALLOW ? "allow" : "deny");
 	for (i = 0; i < argc; i++)
@@ -87,16 +89,15 @@ hook(void *arg, char *const *argv, size_t argc, const struct exec_redir *r,
 	return hook_fail ? -1 : 0;
 }
 
-/* In the child, before a daemon command's exec. */
+/* In the child, before a daemon command's exec: its record's number. */
 static int
-hook_daemon(void *arg, pid_t pid)
+hook_daemon(void *arg, long seq)
 {
 	char b[64];
 	int n;
 
 	(void)arg;
-	n = snprintf(b, sizeof(b), "daemon %s\n", pid == getpid() ?
-	    "self" : "other");
+	n = snprintf(b, sizeof(b), "daemon %s\n", seq > 0 ? "seq" : "none");
 	if (write(hookfd, b, (size_t)n) != n)
 		tap_diag("hook_daemon: short write");
 	return 0;
@@ -555,8 +556,8 @@ test_env(void)
 	t("nohup env FOO=x GIT_SSH=y printenv FOO GIT_SSH", 1, "x\n", NULL);
 	t("nohup /usr/bin/env FOO=x /usr/bin/printenv FOO", 0, "x\n", NULL);
 	run("nohup printenv FOO", &r);
-	ok(r.hook != NULL && strstr(r.hook, "daemon self\n") != NULL,
-	    "nohup: the daemon hook runs in the child before its exec");
+	ok(r.hook != NULL && strstr(r.hook, "daemon seq\n") != NULL,
+	    "nohup: the daemon hook runs before its exec, with its number");
 	res_free(&r);
 	run("printenv FOO", &r);
 	ok(r.hook != NULL && strstr(r.hook, "daemon") == NULL,
