@@ -3,12 +3,16 @@
  *
  * The policy, pure code: functions from a command (or a whole syntax tree)
  * and a profile to a verdict with the deciding rule or the reason.
- * No I/O here: nothing is read from the disk or the environment.
+ * No I/O here: nothing is read from the disk or the environment (a
+ * path to a program is compared with the file through the caller's
+ * presolve, when it gives one).
  *
  * Default deny.  A simple command is allowed only when every part of it
  * is: its assignments, its command name (a builtin, or a rule found by
- * name or by the absolute path the rule names), and every word judged
- * with the program's own option syntax.
+ * name, by the absolute path the rule names, or by the path of the
+ * program the profile's path finds), every word judged with the
+ * program's own option syntax, and the command a wrapper runs, judged
+ * the same way.
  */
 #ifndef CAGESH_POLICY_H
 #define CAGESH_POLICY_H

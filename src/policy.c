@@ -909,10 +909,14 @@ judge_path(struct pstate *j, const char *name, size_t idx,
 	if (j->res == NULL) {
 		/* pure: the path's directory must be one of the path's */
 		dlen = (size_t)(base - 1 - name);
-		for (i = 0; i < j->prof->npath; i++)
-			if (strlen(j->prof->path[i]) == dlen &&
-			    strncmp(j->prof->path[i], name, dlen) == 0)
-				return 0;
+		for (i = 0; i < j->prof->npath; i++) {
+			if (strlen(j->prof->path[i]) != dlen ||
+			    strncmp(j->prof->path[i], name, dlen) != 0)
+				continue;
+			sbuf_addf(&j->notes, "; %s: by its directory, in the "
+			    "path (the file is compared when it runs)", name);
+			return 0;
+		}
 		return deny(j, "%s: not the program the profile's path finds "
 		    "for '%s' (its directory is not in the path)", name, base);
 	}
