@@ -215,6 +215,9 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 		add_opts(b, "  Never, nor abbreviated:", r->deny, r->ndeny);
 	if (r->nrequire > 0)
 		add_opts(b, "  Needs one of:", r->require, r->nrequire);
+	if (r->ncmdopts > 0)
+		add_opts(b, "  Followed by a command this profile allows, up "
+		    "to ';' or '+':", r->cmdopts, r->ncmdopts);
 	if (r->nsubs > 0) {
 		sbuf_adds(b, "  Subcommands:");
 		for (i = 0; i < r->nsubs; i++) {
@@ -224,7 +227,11 @@ rule_text(const struct profile *p, const struct rule *r, struct sbuf *b)
 		sbuf_adds(b, "\n    ('help ");
 		vis_adds(b, r->label);
 		sbuf_adds(b, " SUBCOMMAND' for each)\n");
-	} else if (r->operands_set && r->noperands == 0)
+	} else if (r->wrap != WRAP_NONE)
+		sbuf_adds(b, r->wrap_assigns ? "  Then: NAME=value words, and "
+		    "a command this profile allows\n" : "  Then: a command "
+		    "this profile allows ('help COMMAND' for it)\n");
+	else if (r->operands_set && r->noperands == 0)
 		sbuf_adds(b, "  Operands: none\n");
 	else {
 		if (r->noperands == 0)

@@ -777,6 +777,9 @@ test_help(const struct profile *p)
 	help_is(p, "bash", -1, "bash: not a command you may run");
 	help_is(p, "cd x", -1, "cd: not a command you may run");
 	help_is(p, "git nope", -1, "git has no subcommand nope");
+	help_is(p, "rbenv exec", 0, "  Then: a command this profile allows");
+	help_is(p, "xfind", 0, "  Followed by a command this profile "
+	    "allows, up to ';' or '+': -exec\n");
 }
 
 static const char *
