@@ -31,7 +31,8 @@ for p in capistrano rails; do
 	    { echo "not ok 1 - no 'users = (' in $base"; echo "1..1"; exit 1; }
 done
 
-exec python3 - "$CAGESH" "$scratch" "$me" "$base" \
+# not exec: the EXIT trap of lib.sh removes $scratch
+python3 - "$CAGESH" "$scratch" "$me" "$base" \
     "$top_srcdir/tests/rails/expected-denials" \
     "$top_srcdir"/tests/rails/corpus/*.lines <<'PY'
 import json, os, re, subprocess, sys
