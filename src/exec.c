@@ -166,6 +166,40 @@ find_program(const struct exec_ctx *ctx, const char *name,
 	return NULL;
 }
 
+/*
+ * execve said ENOENT of a file that is there: a script whose #!
+ * interpreter (or an ELF file whose loader) is not in the cage.  Says
+ * which, so that "No such file" does not seem to be about the file
+ * itself; 1 if it said something.
+ */
+static int
+missing_interp(const char *path)
+{
+	char buf[256], *p, *e;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n >= 4 && memcmp(buf, "\177ELF", 4) == 0) {
+		err_warnx("%s: its loader or a library is not in the cage "
+		    "(cagesh-jail update)", path);
+		return 1;
+	}
+	if (n < 3 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = '\0';
+	for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	e = p + strcspn(p, " \t\n");
+	*e = '\0';
+	err_warnx("%s: its interpreter %s is not in the cage (cagesh-jail "
+	    "update)", path, p);
+	return 1;
+}
+
 /* In the child: redirections, then the program; never returns. */
 static void __attribute__((noreturn))
 exec_program(struct exec_ctx *ctx, const struct command *c,
@@ -185,7 +219,8 @@ exec_program(struct exec_ctx *ctx, const struct command *c,
 	}
 	execve(path, argv, envp);
 	st = errno;
-	err_warnx("%s: %s", path, strerror(st));
+	if (st != ENOENT || !missing_interp(path))
+		err_warnx("%s: %s", path, strerror(st));
 	_exit(st == ENOENT ? CAGESH_EXIT_NOTFOUND : CAGESH_EXIT_DENIED);
 }
 

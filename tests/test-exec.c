@@ -837,6 +837,32 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return remove(path);
 }
 
+/*
+ * "No such file" for a file that is there: the session says it is the
+ * script's interpreter that the cage lacks.
+ */
+static void
+test_no_interp(void)
+{
+	static const char script[] = "#!/nonexistent/interp -w\necho hi\n";
+	const char *p = "/tmp/cagesh-exec-noint";
+	int fd;
+
+	(void)unlink(p);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0755)) == -1 || write(fd, script, sizeof(script) - 1) !=
+	    (ssize_t)(sizeof(script) - 1)) {
+		ok(0, "%s: %s", p, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	close(fd);
+	t("noint", 127, "", "noint: its interpreter /nonexistent/interp is "
+	    "not in the cage");
+	(void)unlink(p);
+}
+
 int
 main(void)
 {
@@ -881,6 +907,7 @@ main(void)
 	test_visible();
 	test_children();
 	test_cannot_run();
+	test_no_interp();
 	test_signal("sleep 5");
 	test_signal("sleep 5 | sleep 6");
 	test_signal("(sleep 5; echo no)");
