@@ -9,15 +9,18 @@
  * pam_start, acct_mgmt, setcred, open_session, close_session, setcred,
  * end, as cagesh's privileged parent does them.  Run as root.
  *
- *	pam-cost USER [CONFDIR]
+ *	pam-cost [-v] USER [CONFDIR]
  *
  * Prints "START_MS REST_MS": pam_start, then everything after it.
  * With CONFDIR, pam_start_confdir() reads the services from there.
+ * With -v, every call's time instead: "start acct setcred open close
+ * delcred end" in milliseconds.
  */
 #include <security/pam_appl.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static int
@@ -42,15 +45,20 @@ int
 main(int argc, char *argv[])
 {
 	struct pam_conv c = { conv, NULL };
-	struct timespec t0, t1, t2;
+	struct timespec t[8];
 	pam_handle_t *h = NULL;
-	int r;
+	int r, v = 0;
 
+	if (argc > 1 && strcmp(argv[1], "-v") == 0) {
+		v = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: pam-cost USER [CONFDIR]\n");
+		fprintf(stderr, "usage: pam-cost [-v] USER [CONFDIR]\n");
 		return 2;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &t[0]);
 	if (argc == 3)
 		r = pam_start_confdir("cagesh", argv[1], &c, argv[2], &h);
 	else
@@ -59,17 +67,33 @@ main(int argc, char *argv[])
 		fprintf(stderr, "pam_start: %s\n", pam_strerror(h, r));
 		return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if ((r = pam_acct_mgmt(h, PAM_SILENT)) != PAM_SUCCESS ||
-	    (r = pam_setcred(h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS ||
-	    (r = pam_open_session(h, PAM_SILENT)) != PAM_SUCCESS) {
-		fprintf(stderr, "pam: %s\n", pam_strerror(h, r));
+	clock_gettime(CLOCK_MONOTONIC, &t[1]);
+	if ((r = pam_acct_mgmt(h, PAM_SILENT)) != PAM_SUCCESS) {
+		fprintf(stderr, "pam_acct_mgmt: %s\n", pam_strerror(h, r));
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t[2]);
+	if ((r = pam_setcred(h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS) {
+		fprintf(stderr, "pam_setcred: %s\n", pam_strerror(h, r));
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t[3]);
+	if ((r = pam_open_session(h, PAM_SILENT)) != PAM_SUCCESS) {
+		fprintf(stderr, "pam_open_session: %s\n", pam_strerror(h, r));
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t[4]);
 	pam_close_session(h, PAM_SILENT);
+	clock_gettime(CLOCK_MONOTONIC, &t[5]);
 	pam_setcred(h, PAM_DELETE_CRED | PAM_SILENT);
+	clock_gettime(CLOCK_MONOTONIC, &t[6]);
 	pam_end(h, PAM_SUCCESS);
-	clock_gettime(CLOCK_MONOTONIC, &t2);
-	printf("%.3f %.3f\n", ms(&t0, &t1), ms(&t1, &t2));
+	clock_gettime(CLOCK_MONOTONIC, &t[7]);
+	if (v) {
+		for (r = 0; r < 7; r++)
+			printf("%s%.3f", r ? " " : "", ms(&t[r], &t[r + 1]));
+		printf("\n");
+	} else
+		printf("%.3f %.3f\n", ms(&t[0], &t[1]), ms(&t[1], &t[7]));
 	return 0;
 }

@@ -41,6 +41,9 @@ for f in item1:
         tgt = ""
         if n == "cagesh true":
             tgt = "<= 1.3x bash: %s" % met(v["ratio"] <= 1.3)
+        if "vs2" in v:
+            tgt = (tgt + "; " if tgt else "") + "%.3fx %s" % (
+                v["ratio2"], v["vs2"])
         p("| %s: `%s` | %.2f ms | %.2f-%.2f | %.2fx %s | %s |" % (
             n.split()[0], " ".join(
                 os.path.basename(v["argv"][0]) if i == 0 else
@@ -70,10 +73,13 @@ for f in sorted(glob.glob(os.path.join(d, "phases-*.json")),
     p("")
 
 pam = [(v, load("pam-%s.json" % v)) for v in
-       ("shipped", "nolimits", "unix", "permit", "auth")]
+       ("shipped", "commonauth", "nolimits", "unix", "permit", "auth")]
+pam = [(v, r) for v, r in pam if r or v != "commonauth"]
 if all(r for _, r in pam):
-    label = {"shipped": "pam/cagesh as shipped (common-account, "
-             "common-session-noninteractive, pam_limits)",
+    label = {"shipped": "pam/cagesh as shipped (auth pam_unix, "
+             "common-account, common-session-noninteractive, pam_limits)",
+             "commonauth": "the same with `auth include common-auth` "
+             "(the stack before 2026-12-02)",
              "nolimits": "the same without pam_limits",
              "unix": "pam_unix only (account, session)",
              "permit": "pam_permit only (account, session)",

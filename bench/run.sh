@@ -11,7 +11,10 @@
 # Environment: BENCH_QUICK=1 (fewer repetitions: about 2 minutes, the
 # full run about 6), BENCH_ONLY="1 perf 2 3 4 5 6" (what to run; perf
 # only when installed), BENCH_OUT (the results directory, default
-# $top_builddir/bench-results: JSON, profiles, traces and table.md).
+# $top_builddir/bench-results: JSON, profiles, traces and table.md),
+# BENCH_OLD (another cagesh build, of the same configure: installed
+# setuid beside the new one and timed in item 1 in the same rounds, the
+# new one's ratio to it given as well; both use the new pam/cagesh).
 set -u
 : "${top_srcdir:?run by make bench}" "${top_builddir:?run by make bench}"
 . "$top_srcdir/tests/lib.sh"
@@ -64,6 +67,12 @@ e2e_install || die "install"
 cp "$cagesh_bench" "$work/sbin/cagesh-bench" &&
     chown root:root "$work/sbin/cagesh-bench" &&
     chmod 4755 "$work/sbin/cagesh-bench" || die "install cagesh-bench"
+old=
+if [ -n "${BENCH_OLD:-}" ]; then
+	old=$work/sbin/cagesh-old
+	cp "$BENCH_OLD" "$old" && chown root:root "$old" && chmod 4755 "$old" ||
+	    die "install $BENCH_OLD"
+fi
 u=cbu$$		# caged; also the jailkit user
 ub=cbb$$	# login shell /bin/bash, for the deploy comparison
 jk=$work/jk
@@ -117,9 +126,9 @@ echo "cagesh and jk_chrootsh+jk_lsh each run cat in their cage and refuse the re
 
 # --- 1: the cost of one session
 item1() {	# item1 NOFILE: timeit as the user, with that fd limit
-	$PY - "$uout/spec.json" "$bin" <<'PY'
+	$PY - "$uout/spec.json" "$bin" "$old" <<'PY'
 import json, sys
-bin = sys.argv[2]
+bin, old = sys.argv[2], sys.argv[3]
 c = []
 for line, tag, floor in (("true", "true", ["/bin/true"]),
                          ("cat /dev/null", "cat", ["/bin/cat", "/dev/null"])):
@@ -130,6 +139,10 @@ for line, tag, floor in (("true", "true", ["/bin/true"]),
           {"name": "cagesh %s" % tag, "argv": [bin, "-c", line], "vs": vs},
           {"name": "jailkit %s" % tag,
            "argv": ["/usr/sbin/jk_chrootsh", "-c", line], "vs": vs}]
+    if old:
+        c[-2]["vs2"] = "cagesh-old %s" % tag
+        c.append({"name": "cagesh-old %s" % tag, "argv": [old, "-c", line],
+                  "vs": vs})
 json.dump(c, open(sys.argv[1], "w"))
 PY
 	chown "$u" "$uout/spec.json"
@@ -171,7 +184,10 @@ if want 1; then
 		    > "$work/pam-permit"
 		{ cat "$top_srcdir/pam/cagesh"; echo 'auth required pam_permit.so'; } \
 		    > "$work/pam-auth"
-		for v in shipped nolimits unix permit auth; do
+		# the stack before: setcred ran common-auth's
+		sed 's/^auth .*/auth include common-auth/' "$top_srcdir/pam/cagesh" \
+		    > "$work/pam-commonauth"
+		for v in shipped commonauth nolimits unix permit auth; do
 			if [ $v = shipped ]; then cp "$top_srcdir/pam/cagesh" /etc/pam.d/cagesh
 			else cp "$work/pam-$v" /etc/pam.d/cagesh; fi
 			as_user "$PY" "$B/phases.py" --nofile 1024 \

@@ -12,7 +12,8 @@ usage: timeit.py [--rounds R] [--batch B] [--baseline NAME] [--json OUT]
                  SPEC.json
 SPEC.json: [{"name": "...", "argv": ["/abs/path", ...], "vs": NAME}, ...]
 ("vs", optional: the command this one's ratio is taken against; default
-the baseline).  --nofile N sets the soft fd limit the commands inherit.
+the baseline; "vs2", optional: a second one, ratio2 in the results, as
+for a build against the one before it).  --nofile N sets the soft fd limit the commands inherit.
 """
 import argparse
 import json
@@ -103,15 +104,22 @@ def main():
             "ratio_p25": q(ratios, 0.25),
             "ratio_p75": q(ratios, 0.75),
         }
+        if "vs2" in c:
+            r2 = [rd[n] / rd[c["vs2"]] for rd in rounds]
+            res["commands"][n].update({
+                "vs2": c["vs2"], "ratio2": statistics.median(r2),
+                "ratio2_p25": q(r2, 0.25), "ratio2_p75": q(r2, 0.75)})
     print("fd limit %d, %d rounds x %d runs" % (res["nofile"], a.rounds,
                                                  a.batch))
     print("%-26s %9s %9s %9s %7s %s" % (
         "command", "median", "p25", "p75", "ratio", "vs"))
     for n in names:
         c = res["commands"][n]
-        print("%-26s %7.3fms %7.3fms %7.3fms %7.2f %s" % (
+        print("%-26s %7.3fms %7.3fms %7.3fms %7.2f %s%s" % (
             n, c["median_ms"], c["p25_ms"], c["p75_ms"], c["ratio"],
-            c["vs"]))
+            c["vs"], "; %.3f x %s (p25-p75 %.3f-%.3f)" % (
+                c["ratio2"], c["vs2"], c["ratio2_p25"], c["ratio2_p75"])
+            if "vs2" in c else ""))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(res, f, indent=1)

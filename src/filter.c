@@ -41,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
@@ -588,11 +589,99 @@ put_argrule(struct emit *e, const struct argrule *r)
 	put(e, RET(SECCOMP_RET_ALLOW));
 }
 
+/* A number the program tests: a group's (refused whatever the arguments) or a rule's. */
+struct entry {
+	uint32_t		 nr;
+	const struct sysgroup	*g;
+	const struct argrule	*r;
+};
+
+/* Enough for every table above, with room to spare; checked. */
+#define MAX_ENTRIES	160
+
+/* Numbers in a leaf, tested one after the other. */
+#define LEAF		4
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+/*
+ * Entries [lo, hi) of the sorted table, entered with the number loaded.
+ * A leaf tests each number (a group's: RET its errno; a rule's: its
+ * block, which ends in a RET), then allows.  A node splits at the
+ * middle number: JGE it to the upper half, the lower half next.  Every
+ * path ends in a RET, so the halves need no jump out.  -1 when a jump
+ * does not fit in the 8 bits BPF has for it.
+ */
+static int
+put_node(struct emit *e, const struct entry *t, size_t lo, size_t hi)
+{
+	size_t i, mid, at;
+
+	if (hi - lo <= LEAF) {
+		for (i = lo; i < hi; i++) {
+			if (t[i].r != NULL) {
+				put_argrule(e, t[i].r);
+				continue;
+			}
+			put(e, JUMP(BPF_JEQ, t[i].nr, 0, 1));
+			put(e, RET(SECCOMP_RET_ERRNO | (uint32_t)t[i].g->err));
+		}
+		put(e, RET(SECCOMP_RET_ALLOW));
+		return 0;
+	}
+	mid = lo + (hi - lo) / 2;
+	at = e->n;
+	put(e, JUMP(BPF_JGE, t[mid].nr, 0, 0));
+	if (put_node(e, t, lo, mid) == -1)
+		return -1;
+	if (e->full)
+		return 0;
+	if (e->n - (at + 1) > UINT8_MAX)
+		return -1;
+	e->prog[at].jt = (uint8_t)(e->n - (at + 1));
+	return put_node(e, t, mid, hi);
+}
+
+/* The table of every number, sorted; a number named twice is an error. */
+static int
+put_tree(struct emit *e)
+{
+	struct entry t[MAX_ENTRIES];
+	size_t g, i, n = 0;
+
+	for (i = 0; i < sizeof(argrules) / sizeof(argrules[0]); i++) {
+		if (n == MAX_ENTRIES)
+			return -1;
+		t[n].nr = (uint32_t)argrules[i].nr;
+		t[n].g = NULL;
+		t[n++].r = &argrules[i];
+	}
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (i = 0; groups[g].nr[i] != NR_END; i++) {
+			if (n == MAX_ENTRIES)
+				return -1;
+			t[n].nr = (uint32_t)groups[g].nr[i];
+			t[n].g = &groups[g];
+			t[n++].r = NULL;
+		}
+	}
+	qsort(t, n, sizeof(t[0]), entry_cmp);
+	for (i = 1; i < n; i++)
+		if (t[i].nr == t[i - 1].nr)
+			return -1;
+	return put_node(e, t, 0, n);
+}
+
 size_t
 filter_build(struct sock_filter *prog, size_t max)
 {
 	struct emit e = { prog, 0, max, 0 };
-	size_t g, i;
 
 	put(&e, LOAD(offsetof(struct seccomp_data, arch)));
 	put(&e, JUMP(BPF_JEQ, ARCH_NATIVE, 1, 0));
@@ -610,20 +699,14 @@ filter_build(struct sock_filter *prog, size_t max)
 	put(&e, RET(SECCOMP_RET_ERRNO | ENOSYS));
 #endif
 	/*
-	 * Argument rules first: the kernel caches the verdict of a call
-	 * whose filter path reads no argument, so only these calls (open,
-	 * ioctl, clone ...) run the program each time.
+	 * Then a binary search on the number.  The kernel runs this program
+	 * once per call number of each ABI when it is installed, to cache
+	 * the verdict of every call whose path reads no argument (all but
+	 * the argument rules' calls, which run it each time): a linear
+	 * chain of 90 tests made that about 0.1 ms a session.
 	 */
-	for (i = 0; i < sizeof(argrules) / sizeof(argrules[0]); i++)
-		put_argrule(&e, &argrules[i]);
-	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		for (i = 0; groups[g].nr[i] != NR_END; i++) {
-			put(&e, JUMP(BPF_JEQ, (uint32_t)groups[g].nr[i], 0, 1));
-			put(&e, RET(SECCOMP_RET_ERRNO |
-			    (uint32_t)groups[g].err));
-		}
-	}
-	put(&e, RET(SECCOMP_RET_ALLOW));
+	if (put_tree(&e) == -1)
+		return 0;
 	return e.full ? 0 : e.n;
 }
 

@@ -161,26 +161,29 @@ landlock_abi(void)
 }
 
 /*
- * Opens an absolute path O_PATH, a component at a time, following no
- * symlink but root's (/bin -> usr/bin in a merged-/usr cage): a link
- * the user made, in the home say, could point a rule at any tree, "/"
- * included.  Returns the fd and its stat, or -1 with errno (ELOOP: a
- * link not root's on the way).
+ * Opens an absolute path O_PATH from root (the cage's "/", st_root its
+ * stat), a component at a time, following no symlink but root's (/bin
+ * -> usr/bin in a merged-/usr cage): a link the user made, in the home
+ * say, could point a rule at any tree, "/" included.  A component on
+ * the way is opened O_DIRECTORY | O_NOFOLLOW, which fails on a symlink
+ * (ENOTDIR), so only then is it looked at with fstat.  Returns the fd
+ * and its stat, or -1 with errno (ELOOP: a link not root's on the way).
  */
 static int
-open_path(const char *path, struct stat *st)
+open_path(int root, const struct stat *st_root, const char *path,
+    struct stat *st)
 {
 	char comp[NAME_MAX + 1];
 	const char *p, *e;
-	int dfd, fd = -1, saved;
+	int dfd = root, fd = -1, saved;
 	size_t n;
 
-	if ((dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(dfd, st) == -1)
-		goto fail;
 	for (p = path; *p == '/'; p++)
 		;
+	if (*p == '\0') {
+		*st = *st_root;
+		return fcntl(root, F_DUPFD_CLOEXEC, 0);
+	}
 	while (*p != '\0') {
 		e = strchr(p, '/');
 		n = e != NULL ? (size_t)(e - p) : strlen(p);
@@ -190,32 +193,40 @@ open_path(const char *path, struct stat *st)
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
-		if ((fd = openat(dfd, comp, O_PATH | O_NOFOLLOW |
-		    O_CLOEXEC)) == -1 || fstat(fd, st) == -1)
-			goto fail;
-		if (S_ISLNK(st->st_mode)) {
-			(void)close(fd);
-			fd = -1;
-			if (st->st_uid != 0) {
-				errno = ELOOP;
-				goto fail;
-			}
-			if ((fd = openat(dfd, comp, O_PATH |
-			    O_CLOEXEC)) == -1 || fstat(fd, st) == -1)
-				goto fail;
-		}
-		(void)close(dfd);
-		dfd = fd;
-		fd = -1;
 		for (p += n; *p == '/'; p++)
 			;
+		/* a directory on the way, not a link: its stat is not needed */
+		if (*p != '\0' && (fd = openat(dfd, comp, O_PATH | O_NOFOLLOW |
+		    O_DIRECTORY | O_CLOEXEC)) == -1 && errno != ENOTDIR)
+			goto fail;
+		if (fd == -1) {
+			if ((fd = openat(dfd, comp, O_PATH | O_NOFOLLOW |
+			    O_CLOEXEC)) == -1 || fstat(fd, st) == -1)
+				goto fail;
+			if (S_ISLNK(st->st_mode)) {
+				(void)close(fd);
+				fd = -1;
+				if (st->st_uid != 0) {
+					errno = ELOOP;
+					goto fail;
+				}
+				if ((fd = openat(dfd, comp, O_PATH |
+				    O_CLOEXEC)) == -1 || fstat(fd, st) == -1)
+					goto fail;
+			}
+		}
+		if (dfd != root)
+			(void)close(dfd);
+		dfd = fd;
+		fd = -1;
 	}
 	return dfd;
 fail:
 	saved = errno;
 	if (fd != -1)
 		(void)close(fd);
-	(void)close(dfd);
+	if (dfd != root)
+		(void)close(dfd);
 	errno = saved;
 	return -1;
 }
@@ -265,8 +276,9 @@ add_path(int rs, int fd, uint64_t access)
  * place the user can fill would let them run what they put there.
  */
 static int
-rule(int rs, const char *p, const char *home, uint64_t access, int exec_dir,
-    const char *kind, char *why, size_t len)
+rule(int rs, int root, const struct stat *st_root, const char *p,
+    const char *home, uint64_t access, int exec_dir, const char *kind,
+    char *why, size_t len)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -277,7 +289,7 @@ rule(int rs, const char *p, const char *home, uint64_t access, int exec_dir,
 		    kind, p);
 	if (place(p, home, path, sizeof(path)) == -1)
 		return err_why(why, len, "Landlock: %s %s: too long", kind, p);
-	if ((fd = open_path(path, &st)) == -1) {
+	if ((fd = open_path(root, st_root, path, &st)) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		return err_why(why, len, "Landlock: %s %s: %s", kind, path,
@@ -314,12 +326,13 @@ out:
 }
 
 static int
-device_rule(int rs, const char *path, uint64_t access, char *why, size_t len)
+device_rule(int rs, int root, const struct stat *st_root, const char *path,
+    uint64_t access, char *why, size_t len)
 {
 	struct stat st;
 	int fd, rc = 0;
 
-	if ((fd = open_path(path, &st)) == -1)
+	if ((fd = open_path(root, st_root, path, &st)) == -1)
 		return 0;
 	if (S_ISCHR(st.st_mode) &&
 	    add_path(rs, fd, access & FS_ON_FILE) == -1)
@@ -363,10 +376,11 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
     char *why, size_t len)
 {
 	struct ruleset_attr attr;
+	struct stat st_root;
 	char note[768] = "", lack[256] = "";
 	uint64_t fs;
 	size_t i;
-	int rs = -1, rc = -1, tcp = c->tcp;
+	int rs = -1, root = -1, rc = -1, tcp = c->tcp;
 	unsigned int flags = 0;
 
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
@@ -427,24 +441,32 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	    sizeof(attr), 0)) == -1)
 		return err_why(why, len, "Landlock: ruleset for ABI %d: %s", abi,
 		    strerror(errno));
-	if (rule(rs, "/", home, FS_READ & fs, 0, "the cage root", why,
-	    len) == -1)
+	/* every rule's path is walked from here */
+	if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(root, &st_root) == -1) {
+		err_why(why, len, "Landlock: the cage root: %s", strerror(errno));
+		goto out;
+	}
+	if (rule(rs, root, &st_root, "/", home, FS_READ & fs, 0,
+	    "the cage root", why, len) == -1)
 		goto out;
 	for (i = 0; i < c->nexec; i++)
-		if (rule(rs, c->exec[i], home, (FS_EXECUTE | FS_READ) & fs, 1,
-		    "exec directory", why, len) == -1)
+		if (rule(rs, root, &st_root, c->exec[i], home,
+		    (FS_EXECUTE | FS_READ) & fs, 1, "exec directory", why,
+		    len) == -1)
 			goto out;
 	for (i = 0; i < c->nwrite; i++)
-		if (rule(rs, c->write[i], home, FS_WRITE & fs, 0,
-		    "writable place", why, len) == -1)
+		if (rule(rs, root, &st_root, c->write[i], home, FS_WRITE & fs,
+		    0, "writable place", why, len) == -1)
 			goto out;
 	for (i = 0; i < c->nexec_writable; i++)
-		if (rule(rs, c->exec_writable[i], home,
+		if (rule(rs, root, &st_root, c->exec_writable[i], home,
 		    (FS_EXECUTE | FS_WRITE) & fs, 0, "exec_writable place",
 		    why, len) == -1)
 			goto out;
 	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
-		if (device_rule(rs, devices[i], FS_DEVICE & fs, why, len) == -1)
+		if (device_rule(rs, root, &st_root, devices[i], FS_DEVICE & fs,
+		    why, len) == -1)
 			goto out;
 	if (tcp && (port_rules(rs, c->connect, c->nconnect, NET_CONNECT_TCP,
 	    why, len) == -1 || port_rules(rs, c->bind, c->nbind,
@@ -460,6 +482,8 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	if (rc == 1)
 		(void)snprintf(why, len, "%s", note);
 out:
+	if (root != -1)
+		(void)close(root);
 	(void)close(rs);
 	return rc;
 }
