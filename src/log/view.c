@@ -565,6 +565,22 @@ judged(struct lview *v, const struct lrec *r)
 	return ret;
 }
 
+/* The row of a record of its own (not an exec): a line, a start, an end. */
+static int
+rec_row(struct lview *v, const struct lrec *r, int mark, long long t,
+    const char *event)
+{
+	struct timeline *tl = v->state;
+	struct sbuf *b = &tl->b;
+
+	reset(b);
+	row(b, mark, t, event, r->verdict != NULL ? r->verdict->s : NULL,
+	    r->has_status, r->status, r->duration_ms);
+	what(b, r, 1);
+	sbuf_addc(b, '\n');
+	return put(v, b);
+}
+
 static int
 line_row(struct lview *v, const struct lrec *r)
 {
@@ -577,12 +593,7 @@ line_row(struct lview *v, const struct lrec *r)
 	if (tl->np > 0 && !mine && flush(v, NULL, NULL) == -1)
 		ret = -1;
 	snprintf(ev, sizeof(ev), "line %lld", r->line_no);
-	reset(b);
-	row(b, denied(r), t0, ev, r->verdict != NULL ? r->verdict->s : NULL,
-	    r->has_status, r->status, r->duration_ms);
-	what(b, r, 1);
-	sbuf_addc(b, '\n');
-	if (put(v, b) == -1)
+	if (rec_row(v, r, denied(r), t0, ev) == -1)
 		ret = -1;
 	if (mine) {
 		reset(b);
@@ -600,8 +611,6 @@ line_row(struct lview *v, const struct lrec *r)
 static int
 other_row(struct lview *v, const struct lrec *r)
 {
-	struct timeline *tl = v->state;
-	struct sbuf *b = &tl->b;
 	static const char *const names[] = {
 		[LEV_START] = "start", [LEV_EXEC] = "exec",
 		[LEV_COMMAND] = "line", [LEV_END] = "end",
@@ -610,12 +619,7 @@ other_row(struct lview *v, const struct lrec *r)
 	int mark = r->ev == LEV_REFUSED || denied(r) ||
 	    (r->ev == LEV_END && r->reason != NULL);
 
-	reset(b);
-	row(b, mark, r->t, names[r->ev], r->verdict ? r->verdict->s : NULL,
-	    r->has_status, r->status, r->duration_ms);
-	what(b, r, 1);
-	sbuf_addc(b, '\n');
-	return put(v, b);
+	return rec_row(v, r, mark, r->t, names[r->ev]);
 }
 
 static void
