@@ -375,11 +375,24 @@ int
 landlock_confine_abi(const struct confine *c, const char *home, int abi,
     char *why, size_t len)
 {
+	const struct {
+		char *const	*paths;
+		size_t		 n;
+		uint64_t	 access;
+		int		 exec_dir;
+		const char	*kind;
+	} places[] = {
+		{ c->exec, c->nexec, FS_EXECUTE | FS_READ, 1,
+		    "exec directory" },
+		{ c->write, c->nwrite, FS_WRITE, 0, "writable place" },
+		{ c->exec_writable, c->nexec_writable, FS_EXECUTE | FS_WRITE,
+		    0, "exec_writable place" },
+	};
 	struct ruleset_attr attr;
 	struct stat st_root;
 	char note[768] = "", lack[256] = "";
 	uint64_t fs;
-	size_t i;
+	size_t i, k;
 	int rs = -1, root = -1, rc = -1, tcp = c->tcp;
 	unsigned int flags = 0;
 
@@ -450,20 +463,12 @@ landlock_confine_abi(const struct confine *c, const char *home, int abi,
 	if (rule(rs, root, &st_root, "/", home, FS_READ & fs, 0,
 	    "the cage root", why, len) == -1)
 		goto out;
-	for (i = 0; i < c->nexec; i++)
-		if (rule(rs, root, &st_root, c->exec[i], home,
-		    (FS_EXECUTE | FS_READ) & fs, 1, "exec directory", why,
-		    len) == -1)
-			goto out;
-	for (i = 0; i < c->nwrite; i++)
-		if (rule(rs, root, &st_root, c->write[i], home, FS_WRITE & fs,
-		    0, "writable place", why, len) == -1)
-			goto out;
-	for (i = 0; i < c->nexec_writable; i++)
-		if (rule(rs, root, &st_root, c->exec_writable[i], home,
-		    (FS_EXECUTE | FS_WRITE) & fs, 0, "exec_writable place",
-		    why, len) == -1)
-			goto out;
+	for (k = 0; k < sizeof(places) / sizeof(places[0]); k++)
+		for (i = 0; i < places[k].n; i++)
+			if (rule(rs, root, &st_root, places[k].paths[i], home,
+			    places[k].access & fs, places[k].exec_dir,
+			    places[k].kind, why, len) == -1)
+				goto out;
 	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
 		if (device_rule(rs, root, &st_root, devices[i], FS_DEVICE & fs,
 		    why, len) == -1)

@@ -4,9 +4,19 @@
 # the compiled-in path (the shipped capistrano profile, our users, our
 # cage and audit log), /etc/pam.d/cagesh from pam/cagesh when there is
 # none, throwaway users, and sshd on 127.0.0.1.  e2e_cleanup undoes
-# all of it.  Sourced after tests/lib.sh, as root; nothing here exits:
-# each function returns non-zero and the caller decides (skip, fail).
+# all of it.  Sourced after tests/lib.sh, as root; nothing here but
+# the caged_test_* exit: each function returns non-zero and the caller
+# decides (skip, fail).
 #
+#	caged_test_begin PREFIX TOOL...	the ground of a root test of
+#					caged sessions: skips unless root
+#					(and not CAGESH_SKIP_ROOT) with
+#					each TOOL and cagesh-jail, takes
+#					the lock, e2e_begin PREFIX; exits
+#	caged_test_user NAME		e2e_install, and NAME a forced-command
+#					account (/bin/sh, root-owned passwd
+#					home) caged at $home=/var/www/app;
+#					sets u gid home; exits
 #	e2e_conf_path			sets conf_path (cagesh --version)
 #	e2e_begin PREFIX		work dir /var/lib/PREFIX.XXXXXX; sets
 #					work cage bin log; cleanup on EXIT
@@ -33,6 +43,38 @@ e2e_conf_made=0
 e2e_conf_path() {
 	conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
 	[ -n "$conf_path" ]
+}
+
+# The one function here that exits: a test cannot go on without its
+# ground.  umask 022, so that what the test makes in the cage is
+# readable there as the shipped layout has it.
+caged_test_begin() {	# caged_test_begin PREFIX TOOL...
+	local prefix=$1 t
+	shift
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
+	for t in "$@"; do
+		command -v "$t" >/dev/null || skip_all "needs $t"
+	done
+	: "${CAGESH_JAIL:=$top_builddir/cagesh-jail}"
+	[ -x "$CAGESH_JAIL" ] || skip_all "no cagesh-jail at $CAGESH_JAIL"
+	e2e_conf_path || skip_all "cannot tell the config path"
+	root_test_lock
+	[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
+	umask 022
+	e2e_begin "$prefix" || exit 1
+}
+
+# The account as useradd makes a forced-command one: SHELL is /bin/sh
+# (which ssh runs ProxyCommand with), its passwd home root's.
+caged_test_user() {	# caged_test_user NAME
+	u=$1
+	e2e_install || exit 1
+	e2e_user "$u" /bin/sh || exit 1
+	chown root:root "$work/home-$u"
+	gid=$(id -g "$u")
+	home=/var/www/app
+	e2e_conf "$u:$home:false" || exit 1
 }
 
 e2e_begin() {	# e2e_begin PREFIX

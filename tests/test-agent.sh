@@ -10,29 +10,12 @@
 # other than signing get nothing.  Skips without root.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
-for t in git ssh ssh-agent ssh-add ssh-keygen ssh-keyscan /usr/sbin/sshd \
-    python3 setpriv useradd timeout; do
-	command -v $t >/dev/null || skip_all "needs $t"
-done
-: "${CAGESH_JAIL:=$top_builddir/cagesh-jail}"
-[ -x "$CAGESH_JAIL" ] || skip_all "no cagesh-jail at $CAGESH_JAIL"
 . "$top_srcdir/tests/e2e-setup.sh"
-e2e_conf_path || skip_all "cannot tell the config path"
-root_test_lock
-[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
-umask 022
-e2e_begin cagesh-agent || exit 1
-u=cga$$
+caged_test_begin cagesh-agent git ssh ssh-agent ssh-add ssh-keygen \
+    ssh-keyscan /usr/sbin/sshd python3 setpriv useradd timeout
+caged_test_user cga$$
 g=cgr$$
-e2e_install || exit 1
-e2e_user "$u" /bin/sh || exit 1
-chown root:root "$work/home-$u"
 e2e_user "$g" /bin/sh || exit 1
-gid=$(id -g "$u")
-home=/var/www/app
-e2e_conf "$u:$home:false" || exit 1
 grep -q 'ssh_agent = true;' "$conf_path"
 ok $? "the shipped capistrano profile forwards the agent (ssh_agent = true)"
 out=$("$CAGESH_JAIL" --config "$conf_path" init --cage "$cage" 2>&1)

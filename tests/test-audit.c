@@ -28,6 +28,7 @@
 #include "audit.h"
 #include "xmalloc.h"
 #include "tap.h"
+#include "xorshift.h"
 
 #define TIMELEN	24	/* 2026-11-23T15:04:05.123Z */
 #define MIB	(1024u * 1024)
@@ -38,16 +39,12 @@ static FILE *pyf;		/* every JSON line made, for python3 */
 static size_t pylines;
 static time_t started;
 
-/* A small reproducible generator (xorshift64*). */
 static uint64_t seed = 0x9e3779b97f4a7c15ull;
 
 static uint64_t
 rnd(void)
 {
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
+	return xorshift(&seed);
 }
 
 static size_t

@@ -128,59 +128,37 @@ create(const char *path)
 	return 0;
 }
 
+enum { IN_CONNECT, IN_BIND, IN_SEND };
+
+/* 0, or the errno of op (connect, bind, or sending a byte) on 127.0.0.1 */
 static int
-tcp_connect(unsigned short port)
+inet_try(int type, int op, unsigned short port)
 {
 	struct sockaddr_in sin;
-	int s, e = 0;
+	struct sockaddr *sa = (struct sockaddr *)&sin;
+	int s, r, e = 0;
 
-	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((s = socket(AF_INET, type | SOCK_CLOEXEC, 0)) == -1)
 		return errno;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+	if (op == IN_CONNECT)
+		r = connect(s, sa, sizeof(sin));
+	else if (op == IN_BIND)
+		r = bind(s, sa, sizeof(sin));
+	else
+		r = sendto(s, "x", 1, 0, sa, sizeof(sin)) == 1 ? 0 : -1;
+	if (r == -1)
 		e = errno;
 	close(s);
 	return e;
 }
 
-static int
-tcp_bind(unsigned short port)
-{
-	struct sockaddr_in sin;
-	int s, e = 0;
-
-	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return errno;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		e = errno;
-	close(s);
-	return e;
-}
-
-static int
-udp_send(unsigned short port)
-{
-	struct sockaddr_in sin;
-	int s, e = 0;
-
-	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return errno;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (sendto(s, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin)) != 1)
-		e = errno;
-	close(s);
-	return e;
-}
+#define tcp_connect(port)	inet_try(SOCK_STREAM, IN_CONNECT, (port))
+#define tcp_bind(port)		inet_try(SOCK_STREAM, IN_BIND, (port))
+#define udp_send(port)		inet_try(SOCK_DGRAM, IN_SEND, (port))
 
 static int
 unix_abstract(void)

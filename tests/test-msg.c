@@ -28,22 +28,19 @@
 #include "msg.h"
 #include "xmalloc.h"
 #include "tap.h"
+#include "xorshift.h"
 
 #define NSEND	8	/* concurrent senders */
 #define NMSG	200	/* messages each */
 
 static unsigned char *buf;	/* the receiver's, MSG_MAX bytes */
 
-
 static uint64_t seed = 0x2545f4914f6cdd1dull;
 
 static uint64_t
 rnd(void)
 {
-	seed ^= seed >> 12;
-	seed ^= seed << 25;
-	seed ^= seed >> 27;
-	return seed * 0x2545f4914f6cdd1dull;
+	return xorshift(&seed);
 }
 
 /* Open descriptors of this process. */

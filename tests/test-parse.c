@@ -6,6 +6,7 @@
  * cases for limits, bad bytes and every refusal.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,46 @@ parse_exact(const char *s, size_t len, const struct parse_limits *lim,
 	l = parse_line(len ? copy : NULL, len, lim, err);
 	free(copy);
 	return l;
+}
+
+/*
+ * One check: the len bytes at s parse under lim (PARSE_OK), or are
+ * refused with want.
+ */
+static void __attribute__((format(printf, 5, 6)))
+expect(const char *s, size_t len, const struct parse_limits *lim,
+    enum parse_err want, const char *fmt, ...)
+{
+	struct parse_error err;
+	struct list *l;
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	l = parse_exact(s, len, lim, &err);
+	if (want == PARSE_OK)
+		ok(l != NULL, "%s", what);
+	else
+		ok(l == NULL && err.code == want, "%s", what);
+	if ((l == NULL) != (want != PARSE_OK))
+		tap_diag("  got %s: %s", parse_strerror(err.code), err.msg);
+	ast_free(l);
+}
+
+struct limit_case {
+	const char	*line;
+	enum parse_err	 want;
+	const char	*what;
+};
+
+static void
+limit_cases(const struct limit_case *c, size_t n,
+    const struct parse_limits *lim)
+{
+	for (; n > 0; c++, n--)
+		expect(c->line, strlen(c->line), lim, c->want, "%s", c->what);
 }
 
 static char *
@@ -159,33 +200,58 @@ golden(void)
 	globfree(&gl);
 }
 
+/*
+ * A file under ../shared (or $CAGESH_SHARED), NUL-terminated.  Missing,
+ * it is skipped, or a failure when CAGESH_SHARED asked for it.
+ */
+static char *
+shared_file(const char *rel)
+{
+	const char *shared = getenv("CAGESH_SHARED");
+	char *path, *data;
+	size_t len;
+
+	if (shared != NULL)
+		xasprintf(&path, "%s/%s", shared, rel);
+	else
+		xasprintf(&path, "%s/../shared/%s", srcdir(), rel);
+	if ((data = slurp(path, &len)) == NULL) {
+		if (shared != NULL)
+			ok(0, "%s: %s", path, strerror(errno));
+		else
+			tap_diag("%s not found, skipped", path);
+	}
+	free(path);
+	return data;
+}
+
+/* The next line of a buffer, cut in place; NULL at its end. */
+static char *
+next_line(char **p)
+{
+	char *line = *p, *nl;
+
+	if (*line == '\0')
+		return NULL;
+	if ((nl = strchr(line, '\n')) != NULL)
+		*nl++ = '\0';
+	else
+		nl = line + strlen(line);
+	*p = nl;
+	return line;
+}
+
 static void
 sessions(void)
 {
 	struct parse_error err;
 	struct list *l;
-	const char *shared = getenv("CAGESH_SHARED");
-	char *path, *data, *line, *nl;
-	size_t len, n = 0, bad = 0;
+	char *data, *p, *line;
+	size_t n = 0, bad = 0;
 
-	if (shared != NULL)
-		xasprintf(&path, "%s/capistrano/sessions.txt", shared);
-	else
-		xasprintf(&path, "%s/../shared/capistrano/sessions.txt",
-		    srcdir());
-	if ((data = slurp(path, &len)) == NULL) {
-		if (shared != NULL)
-			ok(0, "%s: %s", path, strerror(errno));
-		else
-			tap_diag("%s not found, session lines skipped", path);
-		free(path);
+	if ((p = data = shared_file("capistrano/sessions.txt")) == NULL)
 		return;
-	}
-	for (line = data; *line != '\0'; line = nl) {
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl++ = '\0';
-		else
-			nl = line + strlen(line);
+	while ((line = next_line(&p)) != NULL) {
 		if (*line == '\0' || *line == '#')
 			continue;
 		n++;
@@ -200,7 +266,6 @@ sessions(void)
 	ok(n > 100 && bad == 0, "%zu session lines parse (%zu failed)", n,
 	    bad);
 	free(data);
-	free(path);
 }
 
 struct refusal {
@@ -265,25 +330,12 @@ static const struct refusal attacks[] = {
 static void
 attacks_file(void)
 {
-	const char *shared = getenv("CAGESH_SHARED");
-	char *path, *data, *line, *nl;
-	size_t len, i, found = 0;
+	char *data, *p, *line;
+	size_t i, found = 0;
 
-	if (shared != NULL)
-		xasprintf(&path, "%s/attacks/public.txt", shared);
-	else
-		xasprintf(&path, "%s/../shared/attacks/public.txt", srcdir());
-	if ((data = slurp(path, &len)) == NULL) {
-		if (shared != NULL)
-			ok(0, "%s: %s", path, strerror(errno));
-		free(path);
+	if ((p = data = shared_file("attacks/public.txt")) == NULL)
 		return;
-	}
-	for (line = data; *line != '\0'; line = nl) {
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl++ = '\0';
-		else
-			nl = line + strlen(line);
+	while ((line = next_line(&p)) != NULL) {
 		for (i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++)
 			if (strcmp(line, attacks[i].line) == 0) {
 				found++;
@@ -293,7 +345,6 @@ attacks_file(void)
 	ok(found == sizeof(attacks) / sizeof(attacks[0]),
 	    "every language attack is in public.txt (%zu)", found);
 	free(data);
-	free(path);
 }
 
 static const struct refusal refusals[] = {
@@ -399,6 +450,29 @@ static const struct refusal refusals[] = {
 	{ "A=1 if a; then b; fi", PARSE_SYNTAX, "near 'if'" },
 };
 
+static const struct limit_case words4[] = {
+	{ "a $(b c)", PARSE_OK, "words_max=4: a $(b c) is 4 words" },
+	{ "a $(b c d)", PARSE_TOOMANYWORDS,
+	    "words_max=4: a $(b c d) is 5 words" },
+	{ "A=1 b >c d", PARSE_OK, "words_max=4: A=1 b >c d is 4 words" },
+	{ "A=1 B=2 b >c d", PARSE_TOOMANYWORDS,
+	    "words_max=4: assignments count" },
+	{ "a `b c` d", PARSE_TOOMANYWORDS,
+	    "words_max=4: backquoted words count" },
+};
+
+static const struct limit_case depth2[] = {
+	{ "echo `echo \\`a\\``", PARSE_OK,
+	    "depth_max=2: nested backquotes, 2 deep" },
+	{ "(echo `echo \\`a\\``)", PARSE_TOODEEP,
+	    "depth_max=2: subshell + 2 backquotes is 3 deep" },
+};
+
+static const struct limit_case depth0[] = {
+	{ "a; b | c", PARSE_OK, "depth_max=0: flat lines parse" },
+	{ "(a)", PARSE_TOODEEP, "depth_max=0: (a)" },
+};
+
 static void
 limits(void)
 {
@@ -414,18 +488,13 @@ limits(void)
 	sbuf_adds(&b, "echo ");
 	while (b.len < PARSE_LINE_MAX)
 		sbuf_addc(&b, 'a');
-	l = parse_exact(b.s, b.len, NULL, &err);
-	ok(l != NULL, "line of exactly %d bytes parses", PARSE_LINE_MAX);
-	ast_free(l);
+	expect(b.s, b.len, NULL, PARSE_OK, "line of exactly %d bytes parses",
+	    PARSE_LINE_MAX);
 	sbuf_addc(&b, 'a');
-	l = parse_exact(b.s, b.len, NULL, &err);
-	ok(l == NULL && err.code == PARSE_TOOLONG, "one byte over: TOOLONG");
-	ast_free(l);
+	expect(b.s, b.len, NULL, PARSE_TOOLONG, "one byte over: TOOLONG");
 	sbuf_free(&b);
 	lim.line_max = 4;
-	l = parse_exact("ls a", 4, &lim, &err);
-	ok(l != NULL, "line_max=4: 4 bytes parse");
-	ast_free(l);
+	expect("ls a", 4, &lim, PARSE_OK, "line_max=4: 4 bytes parse");
 	l = parse_exact("ls ab", 5, &lim, &err);
 	ok(l == NULL && err.code == PARSE_TOOLONG && err.offset == 4,
 	    "line_max=4: 5 bytes TOOLONG at offset 4");
@@ -435,37 +504,16 @@ limits(void)
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < PARSE_WORDS_MAX; i++)
 		sbuf_adds(&b, "a ");
-	l = parse_exact(b.s, b.len, NULL, &err);
-	ok(l != NULL, "%d words parse", PARSE_WORDS_MAX);
-	ast_free(l);
+	expect(b.s, b.len, NULL, PARSE_OK, "%d words parse", PARSE_WORDS_MAX);
 	sbuf_adds(&b, "a");
-	l = parse_exact(b.s, b.len, NULL, &err);
-	ok(l == NULL && err.code == PARSE_TOOMANYWORDS,
-	    "%d words: TOOMANYWORDS", PARSE_WORDS_MAX + 1);
-	ast_free(l);
+	expect(b.s, b.len, NULL, PARSE_TOOMANYWORDS, "%d words: TOOMANYWORDS",
+	    PARSE_WORDS_MAX + 1);
 	sbuf_free(&b);
 
 	/* Words in substitutions, assignments and targets count too. */
 	parse_limits_default(&lim);
 	lim.words_max = 4;
-	l = parse_exact("a $(b c)", 8, &lim, &err);
-	ok(l != NULL, "words_max=4: a $(b c) is 4 words");
-	ast_free(l);
-	l = parse_exact("a $(b c d)", 10, &lim, &err);
-	ok(l == NULL && err.code == PARSE_TOOMANYWORDS,
-	    "words_max=4: a $(b c d) is 5 words");
-	ast_free(l);
-	l = parse_exact("A=1 b >c d", 10, &lim, &err);
-	ok(l != NULL, "words_max=4: A=1 b >c d is 4 words");
-	ast_free(l);
-	l = parse_exact("A=1 B=2 b >c d", 14, &lim, &err);
-	ok(l == NULL && err.code == PARSE_TOOMANYWORDS,
-	    "words_max=4: assignments count");
-	ast_free(l);
-	l = parse_exact("a `b c` d", 9, &lim, &err);
-	ok(l == NULL && err.code == PARSE_TOOMANYWORDS,
-	    "words_max=4: backquoted words count");
-	ast_free(l);
+	limit_cases(words4, sizeof(words4) / sizeof(words4[0]), &lim);
 }
 
 /* n nested levels of open + "a" + close. */
@@ -488,20 +536,15 @@ static void
 depth_case(const char *name, const char *open, const char *close,
     size_t n, enum parse_err want)
 {
-	struct parse_error err;
-	struct list *l;
 	char *s;
 
 	s = nest(open, close, n);
-	l = parse_exact(s, strlen(s), NULL, &err);
 	if (want == PARSE_OK)
-		ok(l != NULL, "%s nested %zu deep parses", name, n);
+		expect(s, strlen(s), NULL, want, "%s nested %zu deep parses",
+		    name, n);
 	else
-		ok(l == NULL && err.code == want, "%s nested %zu deep: %s",
+		expect(s, strlen(s), NULL, want, "%s nested %zu deep: %s",
 		    name, n, parse_strerror(want));
-	if ((l == NULL) != (want != PARSE_OK))
-		tap_diag("  got %s: %s", parse_strerror(err.code), err.msg);
-	ast_free(l);
 	free(s);
 }
 
@@ -509,8 +552,6 @@ static void
 depth(void)
 {
 	struct parse_limits lim;
-	struct parse_error err;
-	struct list *l;
 
 	depth_case("( )", "( ", " )", PARSE_DEPTH_MAX, PARSE_OK);
 	depth_case("( )", "( ", " )", PARSE_DEPTH_MAX + 1, PARSE_TOODEEP);
@@ -532,20 +573,9 @@ depth(void)
 
 	parse_limits_default(&lim);
 	lim.depth_max = 2;
-	l = parse_exact("echo `echo \\`a\\``", 17, &lim, &err);
-	ok(l != NULL, "depth_max=2: nested backquotes, 2 deep");
-	ast_free(l);
-	l = parse_exact("(echo `echo \\`a\\``)", 19, &lim, &err);
-	ok(l == NULL && err.code == PARSE_TOODEEP,
-	    "depth_max=2: subshell + 2 backquotes is 3 deep");
-	ast_free(l);
+	limit_cases(depth2, sizeof(depth2) / sizeof(depth2[0]), &lim);
 	lim.depth_max = 0;
-	l = parse_exact("a; b | c", 8, &lim, &err);
-	ok(l != NULL, "depth_max=0: flat lines parse");
-	ast_free(l);
-	l = parse_exact("(a)", 3, &lim, &err);
-	ok(l == NULL && err.code == PARSE_TOODEEP, "depth_max=0: (a)");
-	ast_free(l);
+	limit_cases(depth0, sizeof(depth0) / sizeof(depth0[0]), &lim);
 }
 
 static void

@@ -10,29 +10,10 @@
 # (README, TOOLS' CONFIG).  Skips without root.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-[ -z "${CAGESH_SKIP_ROOT:-}" ] || skip_all "CAGESH_SKIP_ROOT is set"
-for t in git svn svnadmin ssh python3 setpriv useradd script timeout ldd; do
-	command -v $t >/dev/null || skip_all "needs $t"
-done
-: "${CAGESH_JAIL:=$top_builddir/cagesh-jail}"
-[ -x "$CAGESH_JAIL" ] || skip_all "no cagesh-jail at $CAGESH_JAIL"
 . "$top_srcdir/tests/e2e-setup.sh"
-e2e_conf_path || skip_all "cannot tell the config path"
-root_test_lock
-[ -e "$conf_path" ] && skip_all "$conf_path exists; not touching it"
-umask 022
-e2e_begin cagesh-toolconf || exit 1
-# Login shell /bin/sh with a root-owned passwd home: a forced-command
-# account as useradd makes it.  SHELL is then /bin/sh, which ssh runs
-# ProxyCommand with.
-u=cgk$$
-e2e_install || exit 1
-e2e_user "$u" /bin/sh || exit 1
-chown root:root "$work/home-$u"
-gid=$(id -g "$u")
-home=/var/www/app
-e2e_conf "$u:$home:false" || exit 1
+caged_test_begin cagesh-toolconf git svn svnadmin ssh python3 setpriv \
+    useradd script timeout ldd
+caged_test_user cgk$$
 out=$("$CAGESH_JAIL" --config "$conf_path" init --cage "$cage" 2>&1)
 ok $? "cagesh-jail init builds the cage from the shipped profile" ||
     diag "$out"

@@ -73,37 +73,100 @@ vis_is(const char *in, const char *want, const char *what)
 	free(got);
 }
 
+struct vis_case {
+	const char	*in, *want, *what;
+};
+
+static const struct vis_case utf8_cases[] = {
+	{ "plain name-1.txt", "plain name-1.txt", "printable ASCII kept" },
+	{ "", "", "empty string" },
+	{ "back\\slash", "back\\\\slash", "backslash doubled" },
+	{ "\\x1b", "\\\\x1b", "an escape written out is not one" },
+	{ "\033]0;pwned\007", "\\x1b]0;pwned\\x07", "OSC title sequence" },
+	{ "\033[2J", "\\x1b[2J", "CSI clear screen" },
+	{ "a\tb\nc\rd", "a\\x09b\\x0ac\\x0dd", "tab, newline, CR" },
+	{ "\001\037\177", "\\x01\\x1f\\x7f", "C0 ends and DEL" },
+	{ "\233", "\\x9b", "raw C1 byte (CSI)" },
+	{ "\302\233", "\\xc2\\x9b", "C1 CSI as UTF-8" },
+	{ "\302\200\302\237", "\\xc2\\x80\\xc2\\x9f",
+	    "C1 range ends as UTF-8" },
+	{ "caf\303\251 \342\202\254 \360\237\230\200",
+	    "caf\303\251 \342\202\254 \360\237\230\200",
+	    "valid UTF-8 kept (2, 3, 4 bytes)" },
+	{ "\302\240", "\302\240", "U+00A0 kept: not C1" },
+	{ "\300\200", "\\xc0\\x80", "overlong NUL" },
+	{ "\355\240\200", "\\xed\\xa0\\x80", "surrogate" },
+	{ "\364\220\200\200", "\\xf4\\x90\\x80\\x80", "past U+10FFFF" },
+	{ "\342\202", "\\xe2\\x82", "truncated sequence" },
+	{ "\342\202x", "\\xe2\\x82x", "broken sequence, next byte kept" },
+	{ "\377\376", "\\xff\\xfe", "bytes never in UTF-8" },
+};
+
+/*
+ * A terminal that is not UTF-8 reads each byte alone: U+011B is
+ * c4 9b, and 0x9b there is CSI.  Nothing >= 0x80 reaches it raw.
+ */
+static const struct vis_case byte_cases[] = {
+	{ "\304\233[2J", "\\xc4\\x9b[2J",
+	    "not UTF-8: a letter whose second byte is CSI, escaped" },
+	{ "caf\303\251", "caf\\xc3\\xa9", "not UTF-8: every byte >= 0x80" },
+};
+
+/* Which locale is UTF-8: LC_ALL, else LC_CTYPE, else LANG. */
+static const struct {
+	const char	*all, *ctype, *lang;
+	int		 want;
+	const char	*what;
+} locales[] = {
+	{ NULL, NULL, "en_US.UTF-8", 1, "LANG en_US.UTF-8" },
+	{ NULL, NULL, "C.utf8", 1, "LANG C.utf8" },
+	{ NULL, NULL, "de_DE.UTF-8@euro", 1, "LANG with a modifier" },
+	{ NULL, NULL, "de_DE.ISO-8859-1", 0, "LANG Latin-1: not UTF-8" },
+	{ NULL, NULL, "en_US.UTF-8x", 0, "LANG UTF-8x: not UTF-8" },
+	{ NULL, NULL, NULL, 0, "no locale: not UTF-8" },
+	{ NULL, NULL, "C", 0, "C: not UTF-8" },
+	{ "C", "en_US.UTF-8", "en_US.UTF-8", 0, "LC_ALL wins" },
+	{ "", "POSIX", "en_US.UTF-8", 0,
+	    "an empty LC_ALL is unset; LC_CTYPE next" },
+	{ NULL, "", "en_US.UTF-8", 1, "then LANG" },
+};
+
+static void
+vis_cases(const struct vis_case *c, size_t n)
+{
+	for (; n > 0; c++, n--)
+		vis_is(c->in, c->want, c->what);
+}
+
+/*
+ * Every byte value 1-255 made visible: how many raw control bytes (C0,
+ * DEL, 0x80-0x9f) are left, or with high, any byte >= 0x7f.
+ */
+static int
+raw_left(int high)
+{
+	char all[256], *s;
+	const unsigned char *p;
+	int i, raw = 0;
+
+	for (i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = '\0';
+	s = vis_str(all);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || (*p >= 0x7f && (high || *p < 0xa0)))
+			raw++;
+	free(s);
+	return raw;
+}
+
 int
 main(void)
 {
 	struct sbuf b;
-	char all[256];
-	const unsigned char *p;
-	char *s;
-	int i, raw;
+	size_t i;
 
-	vis_is("plain name-1.txt", "plain name-1.txt", "printable ASCII kept");
-	vis_is("", "", "empty string");
-	vis_is("back\\slash", "back\\\\slash", "backslash doubled");
-	vis_is("\\x1b", "\\\\x1b", "an escape written out is not one");
-	vis_is("\033]0;pwned\007", "\\x1b]0;pwned\\x07", "OSC title sequence");
-	vis_is("\033[2J", "\\x1b[2J", "CSI clear screen");
-	vis_is("a\tb\nc\rd", "a\\x09b\\x0ac\\x0dd", "tab, newline, CR");
-	vis_is("\001\037\177", "\\x01\\x1f\\x7f", "C0 ends and DEL");
-	vis_is("\233", "\\x9b", "raw C1 byte (CSI)");
-	vis_is("\302\233", "\\xc2\\x9b", "C1 CSI as UTF-8");
-	vis_is("\302\200\302\237", "\\xc2\\x80\\xc2\\x9f",
-	    "C1 range ends as UTF-8");
-	vis_is("caf\303\251 \342\202\254 \360\237\230\200",
-	    "caf\303\251 \342\202\254 \360\237\230\200",
-	    "valid UTF-8 kept (2, 3, 4 bytes)");
-	vis_is("\302\240", "\302\240", "U+00A0 kept: not C1");
-	vis_is("\300\200", "\\xc0\\x80", "overlong NUL");
-	vis_is("\355\240\200", "\\xed\\xa0\\x80", "surrogate");
-	vis_is("\364\220\200\200", "\\xf4\\x90\\x80\\x80", "past U+10FFFF");
-	vis_is("\342\202", "\\xe2\\x82", "truncated sequence");
-	vis_is("\342\202x", "\\xe2\\x82x", "broken sequence, next byte kept");
-	vis_is("\377\376", "\\xff\\xfe", "bytes never in UTF-8");
+	vis_cases(utf8_cases, sizeof(utf8_cases) / sizeof(utf8_cases[0]));
 
 	/* Length-counted input: a NUL inside is shown, the rest too. */
 	sbuf_init(&b);
@@ -111,52 +174,18 @@ main(void)
 	is_str(b.s, "a\\x00b", "vis_addn shows a NUL");
 	sbuf_free(&b);
 
-	/* Every byte value: no raw control byte (C0, DEL, 0x80-0x9f) left. */
-	for (i = 1; i < 256; i++)
-		all[i - 1] = (char)i;
-	all[255] = '\0';
-	s = vis_str(all);
-	raw = 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || (*p >= 0x7f && *p < 0xa0))
-			raw++;
-	is_int(raw, 0, "all 255 byte values: no raw control byte");
-	free(s);
+	is_int(raw_left(0), 0, "all 255 byte values: no raw control byte");
 
-	/*
-	 * A terminal that is not UTF-8 reads each byte alone: U+011B is
-	 * c4 9b, and 0x9b there is CSI.  Nothing >= 0x80 reaches it raw.
-	 */
 	vis_set_utf8(0);
-	vis_is("\304\233[2J", "\\xc4\\x9b[2J",
-	    "not UTF-8: a letter whose second byte is CSI, escaped");
-	vis_is("caf\303\251", "caf\\xc3\\xa9", "not UTF-8: every byte >= 0x80");
-	s = vis_str(all);
-	raw = 0;
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || *p >= 0x7f)
-			raw++;
-	is_int(raw, 0, "not UTF-8: all 255 byte values, only ASCII left");
-	free(s);
+	vis_cases(byte_cases, sizeof(byte_cases) / sizeof(byte_cases[0]));
+	is_int(raw_left(1), 0,
+	    "not UTF-8: all 255 byte values, only ASCII left");
 	vis_set_utf8(1);
 	vis_is("caf\303\251", "caf\303\251", "UTF-8 again: kept");
 
-	/* Which locale is UTF-8: LC_ALL, else LC_CTYPE, else LANG. */
-	is_int(vis_locale_utf8(NULL, NULL, "en_US.UTF-8"), 1, "LANG en_US.UTF-8");
-	is_int(vis_locale_utf8(NULL, NULL, "C.utf8"), 1, "LANG C.utf8");
-	is_int(vis_locale_utf8(NULL, NULL, "de_DE.UTF-8@euro"), 1,
-	    "LANG with a modifier");
-	is_int(vis_locale_utf8(NULL, NULL, "de_DE.ISO-8859-1"), 0,
-	    "LANG Latin-1: not UTF-8");
-	is_int(vis_locale_utf8(NULL, NULL, "en_US.UTF-8x"), 0,
-	    "LANG UTF-8x: not UTF-8");
-	is_int(vis_locale_utf8(NULL, NULL, NULL), 0, "no locale: not UTF-8");
-	is_int(vis_locale_utf8(NULL, NULL, "C"), 0, "C: not UTF-8");
-	is_int(vis_locale_utf8("C", "en_US.UTF-8", "en_US.UTF-8"), 0,
-	    "LC_ALL wins");
-	is_int(vis_locale_utf8("", "POSIX", "en_US.UTF-8"), 0,
-	    "an empty LC_ALL is unset; LC_CTYPE next");
-	is_int(vis_locale_utf8(NULL, "", "en_US.UTF-8"), 1, "then LANG");
+	for (i = 0; i < sizeof(locales) / sizeof(locales[0]); i++)
+		is_int(vis_locale_utf8(locales[i].all, locales[i].ctype,
+		    locales[i].lang), locales[i].want, "%s", locales[i].what);
 	test_errmsg();
 	return tap_done();
 }

@@ -106,6 +106,35 @@ col_end(struct sbuf *b, size_t from, size_t width)
 	sbuf_adds(b, "  ");
 }
 
+/* A column of fixed text. */
+static void
+col(struct sbuf *b, const char *s, size_t width)
+{
+	size_t at = b->len;
+
+	sbuf_adds(b, s);
+	col_end(b, at, width);
+}
+
+/*
+ * A header line: each column's name, padded to its width, then the last
+ * (free-width) column.  An optional column is left out unless shown.
+ */
+struct colname {
+	const char	*name;
+	size_t		 width;
+	int		 optional;
+};
+
+static void
+header(struct sbuf *b, const struct colname *c, int optional, const char *last)
+{
+	for (; c->name != NULL; c++)
+		if (!c->optional || optional)
+			col(b, c->name, c->width);
+	sbuf_adds(b, last);
+}
+
 /*
  * A word of a command: visible, and in double quotes when it is empty
  * or holds a space or a quote, so that words never run together (vis
@@ -264,37 +293,13 @@ struct list {
 enum { W_TIME = 19, W_USER = 10, W_SESSION = SHORT_ID, W_EVENT = 15,
 	W_VERDICT = 7, W_STATUS = 6, W_DURATION = 8 };
 
-static void
-list_header(struct lview *v, struct sbuf *b)
-{
-	size_t at;
-
-	reset(b);
-	at = b->len;
-	sbuf_adds(b, "TIME");
-	col_end(b, at, W_TIME);
-	at = b->len;
-	sbuf_adds(b, "USER");
-	col_end(b, at, W_USER);
-	at = b->len;
-	sbuf_adds(b, "SESSION");
-	col_end(b, at, W_SESSION);
-	if (v->event_col) {
-		at = b->len;
-		sbuf_adds(b, "EVENT");
-		col_end(b, at, W_EVENT);
-	}
-	at = b->len;
-	sbuf_adds(b, "VERDICT");
-	col_end(b, at, W_VERDICT);
-	at = b->len;
-	sbuf_adds(b, "STATUS");
-	col_end(b, at, W_STATUS);
-	at = b->len;
-	sbuf_adds(b, "DURATION");
-	col_end(b, at, W_DURATION);
-	sbuf_adds(b, "WHAT\n");
-}
+/* EVENT only where the records are of more than one kind (follow). */
+static const struct colname list_cols[] = {
+	{ "TIME", W_TIME, 0 }, { "USER", W_USER, 0 },
+	{ "SESSION", W_SESSION, 0 }, { "EVENT", W_EVENT, 1 },
+	{ "VERDICT", W_VERDICT, 0 }, { "STATUS", W_STATUS, 0 },
+	{ "DURATION", W_DURATION, 0 }, { NULL, 0, 0 }
+};
 
 static int
 list_rec(struct lview *v, const struct lrec *r)
@@ -307,7 +312,8 @@ list_rec(struct lview *v, const struct lrec *r)
 		return put_raw(v, r);
 	if (!l->header) {
 		l->header = 1;
-		list_header(v, b);
+		reset(b);
+		header(b, list_cols, v->event_col, "WHAT\n");
 		if (put(v, b) == -1)
 			return -1;
 	}
@@ -396,6 +402,13 @@ struct timeline {
 enum { T_TIME = 23, T_EVENT = 10, T_VERDICT = 7, T_STATUS = 6,
 	T_DURATION = 8 };
 
+/* TIME takes the mark's two columns too. */
+static const struct colname timeline_cols[] = {
+	{ "  TIME", T_TIME + 2, 0 }, { "EVENT", T_EVENT, 0 },
+	{ "VERDICT", T_VERDICT, 0 }, { "STATUS", T_STATUS, 0 },
+	{ "DURATION", T_DURATION, 0 }, { NULL, 0, 0 }
+};
+
 static char *
 take(struct sbuf *b)
 {
@@ -418,12 +431,8 @@ row(struct sbuf *b, int mark, long long t, const char *event,
 	sbuf_adds(b, mark ? "! " : "  ");
 	lv_time(b, t, 1);
 	sbuf_adds(b, "  ");
-	at = b->len;
-	sbuf_adds(b, event);
-	col_end(b, at, T_EVENT);
-	at = b->len;
-	sbuf_adds(b, verdict != NULL ? verdict : "");
-	col_end(b, at, T_VERDICT);
+	col(b, event, T_EVENT);
+	col(b, verdict != NULL ? verdict : "", T_VERDICT);
 	at = b->len;
 	if (has_status)
 		sbuf_addf(b, "%lld", status);
@@ -556,6 +565,22 @@ judged(struct lview *v, const struct lrec *r)
 	return ret;
 }
 
+/* The row of a record of its own (not an exec): a line, a start, an end. */
+static int
+rec_row(struct lview *v, const struct lrec *r, int mark, long long t,
+    const char *event)
+{
+	struct timeline *tl = v->state;
+	struct sbuf *b = &tl->b;
+
+	reset(b);
+	row(b, mark, t, event, r->verdict != NULL ? r->verdict->s : NULL,
+	    r->has_status, r->status, r->duration_ms);
+	what(b, r, 1);
+	sbuf_addc(b, '\n');
+	return put(v, b);
+}
+
 static int
 line_row(struct lview *v, const struct lrec *r)
 {
@@ -568,12 +593,7 @@ line_row(struct lview *v, const struct lrec *r)
 	if (tl->np > 0 && !mine && flush(v, NULL, NULL) == -1)
 		ret = -1;
 	snprintf(ev, sizeof(ev), "line %lld", r->line_no);
-	reset(b);
-	row(b, denied(r), t0, ev, r->verdict != NULL ? r->verdict->s : NULL,
-	    r->has_status, r->status, r->duration_ms);
-	what(b, r, 1);
-	sbuf_addc(b, '\n');
-	if (put(v, b) == -1)
+	if (rec_row(v, r, denied(r), t0, ev) == -1)
 		ret = -1;
 	if (mine) {
 		reset(b);
@@ -591,8 +611,6 @@ line_row(struct lview *v, const struct lrec *r)
 static int
 other_row(struct lview *v, const struct lrec *r)
 {
-	struct timeline *tl = v->state;
-	struct sbuf *b = &tl->b;
 	static const char *const names[] = {
 		[LEV_START] = "start", [LEV_EXEC] = "exec",
 		[LEV_COMMAND] = "line", [LEV_END] = "end",
@@ -601,12 +619,7 @@ other_row(struct lview *v, const struct lrec *r)
 	int mark = r->ev == LEV_REFUSED || denied(r) ||
 	    (r->ev == LEV_END && r->reason != NULL);
 
-	reset(b);
-	row(b, mark, r->t, names[r->ev], r->verdict ? r->verdict->s : NULL,
-	    r->has_status, r->status, r->duration_ms);
-	what(b, r, 1);
-	sbuf_addc(b, '\n');
-	return put(v, b);
+	return rec_row(v, r, mark, r->t, names[r->ev]);
 }
 
 static void
@@ -629,7 +642,6 @@ session_rec(struct lview *v, const struct lrec *r)
 {
 	struct timeline *tl = v->state;
 	struct sbuf *b = &tl->b;
-	size_t at;
 	int ret = 0;
 
 	if (tl->id == NULL) {
@@ -645,22 +657,7 @@ session_rec(struct lview *v, const struct lrec *r)
 			sbuf_adds(b, ", mode ");
 			lrec_vis(b, r->mode);
 			sbuf_addc(b, '\n');
-			at = b->len;
-			sbuf_adds(b, "  TIME");
-			col_end(b, at, T_TIME + 2);
-			at = b->len;
-			sbuf_adds(b, "EVENT");
-			col_end(b, at, T_EVENT);
-			at = b->len;
-			sbuf_adds(b, "VERDICT");
-			col_end(b, at, T_VERDICT);
-			at = b->len;
-			sbuf_adds(b, "STATUS");
-			col_end(b, at, T_STATUS);
-			at = b->len;
-			sbuf_adds(b, "DURATION");
-			col_end(b, at, T_DURATION);
-			sbuf_adds(b, "DETAIL\n");
+			header(b, timeline_cols, 0, "DETAIL\n");
 			if (put(v, b) == -1)
 				return -1;
 		}
