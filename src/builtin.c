@@ -852,10 +852,84 @@ j_export(struct pstate *j, const char *name, const struct pword *w, size_t n)
 	return 0;
 }
 
+/*
+ * which: where a command is, as the session would find it (the
+ * profile's path), without a program: Debian's which is a sh script,
+ * which would need a real /bin/sh in the cage.
+ */
+static int
+j_which(struct pstate *j, const char *name, const struct pword *w, size_t n)
+{
+	size_t i, ops = 0;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].dynamic)
+			continue;	/* judged again once expanded */
+		if (ops == 0 && strcmp(w[i].text, "-a") == 0)
+			continue;
+		if (w[i].text[0] == '-' || w[i].text[0] == '\0')
+			return policy_deny(j, "%s: only -a and command names",
+			    name);
+		ops++;
+	}
+	return 0;
+}
+
+static int
+runnable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+static int
+b_which(struct exec_ctx *ctx, char *const *argv, size_t argc)
+{
+	struct sbuf b;
+	char *p;
+	size_t i = 1, k;
+	int all = 0, missing = 0, found;
+
+	if (argc > 1 && strcmp(argv[1], "-a") == 0) {
+		all = 1;
+		i = 2;
+	}
+	sbuf_init(&b);
+	for (; i < argc; i++) {
+		found = 0;
+		if (strchr(argv[i], '/') != NULL) {
+			if ((found = runnable(argv[i])) != 0) {
+				vis_adds(&b, argv[i]);
+				sbuf_addc(&b, '\n');
+			}
+		} else
+			for (k = 0; k < ctx->profile->npath &&
+			    (all || !found); k++) {
+				xasprintf(&p, "%s/%s", ctx->profile->path[k],
+				    argv[i]);
+				if (runnable(p)) {
+					found = 1;
+					vis_adds(&b, p);
+					sbuf_addc(&b, '\n');
+				}
+				free(p);
+			}
+		missing |= !found;
+	}
+	if (out(argv[0], &b) != 0)
+		missing = 1;
+	sbuf_free(&b);
+	return missing;
+}
+
 static const struct builtin table[] = {
 	{ "cd", j_cd, b_cd, "cd [DIR]: change the directory (~ is your "
 	    "home; cd - goes back)", 0 },
 	{ "pwd", NULL, b_pwd, "pwd: print the directory you are in", 1 },
+	{ "which", j_which, b_which, "which [-a] NAME...: where a command "
+	    "is, in the profile's path", 1 },
 	{ "export", j_export, b_export, "export NAME[=VALUE]...: set "
 	    "variables for the commands that follow (only the names listed "
 	    "below)", 0 },

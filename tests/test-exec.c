@@ -863,6 +863,17 @@ test_no_interp(void)
 	(void)unlink(p);
 }
 
+/* which: the profile's path, as the session finds programs; no program. */
+static void
+test_which(void)
+{
+	t("which cat", 0, "/usr/bin/cat\n", NULL);
+	t("which -a cat", 0, "/usr/bin/cat\n/bin/cat\n", NULL);
+	t("which cat nosuchprog", 1, "/usr/bin/cat\n", NULL);
+	t("which /usr/bin/cat", 0, "/usr/bin/cat\n", NULL);
+	t("env which tr", 0, "/usr/bin/tr\n", NULL);
+}
+
 int
 main(void)
 {
@@ -908,6 +919,7 @@ main(void)
 	test_children();
 	test_cannot_run();
 	test_no_interp();
+	test_which();
 	test_signal("sleep 5");
 	test_signal("sleep 5 | sleep 6");
 	test_signal("(sleep 5; echo no)");

@@ -646,7 +646,7 @@ test_builtins(void)
 		    strncmp(b->usage, b->name, strlen(b->name)) != 0 ||
 		    builtin_find(b->name) != b)
 			good = 0;
-	ok(good && i == 12, "builtin table: 12 builtins, each runs, each "
+	ok(good && i == 13, "builtin table: 13 builtins, each runs, each "
 	    "has its usage, each found by its name");
 }
 
@@ -747,7 +747,7 @@ test_help(const struct profile *p)
 	    "git for deploys\n", 16) == 0,
 	    "help lists git with its description");
 	ok(strstr(b.s, "\n  tar\n") != NULL, "and tar, which has none");
-	ok(strstr(b.s, "Builtins: cd pwd export umask test [ echo true "
+	ok(strstr(b.s, "Builtins: cd pwd which export umask test [ echo true "
 	    "false exit help history\n") != NULL, "and the builtins");
 	ok(strstr(b.s, "Variables a line may set: RAILS_ENV, RACK_ENV\n") !=
 	    NULL, "and the variables a line may set");

@@ -132,6 +132,12 @@ injail() {	# injail ARG...: cagesh-jail, with the stand-ins on the host
 }
 out=$(injail --config "$conf_path" init --cage "$cage" 2>&1)
 ok $? "cagesh-jail init builds the cage" || diag "$out"
+# No command of the rails profile brings a real shell (Debian's which is
+# a sh script: which is a builtin): the cage's /bin/sh is cagesh-sh.
+! printf '%s\n' "$out" | grep -q "is a shell script" &&
+    cmp -s "$cage/usr/bin/sh" "$top_builddir/cagesh-sh"
+ok $? "the rails cage's /bin/sh is cagesh-sh, not a shell" ||
+    diag "$(printf '%s\n' "$out" | grep warning)"
 # What else the admin installs: the ruby version dir rbenv:validate
 # looks for.  Only the one rbenv, /opt/rbenv's: with a second one first
 # in the path (/usr/local/rbenv/bin) the line's /opt/rbenv/bin/rbenv is
