@@ -51,7 +51,7 @@ struct action {
 	char		*description;	/* one line for help, or NULL */
 	struct action_form *forms;
 	size_t		 nforms;
-	regex_t		*operands;	/* operand k matches operands[k] */
+	struct pattern	*operands;	/* operand k matches operands[k] */
 	char		**operand_src;
 	size_t		 noperands;
 	/* what the monitor runs; a word "$N" is operand N */

@@ -41,7 +41,7 @@ struct rule {
 	size_t		 ndeny;
 	int		 any_options;	/* options not listed are allowed */
 	int		 oldstyle;	/* tar: first word may be a bare cluster */
-	regex_t		*operands;	/* each operand matches one (anchored) */
+	struct pattern	*operands;	/* each operand matches one (anchored) */
 	char		**operand_src;
 	size_t		 noperands;
 	int		 operands_set;	/* operands given (empty list: none allowed) */

@@ -26,12 +26,31 @@ enum opt_arg {
 	ARG_OPT,	/* "[=]": long only, value only glued (--color=auto) */
 };
 
+/*
+ * An ERE of the config that must match a whole word.  Compiled when the
+ * config is loaded, or, once pattern_defer(1) is called, on first use:
+ * most of a session's config time was regcomp of patterns that no line
+ * of the session reaches.
+ */
+enum pattern_state {
+	PATTERN_NEW,	/* not compiled yet (deferred) */
+	PATTERN_OK,	/* re is the anchored pattern */
+	PATTERN_BAD,	/* it does not compile: why */
+};
+
+struct pattern {
+	char		*src;		/* as written */
+	regex_t		 re;		/* "^(src)$" once PATTERN_OK */
+	enum pattern_state state;
+	char		*why;		/* PATTERN_BAD: what is wrong */
+};
+
 struct optspec {
 	enum opt_kind	 kind;
 	enum opt_arg	 arg;
 	char		*name;		/* without dashes: "v", "file", "name" */
 	char		*spec;		/* as written in the config */
-	regex_t		*pattern;	/* value must match (anchored), or NULL */
+	struct pattern	*pattern;	/* value must match (anchored), or NULL */
 	int		 line;
 };
 
@@ -50,8 +69,26 @@ void		 optspec_clear(struct optspec *);
  * "^a|b$".  Returns NULL, or what is wrong (malloc'd, naming re).
  */
 char		*optspec_compile(const char *re, regex_t *dst);
-/* Whether word matches a pattern compiled by optspec_compile. */
-int		 optspec_match(const regex_t *, const char *word);
+/*
+ * Whether later pattern_init() calls compile (0, the default: whatever
+ * validates a config) or leave it to the first pattern_match() (1: a
+ * session, whose config passed --check-config).
+ */
+void		 pattern_defer(int);
+/*
+ * Takes a copy of re into p.  Unless deferred, compiles it: NULL, or
+ * what is wrong (malloc'd, as optspec_compile says it) with p cleared.
+ */
+char		*pattern_init(struct pattern *p, const char *re);
+/*
+ * Whether word matches p (1 or 0), compiling p first if deferred; -1
+ * when p does not compile, *why then says why (p's, not to be freed).
+ */
+int		 pattern_match(struct pattern *p, const char *word,
+		    const char **why);
+void		 pattern_clear(struct pattern *);
+/* regcomp() calls made by this process so far (tests, bench). */
+unsigned long	 pattern_compiles(void);
 
 /* The spec of this kind named name[0..len), or NULL. */
 const struct optspec *optspec_find(const struct optspec *, size_t n,

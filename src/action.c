@@ -158,8 +158,10 @@ form_candidate(const struct action_form *f, const struct pword *w, size_t n)
 }
 
 /*
- * Whether w matches form f of a entirely; on a refusal of a candidate,
- * *why says why (malloc'd).  ops[k] is then the word of operand k.
+ * Whether w matches form f of a entirely (1, or 0); on a refusal of a
+ * candidate, *why says why (malloc'd).  ops[k] is then the word of
+ * operand k.  -1: a pattern of a does not compile, and no form of any
+ * action may then run these words.
  */
 static int
 form_match(const struct action *a, const struct action_form *f,
@@ -203,33 +205,52 @@ form_match(const struct action *a, const struct action_form *f,
 			    w[i].text, prob);
 			return 0;
 		}
-		if (!optspec_match(&a->operands[op], w[i].text)) {
+		switch (pattern_match(&a->operands[op], w[i].text, &prob)) {
+		case 1:
+			break;
+		case 0:
 			xasprintf(why, "action %s: operand '%s' does not "
 			    "match %s", a->name, w[i].text,
 			    a->operand_src[op]);
 			return 0;
+		default:
+			/* changed since --check-config: refuse (fail closed) */
+			xasprintf(why, "action %s (%s) cannot be checked: %s; "
+			    "an administrator can run cagesh --check-config",
+			    a->name, a->where, prob);
+			return -1;
 		}
 		ops[op] = w[i].text;
 	}
 	return 1;
 }
 
-/* The form of a that w matches, or NULL; *why for the first refusal. */
+/*
+ * The form of a that w matches, or NULL; *why for the first refusal,
+ * or, with *broken set, for a pattern that does not compile.
+ */
 static const struct action_form *
 match_action(const struct action *a, const struct pword *w, size_t n,
-    const char **ops, int *candidate, char **why)
+    const char **ops, int *candidate, int *broken, char **why)
 {
 	size_t k;
 	char *r;
+	int rc;
 
 	for (k = 0; k < a->nforms; k++) {
 		if (!form_candidate(&a->forms[k], w, n))
 			continue;
 		*candidate = 1;
 		r = NULL;
-		if (form_match(a, &a->forms[k], w, n, ops, &r)) {
+		if ((rc = form_match(a, &a->forms[k], w, n, ops, &r)) == 1) {
 			free(r);
 			return &a->forms[k];
+		}
+		if (rc == -1) {
+			free(*why);
+			*why = r;
+			*broken = 1;
+			return NULL;
 		}
 		if (*why == NULL)
 			*why = r;
@@ -245,18 +266,20 @@ action_find(const struct profile *p, const struct pword *w, size_t n,
 {
 	const char *ops[ACTION_OPERANDS_MAX];
 	size_t i, skip = skip_env(w, n);
-	int candidate = 0;
+	int broken = 0, candidate = 0;
 
 	*out = NULL;
 	*why = NULL;
 	for (i = 0; i < p->nactions; i++) {
 		if (match_action(&p->actions[i], w + skip, n - skip, ops,
-		    &candidate, why) != NULL) {
+		    &candidate, &broken, why) != NULL) {
 			free(*why);
 			*why = NULL;
 			*out = &p->actions[i];
 			return ACTION_MATCH;
 		}
+		if (broken)
+			return ACTION_DENY;
 	}
 	if (!candidate)
 		return ACTION_NONE;
@@ -271,10 +294,11 @@ action_argv(const struct action *a, const struct pword *w, size_t n)
 	const char *ops[ACTION_OPERANDS_MAX];
 	char **argv, *why = NULL;
 	size_t i, skip = skip_env(w, n);
-	int candidate = 0, op;
+	int broken = 0, candidate = 0, op;
 
 	memset(ops, 0, sizeof(ops));
-	if (match_action(a, w + skip, n - skip, ops, &candidate, &why) ==
+	if (match_action(a, w + skip, n - skip, ops, &candidate, &broken,
+	    &why) ==
 	    NULL) {
 		free(why);
 		return NULL;
@@ -348,7 +372,7 @@ action_clear(struct action *a)
 	}
 	free(a->forms);
 	for (i = 0; i < a->noperands; i++) {
-		regfree(&a->operands[i]);
+		pattern_clear(&a->operands[i]);
 		free(a->operand_src[i]);
 	}
 	free(a->operands);

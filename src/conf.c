@@ -435,13 +435,14 @@ check_path(struct ld *ld, const config_setting_t *s, const char *str,
 /* ---------------------------------------------------------------- */
 /* Option specs and patterns: the grammar is optspec.c's */
 
+/* Compiled now, or on first use in a session (pattern_defer). */
 static int
 compile_re(struct ld *ld, const config_setting_t *s, const char *re,
-    regex_t *dst)
+    struct pattern *dst)
 {
 	char *why;
 
-	if ((why = optspec_compile(re, dst)) == NULL)
+	if ((why = pattern_init(dst, re)) == NULL)
 		return 0;
 	ld_named(ld, s, s, ": %s", why);
 	free(why);

@@ -79,7 +79,7 @@ model_rule_clear(struct rule *r)
 	optv_free(r->require, r->nrequire);
 	optv_free(r->cmdopts, r->ncmdopts);
 	for (i = 0; i < r->noperands; i++)
-		regfree(&r->operands[i]);
+		pattern_clear(&r->operands[i]);
 	free(r->operands);
 	model_strv_free(r->operand_src, r->noperands);
 	for (i = 0; i < r->nsubs; i++)

@@ -13,6 +13,10 @@
 #include "optspec.h"
 #include "xmalloc.h"
 
+/* pattern_defer(): a session compiles a pattern when a line needs it */
+static int defer;
+static unsigned long ncompiles;
+
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyz"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -101,6 +105,7 @@ optspec_compile(const char *re, regex_t *dst)
 	int rc;
 
 	/* The pattern must stand alone before it is wrapped. */
+	ncompiles++;
 	if ((rc = regcomp(dst, re, REG_EXTENDED | REG_NOSUB)) == 0) {
 		regfree(dst);
 		if (!re_parens_ok(re)) {
@@ -109,6 +114,7 @@ optspec_compile(const char *re, regex_t *dst)
 			return why;
 		}
 		xasprintf(&anch, "^(%s)$", re);
+		ncompiles++;
 		rc = regcomp(dst, anch, REG_EXTENDED | REG_NOSUB);
 		free(anch);
 		if (rc == 0)
@@ -119,11 +125,79 @@ optspec_compile(const char *re, regex_t *dst)
 	return why;
 }
 
-/* The anchors optspec_compile() adds make a match a whole-word match. */
-int
-optspec_match(const regex_t *re, const char *word)
+void
+pattern_defer(int on)
 {
-	return regexec(re, word, 0, NULL, 0) == 0;
+	defer = on;
+}
+
+unsigned long
+pattern_compiles(void)
+{
+	return ncompiles;
+}
+
+/* On failure regcomp() has freed what it took: p->re holds nothing. */
+static char *
+pattern_compile(struct pattern *p)
+{
+	char *why;
+
+	if ((why = optspec_compile(p->src, &p->re)) != NULL) {
+		p->state = PATTERN_BAD;
+		return why;
+	}
+	p->state = PATTERN_OK;
+	return NULL;
+}
+
+char *
+pattern_init(struct pattern *p, const char *re)
+{
+	char *why;
+
+	memset(p, 0, sizeof(*p));
+	p->src = xstrdup(re);
+	p->state = PATTERN_NEW;
+	if (defer)
+		return NULL;
+	if ((why = pattern_compile(p)) != NULL) {
+		pattern_clear(p);
+		return why;
+	}
+	return NULL;
+}
+
+/*
+ * The anchors optspec_compile() adds make a match a whole-word match.
+ * A deferred pattern that does not compile (the file changed after
+ * --check-config passed it) matches nothing, and the caller refuses.
+ */
+int
+pattern_match(struct pattern *p, const char *word, const char **why)
+{
+	if (p->state == PATTERN_NEW) {
+		if (p->src == NULL) {
+			p->state = PATTERN_BAD;
+			p->why = xstrdup("an empty pattern slot");
+		} else
+			p->why = pattern_compile(p);
+	}
+	if (p->state != PATTERN_OK) {
+		*why = p->why != NULL ? p->why : "bad pattern";
+		return -1;
+	}
+	return regexec(&p->re, word, 0, NULL, 0) == 0;
+}
+
+void
+pattern_clear(struct pattern *p)
+{
+	if (p->state == PATTERN_OK)
+		regfree(&p->re);
+	free(p->src);
+	free(p->why);
+	memset(p, 0, sizeof(*p));
 }
 
 void
@@ -132,7 +206,7 @@ optspec_clear(struct optspec *o)
 	free(o->name);
 	free(o->spec);
 	if (o->pattern != NULL) {
-		regfree(o->pattern);
+		pattern_clear(o->pattern);
 		free(o->pattern);
 	}
 	memset(o, 0, sizeof(*o));
@@ -205,7 +279,7 @@ optspec_parse(const char *spec, int bare, struct optspec *o)
 	o->spec = xstrdup(spec);
 	if (*p != '\0') {
 		o->pattern = xcalloc(1, sizeof(*o->pattern));
-		if ((msg = optspec_compile(p, o->pattern)) != NULL) {
+		if ((msg = pattern_init(o->pattern, p)) != NULL) {
 			free(o->pattern);
 			o->pattern = NULL;
 			optspec_clear(o);

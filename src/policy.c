@@ -425,20 +425,39 @@ check_required(struct pstate *j, const struct args *a)
 	return rc;
 }
 
+/*
+ * A pattern compiled on first use that does not compile: the file
+ * changed since --check-config passed it.  Nothing it guards is allowed.
+ */
+static int
+deny_broken(struct pstate *j, const struct rule *r, const char *why)
+{
+	return deny(j, "%s: the rule at %s cannot be checked: %s; an "
+	    "administrator can run cagesh --check-config", lbl(r), r->where,
+	    why);
+}
+
 static int
 check_value(struct pstate *j, const struct args *a, const struct optspec *o,
     const struct pword *v, const char *shown)
 {
+	const char *why;
+
 	if (o->pattern == NULL)
 		return 0;
 	if (v->dynamic) {
 		j->deferred = 1;
 		return 0;
 	}
-	if (!optspec_match(o->pattern, v->text))
+	switch (pattern_match(o->pattern, v->text, &why)) {
+	case 1:
+		return 0;
+	case 0:
 		return deny(j, "%s: value '%s' of %s does not match %s",
 		    lbl(a->r), v->text, shown, optspec_pattern(o));
-	return 0;
+	default:
+		return deny_broken(j, a->r, why);
+	}
 }
 
 /* The next word as the value of option `shown`, or a deny. */
@@ -619,6 +638,7 @@ judge_operand(struct pstate *j, struct args *a)
 {
 	const struct pword *v = &a->w[a->i];
 	const struct rule *sub;
+	const char *why;
 	struct sbuf b;
 	size_t k;
 	int rc;
@@ -655,8 +675,12 @@ judge_operand(struct pstate *j, struct args *a)
 	if (!a->r->operands_set)
 		return 0;
 	for (k = 0; k < a->r->noperands; k++)
-		if (optspec_match(&a->r->operands[k], v->text))
+		switch (pattern_match(&a->r->operands[k], v->text, &why)) {
+		case 1:
 			return 0;
+		case -1:
+			return deny_broken(j, a->r, why);
+		}
 	sbuf_init(&b);
 	for (k = 0; k < a->r->noperands; k++)
 		sbuf_addf(&b, "%s%s", k > 0 ? " | " : "",

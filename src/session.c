@@ -43,6 +43,7 @@
 #include "conf.h"
 #include "errmsg.h"
 #include "monitor.h"
+#include "optspec.h"
 #include "msg.h"
 #include "session.h"
 #include "sshauth.h"
@@ -334,6 +335,13 @@ session_load_conf(struct session *s)
 
 	if ((fd = conf_open_trusted(CAGESH_CONF, why, sizeof(why))) == -1)
 		session_refuse(s, NULL, "%s", why);
+	/*
+	 * A session compiles a pattern when a line first needs it: regcomp
+	 * of them all was most of the config's cost, and a line uses few.
+	 * --check-config compiles every one; one that fails here (the file
+	 * changed since) denies the command that reached it (policy.c).
+	 */
+	pattern_defer(1);
 	s->conf = conf_load_fd(fd, CAGESH_CONF, &errs);
 	close(fd);
 	if (s->conf == NULL) {

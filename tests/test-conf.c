@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "conf.h"
 #include "xmalloc.h"
 #include "tap.h"
@@ -51,9 +52,11 @@ tmpfile_with(const char *name, const char *text, size_t len)
 }
 
 static int
-matches(const regex_t *re, const char *s)
+matches(struct pattern *p, const char *s)
 {
-	return re != NULL && regexec(re, s, 0, NULL, 0) == 0;
+	const char *why;
+
+	return p != NULL && pattern_match(p, s, &why) == 1;
 }
 
 /* Expected text with %F replaced by the file name. */
@@ -790,6 +793,150 @@ out:
 	free(mygroup);
 }
 
+/* Patterns of rule r and its subcommands in each state (counts[state]). */
+static void
+rule_patterns(const struct rule *r, size_t counts[3])
+{
+	size_t i;
+
+	for (i = 0; i < r->nopts; i++)
+		if (r->opts[i].pattern != NULL)
+			counts[r->opts[i].pattern->state]++;
+	for (i = 0; i < r->ncmdopts; i++)
+		if (r->cmdopts[i].pattern != NULL)
+			counts[r->cmdopts[i].pattern->state]++;
+	for (i = 0; i < r->noperands; i++)
+		counts[r->operands[i].state]++;
+	for (i = 0; i < r->nsubs; i++)
+		rule_patterns(&r->subs[i], counts);
+}
+
+static void
+conf_patterns(const struct conf *c, size_t counts[3])
+{
+	const struct profile *p;
+	size_t i, k, n;
+
+	counts[0] = counts[1] = counts[2] = 0;
+	for (i = 0; i < c->nprofiles; i++) {
+		p = &c->profiles[i];
+		for (k = 0; k < p->ncmds; k++)
+			rule_patterns(&p->cmds[k], counts);
+		for (k = 0; k < p->nactions; k++)
+			for (n = 0; n < p->actions[k].noperands; n++)
+				counts[p->actions[k].operands[n].state]++;
+	}
+}
+
+static const char badre[] =
+    "profiles = { p = { path = [ \"/bin\" ];\n"
+    "  commands = { ls = { options = [ \"-w=[0-9\" ];\n"
+    "    operands = [ \"a)|b\" ]; }; }; }; };\nusers = ( );\n";
+
+/*
+ * A session loads the config with its patterns deferred (pattern_defer):
+ * none is compiled until a line needs it; everything else that loads a
+ * config (--check-config, cagesh-jail, --explain) compiles them all.
+ */
+static void
+test_deferred(void)
+{
+	struct conf_errors errs = { .msg = NULL };
+	struct conf *c;
+	struct pattern *pat;
+	size_t st[3];
+	unsigned long before;
+	const char *why = NULL;
+	char *path, *want;
+	size_t k;
+
+	path = fixture("../../etc/cagesh.conf");
+	before = pattern_compiles();
+	c = conf_load_file(path, &errs);
+	ok(c != NULL && errs.n == 0, "shipped config loads");
+	if (c != NULL) {
+		conf_patterns(c, st);
+		ok(st[PATTERN_OK] > 20 && st[PATTERN_NEW] == 0 &&
+		    st[PATTERN_BAD] == 0, "not deferred: all %zu patterns "
+		    "compiled at load", st[PATTERN_OK]);
+		is_int(pattern_compiles() - before, 2 * st[PATTERN_OK],
+		    "not deferred: two regcomp per pattern (alone, anchored)");
+	}
+	conf_free(c);
+	conf_errors_free(&errs);
+
+	pattern_defer(1);
+	before = pattern_compiles();
+	c = conf_load_file(path, &errs);
+	ok(c != NULL && errs.n == 0, "deferred: shipped config loads");
+	if (c != NULL) {
+		conf_patterns(c, st);
+		ok(st[PATTERN_NEW] > 20 && st[PATTERN_OK] == 0 &&
+		    st[PATTERN_BAD] == 0, "deferred: none of %zu patterns "
+		    "compiled at load", st[PATTERN_NEW]);
+		is_int(pattern_compiles() - before, 0,
+		    "deferred: no regcomp at load");
+		/* the first rule with an operand pattern, at top level */
+		pat = NULL;
+		for (k = 0; k < c->profiles[0].ncmds && pat == NULL; k++)
+			if (c->profiles[0].cmds[k].noperands > 0)
+				pat = &c->profiles[0].cmds[k].operands[0];
+		ok(pat != NULL && pattern_match(pat, "\001", &why) == 0 &&
+		    pat->state == PATTERN_OK, "deferred: compiled on first "
+		    "use");
+		is_int(pattern_compiles() - before, 2,
+		    "deferred: only that pattern compiled");
+		conf_patterns(c, st);
+		is_int(st[PATTERN_OK], 1, "deferred: one pattern compiled");
+		before = pattern_compiles();
+		(void)pattern_match(pat, "x", &why);
+		is_int(pattern_compiles() - before, 0,
+		    "deferred: compiled once, not per match");
+	}
+	conf_free(c);
+	conf_errors_free(&errs);
+	pattern_defer(0);
+	free(path);
+
+	/* a bad pattern: refused when not deferred, a -1 match when it is */
+	path = tmpfile_with("badre.conf", badre, sizeof(badre) - 1);
+	c = conf_load_file(path, &errs);
+	ok(c == NULL && errs.n == 2, "bad patterns: refused, both reported");
+	xasprintf(&want, "%s:2: profiles.p.commands.ls.options[0]: bad "
+	    "pattern '[0-9': ", path);
+	ok(errs.n > 0 && strncmp(errs.msg[0], want, strlen(want)) == 0,
+	    "bad pattern: FILE:LINE and what is wrong");
+	if (errs.n > 0 && strncmp(errs.msg[0], want, strlen(want)) != 0)
+		tap_diag("  got \"%s\"", errs.msg[0]);
+	free(want);
+	conf_free(c);
+	conf_errors_free(&errs);
+	pattern_defer(1);
+	c = conf_load_file(path, &errs);
+	pattern_defer(0);
+	ok(c != NULL && errs.n == 0, "deferred: bad patterns not seen at "
+	    "load");
+	if (c != NULL) {
+		const struct rule *ls = &c->profiles[0].cmds[0];
+
+		why = NULL;
+		ok(pattern_match(ls->opts[0].pattern, "5", &why) == -1 &&
+		    why != NULL && strncmp(why, "bad pattern '[0-9': ", 20) ==
+		    0 && ls->opts[0].pattern->state == PATTERN_BAD,
+		    "deferred: a bad pattern fails at use, saying why");
+		why = NULL;
+		ok(pattern_match(&ls->operands[0], "a", &why) == -1 &&
+		    why != NULL && strstr(why, "closes no '('") != NULL,
+		    "deferred: the lone-')' check holds at use");
+		why = NULL;
+		ok(pattern_match(ls->opts[0].pattern, "5", &why) == -1 &&
+		    why != NULL, "deferred: still bad on the next use");
+	}
+	conf_free(c);
+	conf_errors_free(&errs);
+	free(path);
+}
+
 static const char *const bad[] = {
 	"bad-keys.conf",
 	"bad-types.conf",
@@ -816,6 +963,7 @@ rm_tmpdir(void)
 		"minimal.conf", "limit.conf", "big.conf", "noread.conf",
 		"offset.conf", "nul.conf", "users.conf", "accounts.conf",
 		"rootgroup.conf", "twice.conf", "esc.conf", "prompt.conf",
+		"badre.conf",
 	};
 	char *p;
 	size_t i;
@@ -847,6 +995,7 @@ main(void)
 		test_bad_fixture(bad[i]);
 	test_files();
 	test_users();
+	test_deferred();
 	rm_tmpdir();
 	return tap_done();
 }

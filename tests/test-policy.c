@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "conf.h"
@@ -657,6 +658,7 @@ test_optspec(const struct profile *p)
 	const struct rule *git = model_rule(p, "git"), *clone, *tar;
 	const struct optspec *depth;
 	struct optspec o;
+	const char *bad;
 	struct sbuf b;
 	char *why;
 
@@ -707,9 +709,10 @@ test_optspec(const struct profile *p)
 	free(why);
 	why = optspec_parse("--a=b|c", 0, &o);
 	ok(why == NULL && o.pattern != NULL &&
-	    optspec_match(o.pattern, "c") && !optspec_match(o.pattern, "xc") &&
-	    !optspec_match(o.pattern, "bc"), "parse: a pattern matches whole "
-	    "words only");
+	    pattern_match(o.pattern, "c", &bad) == 1 &&
+	    pattern_match(o.pattern, "xc", &bad) == 0 &&
+	    pattern_match(o.pattern, "bc", &bad) == 0, "parse: a pattern "
+	    "matches whole words only");
 	optspec_clear(&o);
 }
 
@@ -884,6 +887,99 @@ session_line(const struct profile *p, const char *line, size_t lineno)
 	pline_free(&pl);
 }
 
+/*
+ * A session defers its patterns (pattern_defer): one that does not
+ * compile when a line first needs it (the file changed since
+ * --check-config) denies that command, saying why; one the line does
+ * not reach costs nothing and denies nothing.
+ */
+static const char badre_conf[] =
+    "profiles = { p = { path = [ \"/bin\" ];\n"
+    "  commands = { ls = { options = [ \"-w=[0-9\", \"-a\" ];\n"
+    "      operands = [ \"[a-z]+\", \"b(\" ]; };\n"
+    "    sudo = { any_options = true; }; };\n"
+    "  actions = ( { name = \"restart\";\n"
+    "    match = [ \"sudo systemctl restart $1\" ];\n"
+    "    operands = [ \"app_(puma\" ]; run = [ \"/bin/true\", \"$1\" ];\n"
+    "    user = \"root\"; } ); }; };\nusers = ( );\n";
+
+static void
+deferred_case(const struct profile *p, const char *line, int allow,
+    const char *want)
+{
+	struct parse_error perr;
+	struct pline pl;
+	char *why;
+
+	if (judge_line(p, line, &pl, &perr) == -1) {
+		ok(0, "deferred: %s: parses", line);
+		return;
+	}
+	why = join_whys(&pl);
+	ok((pl.verdict == V_ALLOW) == allow &&
+	    (want == NULL || strstr(why, want) != NULL), "deferred: %s: %s%s%s",
+	    line, allow ? "allowed" : "denied", want ? ": " : "",
+	    want ? want : "");
+	if ((pl.verdict == V_ALLOW) != allow ||
+	    (want != NULL && strstr(why, want) == NULL))
+		tap_diag("  got %d: %s", pl.verdict, why);
+	free(why);
+	pline_free(&pl);
+}
+
+static void
+test_deferred(void)
+{
+	struct conf_errors errs;
+	struct conf *conf;
+	const struct profile *p;
+	char path[] = "/tmp/test-policy.XXXXXX";
+	size_t len = sizeof(badre_conf) - 1;
+	int fd;
+
+	if ((fd = mkstemp(path)) == -1 ||
+	    write(fd, badre_conf, len) != (ssize_t)len || close(fd) == -1) {
+		ok(0, "deferred: write %s", path);
+		return;
+	}
+	memset(&errs, 0, sizeof(errs));
+	conf = conf_load_file(path, &errs);
+	/* and the action's forms then name an operand it lacks */
+	ok(conf == NULL && errs.n == 5 && strstr(errs.msg[0],
+	    ":2: profiles.p.commands.ls.options[0]: bad pattern '[0-9'") &&
+	    strstr(errs.msg[1], ":3: profiles.p.commands.ls.operands[1]: "
+	    "bad pattern 'b('") && strstr(errs.msg[2], ":7: profiles.p."
+	    "actions[0].operands[0]: bad pattern 'app_(puma'"),
+	    "not deferred: the bad patterns refused at load, at FILE:LINE");
+	conf_errors_free(&errs);
+	conf_free(conf);
+
+	pattern_defer(1);
+	memset(&errs, 0, sizeof(errs));
+	conf = conf_load_file(path, &errs);
+	pattern_defer(0);
+	(void)unlink(path);
+	ok(conf != NULL && errs.n == 0, "deferred: loads");
+	conf_errors_free(&errs);
+	if (conf == NULL || (p = conf_find_profile(conf, "p")) == NULL) {
+		conf_free(conf);
+		return;
+	}
+	deferred_case(p, "ls -a", 1, NULL);
+	deferred_case(p, "ls -w 5", 0, "ls: the rule at ");
+	deferred_case(p, "ls -w5 -a", 0, "cannot be checked: bad pattern "
+	    "'[0-9': ");
+	deferred_case(p, "ls abc", 1, NULL);
+	deferred_case(p, "ls ABC", 0, "cannot be checked: bad pattern 'b(': ");
+	deferred_case(p, "ls -a ABC; ls", 0, "cagesh --check-config");
+	deferred_case(p, "sudo systemctl restart app_puma", 0,
+	    "action restart (");
+	deferred_case(p, "sudo systemctl restart x", 0,
+	    "cannot be checked: bad pattern 'app_(puma': ");
+	deferred_case(p, "sudo -n ls", 1, NULL);
+	conf_free(conf);
+}
+
 int
 main(void)
 {
@@ -922,5 +1018,6 @@ main(void)
 		    session_line, p);
 	}
 	conf_free(conf);
+	test_deferred();
 	return tap_done();
 }
