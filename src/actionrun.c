@@ -46,17 +46,6 @@
 static const char ACTION_PATH[] =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static long
 now_ms(void)
 {
@@ -85,9 +74,9 @@ actionrun_program(const char *path, char *real, size_t reallen, char *why,
 	int links = 0;
 
 	if (path[0] != '/')
-		return fail(why, whylen, "%s: not an absolute path", path);
+		return err_why(why, whylen, "%s: not an absolute path", path);
 	if (strlen(path) >= sizeof(rest))
-		return fail(why, whylen, "%s: path too long", path);
+		return err_why(why, whylen, "%s: path too long", path);
 	snprintf(rest, sizeof(rest), "%s", path);
 	cur[0] = '\0';
 	for (c = rest;;) {
@@ -108,25 +97,25 @@ actionrun_program(const char *path, char *real, size_t reallen, char *why,
 			continue;
 		}
 		if (strlen(cur) + 1 + len >= sizeof(cur))
-			return fail(why, whylen, "%s: path too long", path);
+			return err_why(why, whylen, "%s: path too long", path);
 		snprintf(cur + strlen(cur), sizeof(cur) - strlen(cur), "/%.*s",
 		    (int)len, c);
 		c += len;
 		if (lstat(cur, &st) == -1 && strcmp(cur, path) == 0)
-			return fail(why, whylen, "%s: %s", path,
+			return err_why(why, whylen, "%s: %s", path,
 			    strerror(errno));
 		if (lstat(cur, &st) == -1)
-			return fail(why, whylen, "%s: %s: %s", path, cur,
+			return err_why(why, whylen, "%s: %s: %s", path, cur,
 			    strerror(errno));
 		if (st.st_uid != 0)
-			return fail(why, whylen, "%s: %s is not owned by root",
+			return err_why(why, whylen, "%s: %s is not owned by root",
 			    path, cur);
 		if (S_ISLNK(st.st_mode)) {
 			if (++links > LINKS_MAX)
-				return fail(why, whylen, "%s: too many "
+				return err_why(why, whylen, "%s: too many "
 				    "symlinks", path);
 			if ((n = readlink(cur, link, sizeof(link) - 1)) <= 0)
-				return fail(why, whylen, "%s: %s: %s", path,
+				return err_why(why, whylen, "%s: %s: %s", path,
 				    cur, strerror(errno));
 			link[n] = '\0';
 			if (link[0] == '/')
@@ -135,33 +124,33 @@ actionrun_program(const char *path, char *real, size_t reallen, char *why,
 				*slash = '\0';
 			if ((size_t)snprintf(next, sizeof(next), "%s/%s", link,
 			    c) >= sizeof(next))
-				return fail(why, whylen, "%s: path too long",
+				return err_why(why, whylen, "%s: path too long",
 				    path);
 			snprintf(rest, sizeof(rest), "%s", next);
 			c = rest;
 			continue;
 		}
 		if (st.st_mode & (S_IWGRP | S_IWOTH))
-			return fail(why, whylen, "%s: %s is writable by group "
+			return err_why(why, whylen, "%s: %s is writable by group "
 			    "or others (chmod go-w %s)", path, cur, cur);
 		if (S_ISDIR(st.st_mode))
 			continue;
 		while (*c == '/')
 			c++;
 		if (*c != '\0')
-			return fail(why, whylen, "%s: %s is not a directory",
+			return err_why(why, whylen, "%s: %s is not a directory",
 			    path, cur);
 		if (!S_ISREG(st.st_mode))
-			return fail(why, whylen, "%s: not a regular file",
+			return err_why(why, whylen, "%s: not a regular file",
 			    path);
 		if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-			return fail(why, whylen, "%s: not executable", path);
+			return err_why(why, whylen, "%s: not executable", path);
 		if (strlen(cur) >= reallen)
-			return fail(why, whylen, "%s: path too long", path);
+			return err_why(why, whylen, "%s: path too long", path);
 		snprintf(real, reallen, "%s", cur);
 		return 0;
 	}
-	return fail(why, whylen, "%s: is a directory", path);
+	return err_why(why, whylen, "%s: is a directory", path);
 }
 
 int
@@ -172,18 +161,18 @@ actionrun_user(const struct action *a, const struct actionrun_user *self,
 
 	if (strcmp(a->user, ACTION_SELF) == 0) {
 		if (self == NULL)
-			return fail(why, whylen, "no session user");
+			return err_why(why, whylen, "no session user");
 		*u = *self;
 		return 0;
 	}
 	memset(u, 0, sizeof(*u));
 	errno = 0;
 	if ((pw = getpwnam(a->user)) == NULL)
-		return fail(why, whylen, "user %s: %s", a->user, errno != 0 ?
+		return err_why(why, whylen, "user %s: %s", a->user, errno != 0 ?
 		    strerror(errno) : "no such user");
 	if (strlen(pw->pw_name) >= sizeof(u->name) ||
 	    strlen(pw->pw_dir) >= sizeof(u->home))
-		return fail(why, whylen, "user %s: name or home too long",
+		return err_why(why, whylen, "user %s: name or home too long",
 		    a->user);
 	snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
 	snprintf(u->home, sizeof(u->home), "%s", pw->pw_dir);
@@ -342,18 +331,18 @@ actionrun(const struct action *a, char *const *argv,
 	if (actionrun_program(argv[0], real, sizeof(real), why, whylen) == -1)
 		return -1;
 	if (pipe2(po, O_CLOEXEC) == -1)
-		return fail(why, whylen, "pipe: %s", strerror(errno));
+		return err_why(why, whylen, "pipe: %s", strerror(errno));
 	if (pipe2(pe, O_CLOEXEC) == -1) {
 		close(po[0]);
 		close(po[1]);
-		return fail(why, whylen, "pipe: %s", strerror(errno));
+		return err_why(why, whylen, "pipe: %s", strerror(errno));
 	}
 	if ((pid = fork()) == -1) {
 		close(po[0]);
 		close(po[1]);
 		close(pe[0]);
 		close(pe[1]);
-		return fail(why, whylen, "fork: %s", strerror(errno));
+		return err_why(why, whylen, "fork: %s", strerror(errno));
 	}
 	if (pid == 0)
 		child(real, argv, u, po[1], pe[1]);

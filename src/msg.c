@@ -305,37 +305,6 @@ msg_send(int sock, const struct msg *m)
 	return send_dgram(sock, m, -1);
 }
 
-int
-msg_call(int sock, const struct msg *m, int64_t *num)
-{
-	unsigned char a[9];
-	ssize_t r;
-	int sv[2], saved;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		return -1;
-	if (send_dgram(sock, m, sv[1]) == -1) {
-		saved = errno;
-		close(sv[0]);
-		close(sv[1]);
-		errno = saved;
-		return -1;
-	}
-	close(sv[1]);
-	do
-		r = recv(sv[0], a, sizeof(a), 0);
-	while (r == -1 && errno == EINTR);
-	saved = errno;
-	close(sv[0]);
-	if (r != (ssize_t)sizeof(a) || (a[0] != 'y' && a[0] != 'n')) {
-		errno = r == -1 ? saved : EPIPE;
-		return -1;
-	}
-	if (num != NULL)
-		*num = (int64_t)get_be(a + 1, 8);
-	return a[0] == 'y';
-}
-
 /* One byte with fds, on the answer channel (msg_call_fds). */
 static int
 send_fds(int sock, const int *fds, size_t nfds)
@@ -381,7 +350,7 @@ msg_call_fds(int sock, const struct msg *m, const int *fds, size_t nfds,
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
-	if (send_fds(sv[0], fds, nfds) == -1 ||
+	if ((nfds > 0 && send_fds(sv[0], fds, nfds) == -1) ||
 	    send_dgram(sock, m, sv[1]) == -1) {
 		saved = errno;
 		close(sv[0]);
@@ -402,6 +371,12 @@ msg_call_fds(int sock, const struct msg *m, const int *fds, size_t nfds,
 	if (num != NULL)
 		*num = (int64_t)get_be(a + 1, 8);
 	return a[0] == 'y';
+}
+
+int
+msg_call(int sock, const struct msg *m, int64_t *num)
+{
+	return msg_call_fds(sock, m, NULL, 0, num);
 }
 
 int

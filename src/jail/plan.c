@@ -152,6 +152,32 @@ add_elf_deps(struct ctx *c, const char *real)
 }
 
 /*
+ * name as the session finds it, through the profile's path on the host,
+ * into the plan: add_host's answer, or -1 when it is not there (the
+ * caller says why).
+ */
+static int
+add_from_path(struct ctx *c, const struct profile *p, const char *name)
+{
+	struct stat st;
+	char *cand;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < p->npath; i++) {
+		cand = jpath_join(p->path[i], name);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 0111)) {
+			ret = add_host(c, cand, 0);
+			free(cand);
+			return ret;
+		}
+		free(cand);
+	}
+	return -1;
+}
+
+/*
  * A script's interpreter, from its #! line, into the plan like any
  * program (the kernel runs it: without it the script is "No such
  * file").  "#!/usr/bin/env NAME" names NAME too, found on the host
@@ -160,11 +186,9 @@ add_elf_deps(struct ctx *c, const char *real)
 static int
 add_interp(struct ctx *c, const char *real)
 {
-	char buf[256], *p, *e, *name, *cand;
+	char buf[256], *p, *e, *name;
 	const char *base;
-	struct stat st;
 	ssize_t n;
-	size_t i;
 	int fd, ret;
 
 	if ((fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
@@ -204,16 +228,8 @@ add_interp(struct ctx *c, const char *real)
 	name[strcspn(name, " \t")] = '\0';
 	if (*name == '\0' || *name == '-' || strchr(name, '/') != NULL)
 		return 0;
-	for (i = 0; i < c->prof->npath; i++) {
-		cand = jpath_join(c->prof->path[i], name);
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (st.st_mode & 0111)) {
-			ret = add_host(c, cand, 0);
-			free(cand);
-			return ret;
-		}
-		free(cand);
-	}
+	if ((ret = add_from_path(c, c->prof, name)) != -1)
+		return ret;
 	snprintf(c->why, c->len, "%s: #!%s %s: %s not found on the host in "
 	    "the profile's path", real, p, name, name);
 	return JE_NOTFOUND;
@@ -365,8 +381,6 @@ static int
 add_command(struct ctx *c, const struct profile *p, const struct rule *r)
 {
 	struct stat st;
-	char *cand;
-	size_t i;
 	int ret;
 
 	c->cmd = r->name;
@@ -377,16 +391,8 @@ add_command(struct ctx *c, const struct profile *p, const struct rule *r)
 		    "host", r->name, r->path);
 		return JE_NOTFOUND;
 	}
-	for (i = 0; i < p->npath; i++) {
-		cand = jpath_join(p->path[i], r->name);
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (st.st_mode & 0111)) {
-			ret = add_host(c, cand, 0);
-			free(cand);
-			return ret;
-		}
-		free(cand);
-	}
+	if ((ret = add_from_path(c, p, r->name)) != -1)
+		return ret;
 	snprintf(c->why, c->len, "command %s: not found on the host in the "
 	    "profile's path", r->name);
 	return JE_NOTFOUND;
