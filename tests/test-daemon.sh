@@ -76,5 +76,14 @@ sleep 0.3
 [ -n "$mpid" ] && ! kill -0 "$mpid" 2>/dev/null
 ok $? "nor in the background (&)" || diag "pid '$mpid'"
 
+# The daemon ends here, and its cgroup with it: the host as it was.
+dcg=$(sed -n 's/^0:://p' "/proc/$dpid/cgroup" 2>/dev/null)
 [ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+for i in $(seq 50); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
+mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+case $dcg in
+*/cagesh-daemon-*) rmdir "$mnt$dcg" 2>/dev/null ;;
+esac
+[ -z "$dcg" ] || [ ! -d "$mnt$dcg" ]
+ok $? "the daemon's cgroup is gone once it has ended" || diag "$mnt$dcg"
 done_testing
