@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -143,19 +144,29 @@ char *
 sshauth_read(const char *path, uid_t uid)
 {
 	struct stat st;
-	char *buf, *r = NULL;
+	char *buf, *r = NULL, self[64];
 	ssize_t n;
-	int fd;
+	int pfd, fd;
 
-	if (path == NULL || path[0] != '/' || (fd = open(path, O_RDONLY |
-	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1)
+	/*
+	 * Looked at before it is opened for reading: root never opens a
+	 * device or a FIFO the path may name.  sshd writes it with the
+	 * user's ids; another's file is not it.
+	 */
+	if (path == NULL || path[0] != '/' || (pfd = open(path, O_PATH |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return NULL;
-	/* sshd writes it with the user's ids; another's file is not it */
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	if (fstat(pfd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != uid || st.st_size <= 0 || st.st_size > SSHAUTH_MAX) {
-		close(fd);
+		close(pfd);
 		return NULL;
 	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	/* the same inode, through the fd: no path is looked up again */
+	fd = open(self, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	close(pfd);
+	if (fd == -1)
+		return NULL;
 	buf = xmalloc((size_t)st.st_size);
 	n = read(fd, buf, (size_t)st.st_size);
 	close(fd);
