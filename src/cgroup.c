@@ -60,16 +60,16 @@ cgroup2_mount(void)
 	return mnt;
 }
 
-/* Our own cgroup, "0::PATH" in /proc/self/cgroup. */
+/* A process's cgroup (v2): "0::PATH" in FILE (/proc/PID/cgroup). */
 static char *
-own_cgroup(void)
+proc_cgroup(const char *file)
 {
 	char line[4096];
 	size_t n;
 	FILE *f;
 	char *path = NULL;
 
-	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+	if ((f = fopen(file, "re")) == NULL)
 		return NULL;
 	while (path == NULL && fgets(line, sizeof(line), f) != NULL) {
 		if (strncmp(line, "0::/", 4) != 0)
@@ -79,6 +79,12 @@ own_cgroup(void)
 	}
 	fclose(f);
 	return path;
+}
+
+static char *
+own_cgroup(void)
+{
+	return proc_cgroup("/proc/self/cgroup");
 }
 
 int
@@ -283,25 +289,15 @@ cgroup_remove(struct cgroup *cg)
 int
 cgroup_has(const struct cgroup *cg, pid_t pid)
 {
-	char file[64], line[4096];
-	size_t n;
-	FILE *f;
-	int in = 0;
+	char file[64], *path;
+	int in;
 
 	if (cg->rel == NULL)
 		return 0;
 	snprintf(file, sizeof(file), "/proc/%ld/cgroup", (long)pid);
-	if ((f = fopen(file, "re")) == NULL)
-		return 0;
-	/* v2 only: "0::/a/b/cagesh-ID" */
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "0::/", 4) != 0)
-			continue;
-		n = strcspn(line + 3, "\n");
-		in = n == strlen(cg->rel) && memcmp(line + 3, cg->rel, n) == 0;
-		break;
-	}
-	fclose(f);
+	path = proc_cgroup(file);
+	in = path != NULL && strcmp(path, cg->rel) == 0;
+	free(path);
 	return in;
 }
 
