@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make bench-log: how fast cagesh-log reads a large audit log.  Writes N
 # records (default 1,000,000, about 360 MB) made by the real formatter
 # (tests/log-gen bulk) to a file under $TMPDIR, reads it once to warm

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cagesh-log: reads the audit log for the admin (src/log/).  It trusts
  * nothing in the file: every line is parsed by a strict reader of the
  * JSON that audit.c writes, every record is checked against the schema

@@ -3,6 +3,7 @@
  *
  * Freeing and dumping the syntax tree.  The dump format is pinned by
  * the golden files and documented in tests/parse/README.
+ * Pure code, no privilege.
  */
 #include <stdlib.h>
 #include <string.h>

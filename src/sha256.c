@@ -4,6 +4,7 @@
  * sha256.c: SHA-256 (FIPS 180-4), for the fingerprints of values the
  * audit record cuts.  Small and slow enough: it only hashes values that
  * were too long to log whole.
+ * Pure code, no privilege (the monitor, as root, uses it).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * Audit records for tests/test-log.sh and bench/log-speed.sh, made by
  * the real formatter (audit_format), with the time of each set by hand
  * (it is the fixed-width first field) so that time filters can be

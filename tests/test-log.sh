@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cagesh-log: each filter and view on records made by the real formatter
 # (tests/log-gen, audit_format), hostile values shown visible, cut values
 # marked, every --json line valid JSON, lines that are not records

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 13, layer 3, "The tools' own config cannot name programs": real
 # setuid sessions of a hostile caged user in a cage cagesh-jail builds
 # from the shipped capistrano profile.  With only what the profile allows

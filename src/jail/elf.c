@@ -4,6 +4,7 @@
  * Shared-library dependencies read from the ELF files themselves.
  * ldd runs the program's loader on the file, which executes code a
  * crafted binary chooses; reading the headers executes nothing.
+ * Part of cagesh-jail: runs as ROOT.
  */
 #include <sys/stat.h>
 

@@ -4,6 +4,7 @@
  * Path arithmetic in the cage namespace, the safety of the cage path
  * itself (the same rule cagesh applies when it enters a cage), reaching
  * the files inside a cage by fds, and showing their names.
+ * Part of cagesh-jail: runs as ROOT.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>

@@ -4,6 +4,7 @@
  * What a cage needs, resolved on the host: the profile's commands, their
  * libraries and loader, the profile's cage_files, device nodes, a
  * minimal /etc, tmp dirs and the homes.  Nothing here writes anything.
+ * Part of cagesh-jail: runs as ROOT.
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>

@@ -1,7 +1,10 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * filter.c: which records the options select.  Values are compared as
  * the bytes they stand for (an "escaped" value decoded), never as
  * their visible form, so no spelling of a name matches another name.
+ * Part of cagesh-log, an admin's tool with no privilege of its own.
  */
 #include <limits.h>
 #include <string.h>

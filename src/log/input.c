@@ -1,8 +1,11 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * input.c: the lines of one input, streamed through a buffer that holds
  * at most one line (LOG_LINE_MAX) and one read: a file of any size, a
  * pipe, or a gzip file when built with zlib.  A longer line is skipped
  * and reported, never held.
+ * Part of cagesh-log, an admin's tool with no privilege of its own.
  */
 #include <sys/stat.h>
 

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * json.c: a strict reader of the JSON lines audit.c writes (logtool.h
  * says what it takes).  A line comes from a file that holds values a
  * caged user chose and that a crash may have torn: any input is either

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * cagesh-log: the audit log for the admin: list, one session as a
  * timeline, a summary, or follow (logtool.h).  Needs no privilege of its
  * own: it refuses to run setuid or setgid, runs nothing, opens only the

@@ -1,9 +1,12 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * rec.c: a parsed line -> a record, checked against the schema that
  * audit.c writes (README, THE RECORD SCHEMA).  A line that is JSON but
  * not such a record (a field of the wrong type, an "escaped" entry that
  * names no string or does not decode, a "cut" entry that does not fit
  * its value) is not read: the views never show half-understood facts.
+ * Part of cagesh-log, an admin's tool with no privilege of its own.
  */
 #include <stdint.h>
 #include <stdlib.h>

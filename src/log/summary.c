@@ -1,9 +1,12 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * summary.c: counts, as aureport gives them.  Its memory is bounded
  * whatever the log holds: each table keeps at most MAP_MAX distinct
  * keys of at most KEY_MAX bytes (a longer one is counted by its
  * prefix, marked "..."), and what comes after a table is full is
  * counted as "other".  Keys are the visible form of the values.
+ * Part of cagesh-log, an admin's tool with no privilege of its own.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,9 +1,12 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * view.c: the list (one row per record, as last and ausearch show
  * them; follow uses it too) and a session as a timeline (as sudoreplay
  * -l does).  Text for people: every value made visible (lrec_vis),
  * columns padded; --json: each record as it was read, which the reader
  * only accepts when it is valid JSON with no raw control byte.
+ * Part of cagesh-log, an admin's tool with no privilege of its own.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
  * libFuzzer target for cagesh-log's reader (src/log/json.c, rec.c) and
  * what shows a record (filter.c, view.c): any line is a record or a
  * reason, never a crash or a read past it.  A record it accepts is

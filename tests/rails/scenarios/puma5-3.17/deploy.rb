@@ -1,2 +1,3 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 set :rbenv_ruby, "3.2.2"
 set :puma_workers, 2

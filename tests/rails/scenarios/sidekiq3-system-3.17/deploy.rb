@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 set :service_unit_user, :system
 # 3.0.0 computes :systemctl_user from :service_unit_user before
 # deploy.rb runs, and its unit path follows :sidekiq_systemctl_user,
