@@ -132,5 +132,7 @@ const char *audit_verdict_name(enum audit_verdict);
 
 /* SHA-256 of n bytes (sha256.c). */
 void	sha256(const void *, size_t, unsigned char out[AUDIT_SHA256_LEN]);
+/* sha256_portable(1): the portable code even where the CPU has SHA (tests). */
+void	sha256_portable(int);
 
 #endif

@@ -832,7 +832,7 @@ static const struct audit_ident ident = {
  * boundaries (55/56 bytes: the length fits in the last block or not).
  */
 static void
-test_sha256(void)
+test_sha256(const char *how)
 {
 	static const struct {
 		const char *what;
@@ -884,7 +884,7 @@ test_sha256(void)
 			free(a);
 		}
 		hex(h, sizeof(h), got);
-		is_str(got, v[i].want, "sha256(%s)", v[i].what);
+		is_str(got, v[i].want, "sha256(%s), %s", v[i].what, how);
 	}
 	/* every byte value, three times: no sign extension anywhere */
 	for (i = 0; i < sizeof(bytes); i++)
@@ -892,7 +892,35 @@ test_sha256(void)
 	sha256(bytes, sizeof(bytes), h);
 	hex(h, sizeof(h), got);
 	is_str(got, "f3a25aa93aa2fbba28d79260535bbd6a"
-	    "5eb0fc1c24a8b0f04e12b484c1dfe363", "sha256(bytes 0..255 x 3)");
+	    "5eb0fc1c24a8b0f04e12b484c1dfe363", "sha256(bytes 0..255 x 3), "
+	    "%s", how);
+}
+
+/*
+ * The CPU's SHA instructions (where it has them) and the portable code
+ * agree on every length from 0 to 2100 bytes of varied data.
+ */
+static void
+test_sha256_agree(void)
+{
+	unsigned char fast[AUDIT_SHA256_LEN], slow[AUDIT_SHA256_LEN];
+	unsigned char *buf = xmalloc(2100);
+	size_t n, differ = 0;
+
+	for (n = 0; n < 2100; n++)
+		buf[n] = (unsigned char)(n * 131 + (n >> 3));
+	for (n = 0; n <= 2100; n++) {
+		sha256_portable(0);
+		sha256(buf, n, fast);
+		sha256_portable(1);
+		sha256(buf, n, slow);
+		if (memcmp(fast, slow, sizeof(fast)) != 0)
+			differ++;
+	}
+	sha256_portable(0);
+	free(buf);
+	is_int(differ, 0, "sha256: the CPU's instructions and the portable "
+	    "code agree on 2101 lengths");
 }
 
 /* A command for the records below. */
@@ -2286,7 +2314,11 @@ main(void)
 		printf("Bail out! %s: %s\n", pypath, strerror(errno));
 		return 1;
 	}
-	test_sha256();
+	test_sha256("the CPU's SHA instructions where it has them");
+	sha256_portable(1);
+	test_sha256("the portable code");
+	sha256_portable(0);
+	test_sha256_agree();
 	test_events();
 	test_hostile();
 	test_distinct();
