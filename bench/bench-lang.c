@@ -6,17 +6,22 @@
  * ../shared/capistrano/sessions.txt with the shipped config's capistrano
  * profile, in one process, REPS times over.  Prints key=value pairs.
  *
- *	bench-lang [-m lang|parse|conf] [-n REPS] [-c CONF] [-p PROFILE]
- *	    [SESSIONS]
+ *	bench-lang [-m lang|parse|conf|defer|cached] [-n REPS] [-c CONF]
+ *	    [-d CACHEDIR] [-p PROFILE] [SESSIONS]
  *
  * -m lang   parse and judge each line (default)
  * -m parse  parse only
- * -m conf   load CONF REPS times (what each session pays before PAM)
+ * -m conf   load CONF REPS times, every pattern compiled (--check-config)
+ * -m defer  the same with patterns compiled on first use (a session
+ *           without the compiled config)
+ * -m cached load it from CACHEDIR's compiled config (confcache.h; root,
+ *           the directory root's): what a session pays before PAM
  *
  * Under valgrind --tool=callgrind, --toggle-collect=bench_lines (or
  * bench_confs) counts the timed loop alone; divide by lines * reps.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "optspec.h"
 #include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
@@ -37,8 +43,8 @@ struct lines {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: bench-lang [-m lang|parse|conf] [-n REPS] "
-	    "[-c CONF] [-p PROFILE] [SESSIONS]\n");
+	fprintf(stderr, "usage: bench-lang [-m lang|parse|conf|defer|cached] "
+	    "[-n REPS] [-c CONF] [-d CACHEDIR] [-p PROFILE] [SESSIONS]\n");
 	exit(2);
 }
 
@@ -111,16 +117,40 @@ bench_lines(const struct lines *l, const struct profile *p,
 	return denied;
 }
 
+/*
+ * conf: every pattern compiled (--check-config); defer: as a session
+ * without the cache; cached: as a session with cachedir's compiled
+ * config (the first load writes it; a load that is not a hit counts
+ * as failed).
+ */
 static size_t __attribute__((noinline))
-bench_confs(const char *path, long reps)
+bench_confs(const char *path, long reps, const char *mode,
+    const char *cachedir)
 {
 	struct conf_errors errs = { .msg = NULL };
+	struct conf_cache_use use;
 	struct conf *conf;
 	size_t bad = 0;
 	long r;
+	int fd;
 
+	pattern_defer(strcmp(mode, "conf") != 0);
 	for (r = 0; r < reps; r++) {
-		if ((conf = conf_load_file(path, &errs)) == NULL)
+		if (cachedir == NULL) {
+			conf = conf_load_file(path, &errs);
+		} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			conf = NULL;
+		} else {
+			conf = conf_load_cached(fd, path, cachedir, &errs,
+			    &use);
+			close(fd);
+			if (r > 0 && !use.hit) {
+				fprintf(stderr, "bench-lang: not a hit: %s\n",
+				    use.why);
+				bad++;
+			}
+		}
+		if (conf == NULL)
 			bad++;
 		conf_errors_free(&errs);
 		conf_free(conf);
@@ -158,7 +188,7 @@ main(int argc, char *argv[])
 {
 	struct conf_errors errs = { .msg = NULL };
 	const struct profile *p;
-	const char *mode = "lang", *pname = "capistrano";
+	const char *mode = "lang", *pname = "capistrano", *cachedir = NULL;
 	char *confpath = NULL, *sessions = NULL, *end;
 	struct conf *conf;
 	struct lines l;
@@ -167,7 +197,7 @@ main(int argc, char *argv[])
 	long reps = 200;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "c:m:n:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:m:n:p:")) != -1) {
 		switch (ch) {
 		case 'c':
 			confpath = xstrdup(optarg);
@@ -184,6 +214,9 @@ main(int argc, char *argv[])
 		case 'p':
 			pname = optarg;
 			break;
+		case 'd':
+			cachedir = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -195,12 +228,18 @@ main(int argc, char *argv[])
 	if (confpath == NULL)
 		confpath = default_conf();
 
-	if (strcmp(mode, "conf") == 0) {
+	if (strcmp(mode, "conf") == 0 || strcmp(mode, "defer") == 0 ||
+	    strcmp(mode, "cached") == 0) {
+		if (strcmp(mode, "cached") == 0 && cachedir == NULL)
+			usage();
+		if (strcmp(mode, "cached") == 0)	/* writes it */
+			(void)bench_confs(confpath, 1, mode, cachedir);
 		t0 = now();
-		bad = bench_confs(confpath, reps);
+		bad = bench_confs(confpath, reps, mode,
+		    strcmp(mode, "cached") == 0 ? cachedir : NULL);
 		t1 = now();
-		printf("mode=conf loads=%ld seconds=%.6f loads_per_sec=%.1f "
-		    "us_per_load=%.1f failed=%zu\n", reps, t1 - t0,
+		printf("mode=%s loads=%ld seconds=%.6f loads_per_sec=%.1f "
+		    "us_per_load=%.1f failed=%zu\n", mode, reps, t1 - t0,
 		    reps > 0 ? (double)reps / (t1 - t0) : 0.0,
 		    reps > 0 ? (t1 - t0) * 1e6 / (double)reps : 0.0, bad);
 		free(confpath);

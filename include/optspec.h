@@ -75,6 +75,7 @@ char		*optspec_compile(const char *re, regex_t *dst);
  * session, whose config passed --check-config).
  */
 void		 pattern_defer(int);
+int		 pattern_deferred(void);
 /*
  * Takes a copy of re into p.  Unless deferred, compiles it: NULL, or
  * what is wrong (malloc'd, as optspec_compile says it) with p cleared.

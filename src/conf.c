@@ -35,6 +35,7 @@
 #include "audit.h"
 #include "builtin.h"
 #include "conf.h"
+#include "confcache.h"
 #include "model.h"
 #include "optspec.h"
 #include "parse.h"
@@ -2179,21 +2180,16 @@ read_all(struct ld *ld, int fd, size_t *lenp)
 	return buf;
 }
 
-struct conf *
-conf_load_fd(int fd, const char *name, struct conf_errors *errs)
+/* The config in text (len bytes, NUL-terminated), or NULL. */
+static struct conf *
+load_text(struct ld *ldp, const char *text, size_t len)
 {
-	struct ld ld = { name, errs, 0, 0 };
+	struct ld ld = *ldp;
 	struct conf *c = NULL;
 	config_t cfg;
-	char *text;
-	size_t len;
 
-	if ((text = read_all(&ld, fd, &len)) == NULL)
+	if (scan_text(&ld, text, len) == -1)
 		return NULL;
-	if (scan_text(&ld, text, len) == -1) {
-		free(text);
-		return NULL;
-	}
 	config_init(&cfg);
 	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
 		ld_errl(&ld, (unsigned int)config_error_line(&cfg), "%s",
@@ -2202,7 +2198,7 @@ conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 		goto out;
 	}
 	c = xcalloc(1, sizeof(*c));
-	c->file = xstrdup(name);
+	c->file = xstrdup(ld.file);
 	parse_limits_default(&c->limits);
 	c->log.syslog = 1;
 	c->log.on_failure = LOGFAIL_DENY;
@@ -2214,8 +2210,8 @@ conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 	if (ld.nerr > 0) {
 		/* the refusal still goes to the log the config names */
 		if (!ld.log_bad) {
-			errs->log = c->log;
-			errs->log_ok = 1;
+			ld.errs->log = c->log;
+			ld.errs->log_ok = 1;
 			c->log.file = NULL;
 		}
 		conf_free(c);
@@ -2223,7 +2219,63 @@ conf_load_fd(int fd, const char *name, struct conf_errors *errs)
 	}
 out:
 	config_destroy(&cfg);
+	return c;
+}
+
+struct conf *
+conf_load_fd(int fd, const char *name, struct conf_errors *errs)
+{
+	struct ld ld = { name, errs, 0, 0 };
+	struct conf *c;
+	char *text;
+	size_t len;
+
+	if ((text = read_all(&ld, fd, &len)) == NULL)
+		return NULL;
+	c = load_text(&ld, text, len);
 	free(text);
+	return c;
+}
+
+struct conf *
+conf_load_cached(int fd, const char *name, const char *cachedir,
+    struct conf_errors *errs, struct conf_cache_use *use)
+{
+	unsigned char digest[AUDIT_SHA256_LEN];
+	struct ld ld = { name, errs, 0, 0 };
+	const char *why = NULL;
+	struct conf *c;
+	char *text;
+	size_t len;
+	int deferred;
+
+	memset(use, 0, sizeof(*use));
+	if ((text = read_all(&ld, fd, &len)) == NULL)
+		return NULL;
+	sha256(text, len, digest);
+	if ((c = confcache_read(cachedir, name, digest, &why)) != NULL) {
+		use->hit = 1;
+		free(text);
+		return c;
+	}
+	snprintf(use->why, sizeof(use->why), "%s", why);
+	/*
+	 * Only a config that passed every check, every pattern compiled,
+	 * is written: a pattern read back from the cache is known to
+	 * compile.
+	 */
+	deferred = pattern_deferred();
+	pattern_defer(0);
+	c = load_text(&ld, text, len);
+	pattern_defer(deferred);
+	free(text);
+	if (c != NULL && why != confcache_nodir) {
+		if (confcache_write(cachedir, c, digest, use->why,
+		    sizeof(use->why)) == 0)
+			use->written = 1;
+		else
+			use->write_failed = 1;
+	}
 	return c;
 }
 

@@ -131,6 +131,12 @@ pattern_defer(int on)
 	defer = on;
 }
 
+int
+pattern_deferred(void)
+{
+	return defer;
+}
+
 unsigned long
 pattern_compiles(void)
 {

@@ -329,6 +329,7 @@ void
 session_load_conf(struct session *s)
 {
 	struct conf_errors errs = { .msg = NULL };
+	struct conf_cache_use use;
 	char why[512];
 	size_t i;
 	int fd;
@@ -342,8 +343,19 @@ session_load_conf(struct session *s)
 	 * changed since) denies the command that reached it (policy.c).
 	 */
 	pattern_defer(1);
-	s->conf = conf_load_fd(fd, CAGESH_CONF, &errs);
+	/*
+	 * The compiled config (confcache.h) when it was made from the
+	 * bytes the file holds now: libconfig's parse and the checks were
+	 * most of the rest.  A cache that cannot be written costs nothing
+	 * but speed, and says so in syslog.
+	 */
+	s->conf = conf_load_cached(fd, CAGESH_CONF, CAGESH_CACHEDIR, &errs,
+	    &use);
 	close(fd);
+	if (use.write_failed)
+		syslog(LOG_AUTHPRIV | LOG_WARNING, "cagesh: the compiled "
+		    "config is not kept (sessions load %s each time): %s",
+		    CAGESH_CONF, use.why);
 	if (s->conf == NULL) {
 		for (i = 0; i < errs.n; i++)
 			syslog(LOG_AUTHPRIV | LOG_ERR, "%s", errs.msg[i]);

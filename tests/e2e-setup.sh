@@ -20,7 +20,8 @@
 #	e2e_conf_path			sets conf_path (cagesh --version)
 #	e2e_begin PREFIX		work dir /var/lib/PREFIX.XXXXXX; sets
 #					work cage bin log; cleanup on EXIT
-#	e2e_install			setuid copy, PAM file, log dir
+#	e2e_install			setuid copy, PAM file, log dir,
+#					the compiled config's dir (e2e_cache)
 #	e2e_user NAME SHELL [HOME]	a user (SHELL "cagesh": the copy);
 #					HOME on the host, default
 #					$work/home-NAME, made and owned
@@ -39,6 +40,8 @@ e2e_users=
 e2e_pids=
 e2e_pam_made=0
 e2e_conf_made=0
+e2e_cache_made=
+e2e_cache_saved=
 
 e2e_conf_path() {
 	conf_path=$("$CAGESH" --version | sed -n 's/.*(config \(.*\))$/\1/p')
@@ -104,6 +107,7 @@ e2e_cleanup() {
 	[ -n "$e2e_users$e2e_pids" ] && sleep 0.2
 	[ $e2e_conf_made = 1 ] && rm -f "$conf_path"
 	[ $e2e_pam_made = 1 ] && rm -f /etc/pam.d/cagesh
+	e2e_cache_undo
 	# what their uncaged sessions left in the host's tmp dirs (the bash
 	# user's Capistrano uploads /tmp/git-ssh-*.sh)
 	for u in $e2e_users; do
@@ -115,8 +119,45 @@ e2e_cleanup() {
 	rm -rf "$work" "$scratch"
 }
 
+# The compiled config's directory (CAGESH_CACHEDIR, as make install
+# makes it: root's, 700), so that these sessions run as on a host.
+# Made if missing (and removed, from the first directory made), else
+# its conf.cache is put back as it was.
+e2e_cache() {
+	local d
+	[ -n "${CAGESH_CACHEDIR:-}" ] || return 0
+	if [ -d "$CAGESH_CACHEDIR" ]; then
+		[ -n "$e2e_cache_saved" ] && return 0
+		e2e_cache_saved=$work/conf.cache.saved
+		if [ -e "$CAGESH_CACHEDIR/conf.cache" ]; then
+			cp -p "$CAGESH_CACHEDIR/conf.cache" "$e2e_cache_saved"
+		else
+			: > "$work/conf.cache.none"
+		fi
+		return 0
+	fi
+	d=$CAGESH_CACHEDIR
+	while [ ! -e "$(dirname "$d")" ]; do d=$(dirname "$d"); done
+	mkdir -p "$CAGESH_CACHEDIR" && chmod 700 "$CAGESH_CACHEDIR" || return 1
+	e2e_cache_made=$d
+}
+
+e2e_cache_undo() {
+	if [ -n "$e2e_cache_made" ]; then
+		rm -rf "$e2e_cache_made"
+	elif [ -n "$e2e_cache_saved" ]; then
+		rm -f "$CAGESH_CACHEDIR/conf.cache.new"
+		if [ -e "$work/conf.cache.none" ]; then
+			rm -f "$CAGESH_CACHEDIR/conf.cache"
+		else
+			cp -p "$e2e_cache_saved" "$CAGESH_CACHEDIR/conf.cache"
+		fi
+	fi
+}
+
 e2e_install() {
 	mkdir -p "$work/sbin" "$work/log" "$work/ssh" "$work/ak" /run/sshd || return 1
+	e2e_cache || return 1
 	chmod 700 "$work/log"
 	cp "$CAGESH" "$bin" && chown root:root "$bin" && chmod 4755 "$bin" || return 1
 	if [ ! -e /etc/pam.d/cagesh ]; then
