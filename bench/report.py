@@ -232,7 +232,10 @@ if r:
     p("|---|---:|---:|---|")
     bt, bb = c["bash true"]["tree_kb"], c["bash builtins"]["tree_kb"]
     for k, label in (("child_kb", "cagesh: the caged child (the shell)"),
-                     ("parent_kb", "cagesh: the privileged parent")):
+                     ("monitor_kb", "cagesh: the monitor (root, the records)"),
+                     ("parent_kb", "cagesh: the privileged parent (PAM)")):
+        if k not in c["cagesh-bench true"]:
+            continue
         a, b = c["cagesh-bench true"][k], c["cagesh-bench builtins"][k]
         p("| %s | %d kB | %d kB | <= bash: %s |" % (
             label, a, b, met(a <= bt and b <= bb)))

@@ -6,9 +6,9 @@ by /usr/bin/time, not by this script: ru_maxrss carries over the memory
 of whatever process forked and exec'ed the command, and time is small
 where python is not.  The floor (/bin/true under time) shows what is
 left of that.  For cagesh-bench (cagesh with the marks of
-include/bench.h) the marks give the privileged parent's and the caged
-child's own ru_maxrss: the child's is its own since fork; the parent's
-includes the floor.  The commands are interleaved; medians over RUNS.
+include/bench.h) the marks give the privileged parent's, the
+monitor's and the caged child's own ru_maxrss: the monitor's and the
+child's are their own since fork; the parent's includes the floor.  The commands are interleaved; medians over RUNS.
 
 usage: rss.py [--runs N] [--json OUT] NAME=SPEC.json
 SPEC.json: [{"name": "...", "argv": [...], "marks": false}, ...]
@@ -30,7 +30,7 @@ def main():
     a = ap.parse_args()
     spec = json.load(open(a.spec))
     res = {c["name"]: {"argv": c["argv"], "tree": [], "parent": [],
-                       "child": []} for c in spec}
+                       "child": [], "monitor": []} for c in spec}
     with tempfile.NamedTemporaryFile() as tf:
         for r in range(a.runs):
             for c in spec[r % len(spec):] + spec[:r % len(spec)]:
@@ -53,6 +53,8 @@ def main():
                             c["name"], p.stderr[:300]))
                     x["parent"].append(m["end"])
                     x["child"].append(m.get("exec", m["judge"]))
+                    if "monitor_end" in m:
+                        x["monitor"].append(m["monitor_end"])
     out = {}
     print("peak RSS, kB (median of %d runs)" % a.runs)
     for n, x in res.items():
@@ -60,6 +62,8 @@ def main():
         if x["parent"]:
             out[n]["parent_kb"] = statistics.median(x["parent"])
             out[n]["child_kb"] = statistics.median(x["child"])
+        if x["monitor"]:
+            out[n]["monitor_kb"] = statistics.median(x["monitor"])
         print("  %-34s tree %6d%s" % (n, out[n]["tree_kb"], (
             "  parent %d  caged child %d" % (out[n]["parent_kb"],
                                              out[n]["child_kb"])

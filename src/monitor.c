@@ -1170,6 +1170,7 @@ monitor_run(struct session *s, int ctl)
 	if (mo.lost != NULL)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "cagesh: session %s: %s", s->id,
 		    mo.lost);
+	BENCH_MARK("monitor_end");
 	if (mo.state == ST_REFUSED || mo.state == ST_NEW)
 		_exit(1);
 	_exit(mo.status < 0 ? 128 - mo.status : mo.status);
