@@ -282,6 +282,22 @@ refusals(void)
  * again: it must never read past the end or crash (ASan builds run
  * this), and what it accepts must be freed cleanly.
  */
+static char *shipped_first_profile;
+
+/* Where the bytes of string s, its length + 1 first, start in buf; 0 if nowhere. */
+static size_t
+find_str(const char *buf, size_t len, const char *s)
+{
+	uint32_t n = (uint32_t)strlen(s) + 1;
+	size_t i, sl = strlen(s);
+
+	for (i = 0; i + 4 + sl <= len; i++)
+		if (memcmp(buf + i, &n, 4) == 0 &&
+		    memcmp(buf + i + 4, s, sl) == 0)
+			return i;
+	return 0;
+}
+
 static void
 mutations(void)
 {
@@ -289,6 +305,7 @@ mutations(void)
 	size_t i, k, len = shipped.len, used = 0;
 	const char *why;
 	char *buf;
+	size_t pos;
 	int rc, hdr = 8 + 4 + 4 + AUDIT_SHA256_LEN + 8 + 8;
 
 	buf = xmalloc(len);
@@ -305,12 +322,30 @@ mutations(void)
 	}
 	ok(1, "3000 mutated caches decoded or refused without a crash "
 	    "(%zu decoded)", used);
-	/* counts made huge: refused before any allocation of that size */
+	/*
+	 * The count of profiles made huge (it comes just before the first
+	 * profile's name, its length first): refused before any
+	 * allocation of that size (without the check, xcalloc of 2^31
+	 * profiles aborts).  The first string of the payload, the file's
+	 * name, given a length past the end: refused too.
+	 */
 	memcpy(buf, shipped.s, len);
-	memset(buf + len - 64, 0xff, 64);
+	pos = find_str(buf, len, shipped_first_profile);
+	ok(pos >= (size_t)hdr + 8, "the count of profiles is found (at %zu)",
+	    pos);
+	if (pos >= (size_t)hdr + 8) {
+		memcpy(buf + pos - 4, &(uint32_t){ 0x7fffffff }, 4);
+		confcache_seal(buf, len);
+		rc = decodes(buf, len, shipped_path, shipped_digest, &why);
+		ok(!rc && why != NULL && strstr(why, "count") != NULL,
+		    "a count larger than the file is refused (%s)", why);
+	}
+	memcpy(buf, shipped.s, len);
+	memcpy(buf + hdr, &(uint32_t){ 0x7fffffff }, 4);
 	confcache_seal(buf, len);
 	rc = decodes(buf, len, shipped_path, shipped_digest, &why);
-	ok(!rc, "counts larger than the file are refused (%s)", why);
+	ok(!rc && why != NULL && strstr(why, "string") != NULL,
+	    "a string longer than the file is refused (%s)", why);
 	free(buf);
 }
 
@@ -347,10 +382,12 @@ main(void)
 	} else {
 		sbuf_init(&shipped);
 		confcache_encode(&shipped, c, shipped_digest);
+		shipped_first_profile = xstrdup(c->profiles[0].name);
 		conf_free(c);
 		refusals();
 		mutations();
 		sbuf_free(&shipped);
+		free(shipped_first_profile);
 	}
 	free(shipped_path);
 	for (i = 0; i < l.n; i++)
