@@ -18,10 +18,12 @@
  * count against the bytes left, and is used on nothing else.
  *
  * The bytes are this build's own (native byte order and sizes, one
- * format number): a cache of another build is a different format and
- * is not used.  CONFCACHE_FORMAT changes with any change of what is
- * written; the size checks below fail to compile when a struct of the
- * model grows, so that a new field cannot be forgotten here.
+ * format number, and CONFCACHE_BUILD, a digest of the loader's sources
+ * made by make): a cache another build wrote is not used, so an upgrade
+ * that changes how a config is read never meets an old reading of it.
+ * CONFCACHE_FORMAT changes with any change of what is written; the size
+ * checks below fail to compile when a struct of the model grows, so
+ * that a new field cannot be forgotten here.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -38,6 +40,7 @@
 #include "action.h"
 #include "conf.h"
 #include "confcache.h"
+#include "confcache-id.h"
 #include "model.h"
 #include "optspec.h"
 #include "xmalloc.h"
@@ -65,8 +68,17 @@ _Static_assert(sizeof(struct action_form) == 16, "confcache: struct action_form 
 _Static_assert(sizeof(struct action_word) == 16, "confcache: struct action_word changed");
 #endif
 
-/* header: magic, format, byte-order mark, digest, payload length, sum */
-#define HDR_LEN	(8 + 4 + 4 + AUDIT_SHA256_LEN + 8 + 8)
+/*
+ * header: magic, format, byte-order mark, build, digest, payload
+ * length, sum
+ */
+#define BUILD_LEN	32
+#define OFF_DIGEST	(8 + 4 + 4 + BUILD_LEN)
+#define OFF_PLEN	(OFF_DIGEST + AUDIT_SHA256_LEN)
+#define OFF_SUM		(OFF_PLEN + 8)
+#define HDR_LEN		(OFF_SUM + 8)
+_Static_assert(sizeof(CONFCACHE_BUILD) == BUILD_LEN + 1,
+    "confcache: CONFCACHE_BUILD is 32 hex digits");
 #define BOM	0x01020304u
 
 /*
@@ -343,6 +355,7 @@ confcache_encode(struct sbuf *b, const struct conf *c,
 	sbuf_addn(b, CONFCACHE_MAGIC, 8);
 	put_u32(b, CONFCACHE_FORMAT);
 	put_u32(b, BOM);
+	sbuf_addn(b, CONFCACHE_BUILD, BUILD_LEN);
 	sbuf_addn(b, (const char *)digest, AUDIT_SHA256_LEN);
 	start = b->len;
 	put_u64(b, 0);		/* payload length */
@@ -362,7 +375,7 @@ confcache_seal(char *buf, size_t len)
 	if (len < HDR_LEN)
 		return;
 	sum = checksum((const unsigned char *)buf + HDR_LEN, len - HDR_LEN);
-	memcpy(buf + 24 + AUDIT_SHA256_LEN, &sum, 8);
+	memcpy(buf + OFF_SUM, &sum, 8);
 }
 
 /* Reading: every get checks what is left; one failure spoils the rest. */
@@ -735,16 +748,17 @@ confcache_decode(const char *buf, size_t len, const char *name,
 	}
 	memcpy(&format, p + 8, 4);
 	memcpy(&bom, p + 12, 4);
-	if (format != CONFCACHE_FORMAT || bom != BOM) {
-		*why = "made by another version of cagesh";
+	if (format != CONFCACHE_FORMAT || bom != BOM ||
+	    memcmp(p + 16, CONFCACHE_BUILD, BUILD_LEN) != 0) {
+		*why = "made by another build of cagesh";
 		return NULL;
 	}
-	if (memcmp(p + 16, digest, AUDIT_SHA256_LEN) != 0) {
+	if (memcmp(p + OFF_DIGEST, digest, AUDIT_SHA256_LEN) != 0) {
 		*why = "made from other contents of the config";
 		return NULL;
 	}
-	memcpy(&plen, p + 16 + AUDIT_SHA256_LEN, 8);
-	memcpy(&sum, p + 24 + AUDIT_SHA256_LEN, 8);
+	memcpy(&plen, p + OFF_PLEN, 8);
+	memcpy(&sum, p + OFF_SUM, 8);
 	if (plen != len - HDR_LEN) {
 		*why = "cut short or too long";
 		return NULL;

@@ -249,6 +249,10 @@ refusals(void)
 	used = decodes(buf, len, shipped_path, shipped_digest, &why);
 	ok(!used, "a cache of another format is not used (%s)", why);
 	memcpy(buf, shipped.s, len);
+	buf[20] ^= 1;		/* the build's digest */
+	used = decodes(buf, len, shipped_path, shipped_digest, &why);
+	ok(!used, "a cache another build wrote is not used (%s)", why);
+	memcpy(buf, shipped.s, len);
 	buf[0] = 'X';
 	used = decodes(buf, len, shipped_path, shipped_digest, &why);
 	ok(!used, "a file that is not a cache is not used (%s)", why);
@@ -306,7 +310,7 @@ mutations(void)
 	const char *why;
 	char *buf;
 	size_t pos;
-	int rc, hdr = 8 + 4 + 4 + AUDIT_SHA256_LEN + 8 + 8;
+	int rc, hdr = 8 + 4 + 4 + 32 + AUDIT_SHA256_LEN + 8 + 8;
 
 	buf = xmalloc(len);
 	for (i = 0; i < 3000; i++) {
