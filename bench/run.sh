@@ -316,6 +316,11 @@ PY
 		as_user "$bench_lang" -n "$n" -c "$uout/cagesh.conf" "$uout/sessions.txt"
 		as_user "$bench_lang" -m parse -n "$n" -c "$uout/cagesh.conf" "$uout/sessions.txt"
 		as_user "$bench_lang" -m conf -n "$(pick 500 100)" -c "$uout/cagesh.conf"
+		as_user "$bench_lang" -m defer -n "$(pick 500 100)" -c "$uout/cagesh.conf"
+		# the compiled config as a session reads it: root's directory
+		mkdir -p -m 700 "$work/confcache" &&
+		    "$bench_lang" -m cached -d "$work/confcache" \
+		    -n "$(pick 500 100)" -c "$uout/cagesh.conf"
 	done > "$out/item2-internal.txt" || die "bench-lang"
 	cat "$out/item2-internal.txt"
 	step "2. instructions (callgrind)"
