@@ -120,7 +120,8 @@ e2e_cleanup() {
 }
 
 # The compiled config's directory (CAGESH_CACHEDIR, as make install
-# makes it: root's, 700), so that these sessions run as on a host.
+# makes it: root's, 755; the file in it is 0600), so that these
+# sessions run as on a host.
 # Made if missing (and removed, from the first directory made), else
 # its conf.cache is put back as it was.
 e2e_cache() {
@@ -138,7 +139,7 @@ e2e_cache() {
 	fi
 	d=$CAGESH_CACHEDIR
 	while [ ! -e "$(dirname "$d")" ]; do d=$(dirname "$d"); done
-	mkdir -p "$CAGESH_CACHEDIR" && chmod 700 "$CAGESH_CACHEDIR" || return 1
+	mkdir -p "$CAGESH_CACHEDIR" && chmod 755 "$CAGESH_CACHEDIR" || return 1
 	e2e_cache_made=$d
 }
 

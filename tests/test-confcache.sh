@@ -112,11 +112,11 @@ ln -s "$work/forged-target" "$cache"
 denied "a symlink in the cache's place is not followed"
 rm -f "$cache" "$work/forged-target"
 forge
-chmod 770 "$dir"
+chmod 775 "$dir"
 denied "a cache in a directory others may write is not used"
 cmp -s "$cache" "$work/forged"
 ok $? "and nothing is written there"
-chmod 700 "$dir"
+chmod 755 "$dir"
 forge
 allowed "the same forged file, root's 0600 in root's directory: used (only root can put it there)"
 put B
@@ -135,7 +135,7 @@ printf 'x' | dd of="$cache" bs=1 seek=2000 conv=notrunc 2>/dev/null
 denied "a forged cache with a byte changed is not used (its checksum)"
 
 # No room: a session runs, and leaves nothing half-written.
-if mount -t tmpfs -o size=4k,mode=700 cagesh-test "$dir" 2>/dev/null; then
+if mount -t tmpfs -o size=4k,mode=755 cagesh-test "$dir" 2>/dev/null; then
 	allowed_b() { run "true"; [ $st = 0 ]; }
 	allowed_b
 	ok $? "on a full cache directory the session still runs" ||
