@@ -5,8 +5,9 @@
 # never gives another answer than the file.  A change to the file that
 # keeps its size and time stamps is seen at once; a cache that is not
 # root's alone (owner, mode, a second link, a symlink, a directory
-# others may write), or damaged, or for other bytes, is not used; a
-# full disk or no cache directory costs only speed.  A forged cache is
+# others may write), or damaged, or for other bytes, is not used; many
+# sessions writing it at once leave one sound cache; a full disk or no
+# cache directory costs only speed.  A forged cache is
 # written by tests/cc-forge: the rules of a config that allows whoami,
 # claiming the digest of one that does not.  Skips without root.
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -133,6 +134,35 @@ denied "a forged cache cut short is not used"
 cp "$work/forged" "$cache"
 printf 'x' | dd of="$cache" bs=1 seek=2000 conv=notrunc 2>/dev/null
 denied "a forged cache with a byte changed is not used (its checksum)"
+
+# Many sessions at once after an edit: each writes the cache (one of
+# them last); all run, and what stays is one sound cache and no
+# temporary file.
+put A
+rm -f "$cache"
+pids=
+for i in $(seq 1 16); do
+	(cd / && timeout 60 setpriv --reuid="$u" --regid="$gid" \
+	    --init-groups "$bin" -c whoami > "$work/par.$i" 2>&1 </dev/null
+	    echo $? >> "$work/par.$i") &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+bad=0
+for i in $(seq 1 16); do
+	[ "$(cat "$work/par.$i")" = "$(printf '%s\n0' "$u")" ] || bad=$((bad + 1))
+done
+[ $bad = 0 ]
+ok $? "16 sessions at once after an edit all run ($bad did not)" ||
+    diag "$(cat "$work/par.1")"
+[ -f "$cache" ] && [ ! -e "$dir/conf.cache.new" ] &&
+    [ "$(stat -c '%u %a %h' "$cache")" = "0 600 1" ]
+ok $? "and leave one cache, root's 0600, and no temporary file" ||
+    diag "$(ls -la "$dir")"
+ino=$(stat -c %i "$cache")
+allowed "the next session reads it"
+[ "$(stat -c %i "$cache")" = "$ino" ]
+ok $? "without writing it again (it is sound)"
 
 # No room: a session runs, and leaves nothing half-written.
 if mount -t tmpfs -o size=4k,mode=755 cagesh-test "$dir" 2>/dev/null; then
