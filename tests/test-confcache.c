@@ -22,28 +22,11 @@
 #include "parse.h"
 #include "policy.h"
 #include "xmalloc.h"
+#include "slurp.h"
 #include "tap.h"
 #include "xorshift.h"
 
 static const char *srcdir;
-
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	struct sbuf b;
-	char buf[8192];
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	sbuf_init(&b);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(&b, buf, n);
-	fclose(f);
-	*lenp = b.len;
-	return sbuf_take(&b);
-}
 
 static struct conf *
 load(const char *path, unsigned char digest[AUDIT_SHA256_LEN])

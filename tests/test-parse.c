@@ -15,6 +15,7 @@
 #include "tap.h"
 #include "ast.h"
 #include "parse.h"
+#include "slurp.h"
 #include "xmalloc.h"
 
 static const char *
@@ -23,25 +24,6 @@ srcdir(void)
 	const char *s = getenv("top_srcdir");
 
 	return s != NULL && *s != '\0' ? s : ".";
-}
-
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	struct sbuf b;
-	char buf[4096];
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	memset(&b, 0, sizeof(b));
-	sbuf_addn(&b, "", 0);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(&b, buf, n);
-	fclose(f);
-	*lenp = b.len;
-	return sbuf_take(&b);
 }
 
 /*
