@@ -8,6 +8,8 @@
 #ifndef CAGESH_XMALLOC_H
 #define CAGESH_XMALLOC_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 /*
@@ -43,6 +45,13 @@ char	*sbuf_take(struct sbuf *);	/* returns the string, resets */
  * or -1 with errno (ENOSPC for a write that wrote nothing).
  */
 int	 write_all(int fd, const void *, size_t);
+/*
+ * Up to n bytes from fd at offset off by pread(), however many it takes
+ * (EINTR retried), until n or the end of the file: the count read.
+ * *err is 0, or the errno of a read that failed (the count is what came
+ * before it).
+ */
+size_t	 pread_full(int fd, void *, size_t n, off_t off, int *err);
 int	 sbuf_write(const struct sbuf *, int fd);	/* write_all of it */
 void	 sbuf_free(struct sbuf *);
 

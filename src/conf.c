@@ -2140,8 +2140,8 @@ read_all(struct ld *ld, int fd, size_t *lenp)
 {
 	struct stat st;
 	char *buf;
-	size_t len = 0;
-	ssize_t n;
+	size_t len;
+	int err;
 
 	if (fstat(fd, &st) == -1) {
 		ld_errl(ld, 0, "%s", strerror(errno));
@@ -2157,18 +2157,11 @@ read_all(struct ld *ld, int fd, size_t *lenp)
 	}
 	/* One byte more than allowed tells a file that grew since fstat. */
 	buf = xmalloc(CONF_SIZE_MAX + 2);
-	while (len < CONF_SIZE_MAX + 1) {
-		n = pread(fd, buf + len, CONF_SIZE_MAX + 1 - len, (off_t)len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			ld_errl(ld, 0, "%s", strerror(errno));
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	len = pread_full(fd, buf, CONF_SIZE_MAX + 1, 0, &err);
+	if (err != 0) {
+		ld_errl(ld, 0, "%s", strerror(err));
+		free(buf);
+		return NULL;
 	}
 	if (len > CONF_SIZE_MAX) {
 		ld_errl(ld, 0, "too large (more than %d bytes)", CONF_SIZE_MAX);

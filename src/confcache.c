@@ -814,10 +814,9 @@ confcache_read(const char *dir, const char *name,
 {
 	struct conf *c = NULL;
 	struct stat st;
-	size_t len = 0;
-	ssize_t n;
+	size_t len;
 	char *buf;
-	int dfd, fd;
+	int dfd, fd, err;
 
 	if ((dfd = open_dir(dir, why)) == -1)
 		return NULL;
@@ -843,17 +842,11 @@ confcache_read(const char *dir, const char *name,
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
 	/* one byte more than fstat said tells a file that grew */
-	while (len <= (size_t)st.st_size) {
-		n = pread(fd, buf + len, (size_t)st.st_size + 1 - len,
-		    (off_t)len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	len = pread_full(fd, buf, (size_t)st.st_size + 1, 0, &err);
 	close(fd);
-	if (len != (size_t)st.st_size)
+	if (err != 0)
+		*why = "the cache cannot be read";
+	else if (len != (size_t)st.st_size)
 		*why = "the cache changed while it was read";
 	else
 		c = confcache_decode(buf, len, name, digest, why);

@@ -219,9 +219,8 @@ hist_load(void)
 	struct stat st;
 	char *buf, *p, *nl;
 	off_t from = 0;
-	ssize_t n;
-	size_t len = 0;
-	int fd, lines = 0;
+	size_t len;
+	int fd, err, lines = 0;
 
 	fd = open(histpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1) {
@@ -237,15 +236,8 @@ hist_load(void)
 	if (st.st_size > HISTFILE_MAX)
 		from = st.st_size - HISTFILE_MAX;
 	buf = xmalloc(HISTFILE_MAX + 1);
-	while (len < HISTFILE_MAX) {
-		n = pread(fd, buf + len, HISTFILE_MAX - len,
-		    from + (off_t)len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	/* what came before a failed read is still history */
+	len = pread_full(fd, buf, HISTFILE_MAX, from, &err);
 	close(fd);
 	buf[len] = '\0';
 	p = buf;

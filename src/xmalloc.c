@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * xmalloc.c: allocation that ends the process rather than fail, the
- * byte buffer and write_all (xmalloc.h).  Pure code, in every program.
+ * byte buffer, write_all and pread_full (xmalloc.h).  Pure code, in every program.
  */
 #include <sys/uio.h>
 
@@ -188,6 +188,28 @@ write_all(int fd, const void *buf, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+size_t
+pread_full(int fd, void *buf, size_t n, off_t off, int *err)
+{
+	char *p = buf;
+	size_t len = 0;
+	ssize_t r;
+
+	*err = 0;
+	while (len < n) {
+		if ((r = pread(fd, p + len, n - len, off + (off_t)len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	return len;
 }
 
 int
