@@ -92,20 +92,20 @@ struct conf	*conf_load_file(const char *path, struct conf_errors *errs);
 /*
  * What a session did with the compiled config (confcache.h) in
  * cachedir: read it (hit), or loaded the file and wrote it, or could
- * not write it (why).  No cache directory: neither, and nothing is
- * written.
+ * not write it (write_failed, why).  No cache directory: neither, and
+ * nothing is written.
  */
 struct conf_cache_use {
 	int		 hit;
-	int		 written;
 	int		 write_failed;
 	char		 why[256];	/* why it was not read, or not written */
 };
 
 /*
  * conf_load_fd, but from cachedir's compiled config when it was made
- * from exactly the bytes fd holds now; else the file is loaded (every
- * pattern compiled) and, if it is sound, the cache written.
+ * from exactly the bytes fd holds now; else the file is loaded and, if
+ * it is sound, the cache written (then every pattern is compiled
+ * first; with no cache directory they stay as pattern_defer says).
  */
 struct conf	*conf_load_cached(int fd, const char *name,
 		    const char *cachedir, struct conf_errors *errs,

@@ -2252,6 +2252,11 @@ conf_load_cached(int fd, const char *name, const char *cachedir,
 		return c;
 	}
 	snprintf(use->why, sizeof(use->why), "%s", why);
+	if (why == confcache_nodir) {
+		c = load_text(&ld, text, len);
+		free(text);
+		return c;
+	}
 	/*
 	 * Only a config that passed every check, every pattern compiled,
 	 * is written: a pattern read back from the cache is known to
@@ -2262,13 +2267,9 @@ conf_load_cached(int fd, const char *name, const char *cachedir,
 	c = load_text(&ld, text, len);
 	pattern_defer(deferred);
 	free(text);
-	if (c != NULL && why != confcache_nodir) {
-		if (confcache_write(cachedir, c, digest, use->why,
-		    sizeof(use->why)) == 0)
-			use->written = 1;
-		else
-			use->write_failed = 1;
-	}
+	if (c != NULL && confcache_write(cachedir, c, digest, use->why,
+	    sizeof(use->why)) == -1)
+		use->write_failed = 1;
 	return c;
 }
 

@@ -398,15 +398,24 @@ need(struct rd *r, size_t n, const char *what)
 	return 0;
 }
 
+/* n bytes into v, or zeroes when they are not there */
+static void
+get_raw(struct rd *r, void *v, size_t n)
+{
+	if (need(r, n, "cut short") == -1) {
+		memset(v, 0, n);
+		return;
+	}
+	memcpy(v, r->p, n);
+	r->p += n;
+}
+
 static uint32_t
 get_u32(struct rd *r)
 {
 	uint32_t v;
 
-	if (need(r, sizeof(v), "cut short") == -1)
-		return 0;
-	memcpy(&v, r->p, sizeof(v));
-	r->p += sizeof(v);
+	get_raw(r, &v, sizeof(v));
 	return v;
 }
 
@@ -415,10 +424,7 @@ get_u64(struct rd *r)
 {
 	uint64_t v;
 
-	if (need(r, sizeof(v), "cut short") == -1)
-		return 0;
-	memcpy(&v, r->p, sizeof(v));
-	r->p += sizeof(v);
+	get_raw(r, &v, sizeof(v));
 	return v;
 }
 
